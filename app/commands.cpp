@@ -1,0 +1,283 @@
+#include "commands.hpp"
+
+#include <unistd.h>
+
+#include <boost/program_options.hpp>
+#include <cmath>
+#include <iomanip>
+#include <ostream>
+#include <sstream>
+
+#include "cli.hpp"
+#include "cpsim/engine/errors.hpp"
+#include "cpsim/engine/model.hpp"
+#include "cpsim/engine/output.hpp"
+#include "cpsim/engine/scenario.hpp"
+#include "cpsim/models/register.hpp"
+#include "progress.hpp"
+#include "runner.hpp"
+#include "stop_signal.hpp"
+
+namespace cpsim::app {
+namespace po = boost::program_options;
+
+ModelRegistry make_registry() {
+  ModelRegistry registry;
+  models::register_all_models(registry);
+  return registry;
+}
+
+namespace {
+
+/// Parses `args` against `options` with one positional argument `name`.
+/// Returns false (after printing help) when --help was asked for.
+bool parse(const std::vector<std::string>& args, po::options_description& options,
+           const char* positional, po::variables_map& vm, std::ostream& out,
+           const char* usage) {
+  options.add_options()("help,h", "show this help");
+  po::positional_options_description positionals;
+  if (positional != nullptr) positionals.add(positional, 1);
+  po::store(po::command_line_parser(args).options(options).positional(positionals).run(), vm);
+  if (vm.count("help") != 0U) {
+    out << usage << "\n\n" << options << '\n';
+    return false;
+  }
+  po::notify(vm);
+  return true;
+}
+
+std::string format_number(double value) {
+  std::ostringstream s;
+  if (value != 0 && (std::fabs(value) >= 1e7 || std::fabs(value) < 1e-3)) {
+    s << std::setprecision(6) << value;
+  } else {
+    s << std::fixed << std::setprecision(std::fabs(value) >= 1000 ? 1 : 6) << value;
+  }
+  return s.str();
+}
+
+void print_table(std::ostream& out, const ResultTable& table) {
+  out << '\n' << table.name << (table.description.empty() ? "" : ": " + table.description) << '\n';
+  std::vector<std::vector<std::string>> cells(table.rows() + 1);
+  for (const auto& column : table.columns) {
+    cells[0].push_back(column.name + (column.unit.empty() ? "" : " [" + column.unit + "]"));
+    for (std::size_t r = 0; r < table.rows(); ++r) {
+      if (const auto* reals = std::get_if<std::vector<double>>(&column.values)) {
+        cells[r + 1].push_back(format_number((*reals)[r]));
+      } else {
+        cells[r + 1].push_back(std::get<std::vector<std::string>>(column.values)[r]);
+      }
+    }
+  }
+  std::vector<std::size_t> width(table.columns.size(), 0);
+  for (const auto& row : cells) {
+    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
+  }
+  for (const auto& row : cells) {
+    out << ' ';
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      out << ' ' << std::left << std::setw(static_cast<int>(width[c])) << row[c];
+    }
+    out << '\n';
+  }
+}
+
+std::vector<Override> collect_overrides(const po::variables_map& vm) {
+  std::vector<Override> overrides;
+  if (vm.count("set") != 0U) {
+    for (const auto& text : vm["set"].as<std::vector<std::string>>()) {
+      overrides.push_back(parse_override(text));
+    }
+  }
+  // --seed and --steps are shorthands for --set, validated the same way.
+  if (vm.count("seed") != 0U) overrides.push_back({"seed", vm["seed"].as<std::string>()});
+  if (vm.count("steps") != 0U) overrides.push_back({"steps", vm["steps"].as<std::string>()});
+  return overrides;
+}
+
+void add_scenario_options(po::options_description& options) {
+  options.add_options()("scenario", po::value<std::string>()->required(), "scenario YAML file")(
+      "set", po::value<std::vector<std::string>>()->composing(),
+      "override a scenario value: --set key.path=value (repeatable)")(
+      "seed", po::value<std::string>(), "random seed (same as --set seed=S)")(
+      "steps", po::value<std::string>(), "number of steps (same as --set steps=T)");
+}
+
+std::string join_command_line(const std::vector<std::string>& args) {
+  std::string line = "cpsim run";
+  for (const auto& a : args) line += " " + a;
+  return line;
+}
+
+}  // namespace
+
+int command_run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  po::options_description options("cpsim run options");
+  add_scenario_options(options);
+  options.add_options()("output,o", po::value<std::string>(),
+                        "output HDF5 file (default: SCENARIO-NAME.h5 in the current folder)")(
+      "threads,t", po::value<int>()->default_value(0), "worker threads (0: all cores)")(
+      "force,f", "overwrite an existing output file")(
+      "quiet,q", "print nothing but errors")("no-output", "run without writing a file");
+  po::variables_map vm;
+  if (!parse(args, options, "scenario", vm, out,
+             "usage: cpsim run SCENARIO [-o out.h5] [--threads N] [--seed S] [--steps T] "
+             "[--set key=value]... [--force] [--quiet]")) {
+    return exit_ok;
+  }
+  const int threads = vm["threads"].as<int>();
+  if (threads < 0) {
+    err << "cpsim run: --threads: expected >= 0, found " << threads << '\n';
+    return exit_bad_input;
+  }
+  const ModelRegistry registry = make_registry();
+  const auto overrides = collect_overrides(vm);
+  RunRequest request;
+  request.scenario = load_scenario(vm["scenario"].as<std::string>(), overrides, registry);
+  if (vm.count("no-output") == 0U) {
+    request.output = vm.count("output") != 0U ? std::filesystem::path(vm["output"].as<std::string>())
+                                              : std::filesystem::path(request.scenario.name + ".h5");
+  }
+  request.threads = threads;
+  request.overwrite = vm.count("force") != 0U;
+  request.command_line = join_command_line(args);
+  const bool quiet = vm.count("quiet") != 0U;
+  ProgressBar progress(out, request.scenario.steps, !quiet && ::isatty(STDOUT_FILENO) != 0);
+  request.on_progress = [&progress](std::int64_t done, std::int64_t) { progress.update(done); };
+  const StopSignal stop_signal;
+  request.should_stop = [] { return StopSignal::requested(); };
+
+  const RunResult result = execute_run(request);
+  progress.finish();
+  if (!quiet) {
+    out << "scenario " << request.scenario.name << " (model " << request.scenario.model
+        << ", seed " << request.scenario.seed << "): " << result.steps_completed << " of "
+        << request.scenario.steps << " steps in " << std::fixed << std::setprecision(2)
+        << result.wall_seconds << " s\n";
+    ResultTable summary{"summary", "metrics at the first and the last step", {}};
+    summary.columns.push_back({"metric", "", result.metric_names});
+    summary.columns.push_back({"unit", "", result.metric_units});
+    summary.columns.push_back({"step 0", "", result.first_values});
+    summary.columns.push_back(
+        {"step " + std::to_string(result.steps_completed), "", result.last_values});
+    print_table(out, summary);
+    for (const auto& table : result.tables) print_table(out, table);
+    if (!request.output.empty()) out << "\nwrote " << request.output.string() << '\n';
+  }
+  if (!result.complete) {
+    err << "cpsim run: interrupted after step " << result.steps_completed
+        << (request.output.empty() ? "" : "; " + request.output.string() + " is marked incomplete")
+        << '\n';
+    return exit_interrupted;
+  }
+  return exit_ok;
+}
+
+int command_validate(const std::vector<std::string>& args, std::ostream& out, std::ostream&) {
+  po::options_description options("cpsim validate options");
+  add_scenario_options(options);
+  options.add_options()("quiet,q", "print nothing when the scenario is valid");
+  po::variables_map vm;
+  if (!parse(args, options, "scenario", vm, out,
+             "usage: cpsim validate SCENARIO [--set key=value]...\n"
+             "Checks the scenario and prints it fully resolved (extends, overrides, defaults).")) {
+    return exit_ok;
+  }
+  const ModelRegistry registry = make_registry();
+  const Scenario scenario =
+      load_scenario(vm["scenario"].as<std::string>(), collect_overrides(vm), registry);
+  if (vm.count("quiet") == 0U) {
+    out << "# " << scenario.file.string() << ": valid\n" << scenario.resolved_yaml << '\n';
+  }
+  return exit_ok;
+}
+
+int command_info(const std::vector<std::string>& args, std::ostream& out, std::ostream&) {
+  po::options_description options("cpsim info options");
+  options.add_options()("file", po::value<std::string>()->required(), "cpsim output file (.h5)")(
+      "scenario", "print the resolved scenario stored in the file");
+  po::variables_map vm;
+  if (!parse(args, options, "file", vm, out, "usage: cpsim info FILE.h5 [--scenario]")) {
+    return exit_ok;
+  }
+  const FileSummary summary = read_summary(vm["file"].as<std::string>());
+  if (vm.count("scenario") != 0U) {
+    for (const auto& [key, value] : summary.attributes) {
+      if (key == "scenario_yaml") out << value << '\n';
+    }
+    return exit_ok;
+  }
+  out << vm["file"].as<std::string>() << ": "
+      << (summary.complete ? "complete" : "INCOMPLETE (the run was stopped early)") << ", "
+      << summary.rows << " rows of metrics\n\nprovenance:\n";
+  for (const auto& [key, value] : summary.attributes) {
+    if (key == "scenario_yaml") continue;
+    out << "  " << std::left << std::setw(18) << key << value << '\n';
+  }
+  ResultTable metrics{"metrics", "over all recorded steps", {}};
+  std::vector<std::string> names, units;
+  std::vector<double> first, last, min, max, mean;
+  for (const auto& m : summary.metrics) {
+    if (m.size != 1) continue;
+    names.push_back(m.name);
+    units.push_back(m.unit);
+    first.push_back(m.first);
+    last.push_back(m.last);
+    min.push_back(m.min);
+    max.push_back(m.max);
+    mean.push_back(m.mean);
+  }
+  metrics.columns = {{"metric", "", names}, {"unit", "", units}, {"first", "", first},
+                     {"last", "", last},    {"min", "", min},    {"max", "", max},
+                     {"mean", "", mean}};
+  print_table(out, metrics);
+  for (const auto& m : summary.metrics) {
+    if (m.size != 1) out << "  " << m.name << ": array of " << m.size << " values per step\n";
+  }
+  if (!summary.snapshot_groups.empty()) {
+    out << "\nsnapshots: " << summary.snapshot_groups.size() << " (first "
+        << summary.snapshot_groups.front() << ")\n";
+  }
+  for (const auto& t : summary.tables) out << "table: /tables/" << t << '\n';
+  return exit_ok;
+}
+
+int command_models(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  po::options_description options("cpsim models options");
+  options.add_options()("name", po::value<std::string>(), "a model's name");
+  po::variables_map vm;
+  if (!parse(args, options, "name", vm, out, "usage: cpsim models [NAME]")) return exit_ok;
+  const ModelRegistry registry = make_registry();
+  if (vm.count("name") == 0U) {
+    for (const auto& model : registry.models()) {
+      out << "  " << std::left << std::setw(20) << model.name << model.summary << '\n';
+    }
+    return exit_ok;
+  }
+  const std::string name = vm["name"].as<std::string>();
+  const ModelInfo* model = registry.find(name);
+  if (model == nullptr) {
+    const auto names = registry.names();
+    const std::string hint = did_you_mean(name, names);
+    err << "cpsim models: unknown model '" << name << "'"
+        << (hint.empty() ? "" : " (did you mean '" + hint + "'?)") << '\n';
+    return exit_bad_input;
+  }
+  out << model->name << ": " << model->summary << "\n\nparameters:\n";
+  for (const ParamSpec& spec : model->schema.specs()) {
+    out << "  " << spec.path;
+    if (!spec.unit.empty()) out << " [" << spec.unit << "]";
+    if (spec.min || spec.max) {
+      out << "  range " << (spec.min ? format_number(*spec.min) : "-inf") << " .. "
+          << (spec.max ? format_number(*spec.max) : "inf");
+    }
+    if (!spec.choices.empty()) {
+      out << "  one of:";
+      for (const auto& c : spec.choices) out << ' ' << c;
+    }
+    out << "\n      " << spec.description << '\n';
+  }
+  return exit_ok;
+}
+
+}  // namespace cpsim::app

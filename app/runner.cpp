@@ -1,0 +1,103 @@
+#include "runner.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <optional>
+
+#include "commands.hpp"
+#include "cpsim/engine/errors.hpp"
+#include "cpsim/engine/model.hpp"
+#include "cpsim/engine/output.hpp"
+#include "cpsim/engine/simulation.hpp"
+
+namespace cpsim::app {
+namespace {
+
+/// Feeds each step's metrics and snapshots to the writer and keeps the first
+/// and last values of the scalar metrics for the summary.
+class RunObserver final : public StepObserver {
+ public:
+  RunObserver(const RunRequest& request, RunWriter* writer) : request_(request), writer_(writer) {}
+
+  bool on_step(const Simulation& simulation, std::int64_t step, const MetricRow& row) override {
+    if (writer_ != nullptr) {
+      writer_->append_metrics(step, row);
+      const auto every = request_.scenario.output.snapshot_every;
+      if (every > 0 && (step % every == 0 || step == simulation.steps())) snapshot(simulation, step);
+    }
+    if (!first_) first_ = row;
+    last_ = row;
+    if (request_.on_progress) request_.on_progress(step, simulation.steps());
+    return !(request_.should_stop && request_.should_stop());
+  }
+
+  std::optional<MetricRow> first_, last_;
+
+ private:
+  void snapshot(const Simulation& simulation, std::int64_t step) {
+    const auto& wanted = request_.scenario.output.snapshot_tables;
+    for (const auto& table : simulation.tables()) {
+      if (wanted.empty() || std::find(wanted.begin(), wanted.end(), table->name()) != wanted.end()) {
+        writer_->write_snapshot(step, *table);
+      }
+    }
+  }
+
+  const RunRequest& request_;
+  RunWriter* writer_;
+};
+
+double scalar_value(const MetricRow& row, const MetricSpec& spec) {
+  return spec.type == MetricType::Real ? row.real_values(spec)[0]
+                                       : static_cast<double>(row.integer_values(spec)[0]);
+}
+
+}  // namespace
+
+RunResult execute_run(const RunRequest& request) {
+  const auto start = std::chrono::steady_clock::now();
+  const Scenario& scenario = request.scenario;
+  const ModelRegistry registry = make_registry();
+  const ModelInfo* info = registry.find(scenario.model);
+  if (info == nullptr) throw ScenarioError(scenario.file.string() + ": model: unknown model '" +
+                                           scenario.model + "'");
+
+  // Refuse before allocating anything: a big model takes a while to build.
+  if (!request.output.empty() && !request.overwrite && std::filesystem::exists(request.output)) {
+    throw OutputError(request.output.string() + ": already exists (use --force to overwrite)");
+  }
+  Simulation simulation(scenario.seed, scenario.steps);
+  simulation.build(info->create(), scenario.parameters);
+
+  std::unique_ptr<RunWriter> writer;
+  if (!request.output.empty()) {
+    Provenance provenance{scenario.model,  scenario.name,  scenario.file.string(),
+                          scenario.resolved_yaml, scenario.seed, scenario.steps,
+                          request.threads, request.command_line};
+    writer = std::make_unique<RunWriter>(request.output, provenance, simulation.metrics(),
+                                         scenario.output.compression, request.overwrite);
+  }
+
+  RunObserver observer(request, writer.get());
+  RunResult result;
+  result.steps_completed = simulation.run(request.threads, observer);
+  result.complete = result.steps_completed == scenario.steps;
+  result.tables = simulation.model()->report(simulation);
+  result.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (writer) {
+    for (const auto& table : result.tables) writer->write_table(table);
+    writer->finish(result.complete, result.steps_completed, result.wall_seconds);
+  }
+  for (const MetricSpec& spec : simulation.metrics().specs()) {
+    if (spec.size != 1 || !observer.first_) continue;
+    result.metric_names.push_back(spec.name);
+    result.metric_units.push_back(spec.unit);
+    result.first_values.push_back(scalar_value(*observer.first_, spec));
+    result.last_values.push_back(scalar_value(*observer.last_, spec));
+  }
+  return result;
+}
+
+}  // namespace cpsim::app

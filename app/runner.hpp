@@ -1,0 +1,43 @@
+#pragma once
+// Runs one scenario end to end: build the model, step it, write the file.
+// Shared by `cpsim run` and the tests; later by studies.
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cpsim/engine/metrics.hpp"
+#include "cpsim/engine/result_table.hpp"
+#include "cpsim/engine/scenario.hpp"
+
+namespace cpsim::app {
+
+struct RunRequest {
+  Scenario scenario;
+  std::filesystem::path output;  ///< empty: no file (benchmarks, tests)
+  int threads = 0;               ///< 0: all cores
+  bool overwrite = false;
+  std::string command_line;
+  /// Called after every step with (steps done, steps total).
+  std::function<void(std::int64_t, std::int64_t)> on_progress;
+  /// Checked after every step; true stops the run (file marked incomplete).
+  std::function<bool()> should_stop;
+};
+
+struct RunResult {
+  std::int64_t steps_completed = 0;
+  bool complete = false;
+  double wall_seconds = 0;
+  std::vector<std::string> metric_names;   ///< scalar metrics, in declaration order
+  std::vector<std::string> metric_units;
+  std::vector<double> first_values;        ///< at step 0
+  std::vector<double> last_values;         ///< at the last step run
+  std::vector<ResultTable> tables;         ///< the model's report
+};
+
+/// Throws ScenarioError, OutputError or SimulationError; never leaves a file
+/// under the final name unless the run finished (completely or stopped).
+RunResult execute_run(const RunRequest& request);
+
+}  // namespace cpsim::app

@@ -1,0 +1,20 @@
+# Every dependency comes from Debian's packages (scripts/install-deps.sh).
+find_package(TBB REQUIRED)
+find_package(Boost 1.74 REQUIRED COMPONENTS program_options)
+find_package(yaml-cpp REQUIRED)
+find_package(HDF5 REQUIRED COMPONENTS C HL)
+find_path(RANDOM123_INCLUDE_DIR Random123/philox.h REQUIRED)
+add_library(cpsim_random123 INTERFACE)
+target_include_directories(cpsim_random123 SYSTEM INTERFACE ${RANDOM123_INCLUDE_DIR})
+
+add_library(cpsim_hdf5 INTERFACE)
+target_include_directories(cpsim_hdf5 SYSTEM INTERFACE ${HDF5_INCLUDE_DIRS})
+target_link_libraries(cpsim_hdf5 INTERFACE ${HDF5_HL_LIBRARIES} ${HDF5_C_LIBRARIES})
+target_compile_definitions(cpsim_hdf5 INTERFACE ${HDF5_DEFINITIONS})
+
+if(CPSIM_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+endif()
+if(CPSIM_BUILD_BENCH)
+  find_package(benchmark REQUIRED)
+endif()

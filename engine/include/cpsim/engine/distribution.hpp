@@ -1,0 +1,79 @@
+#pragma once
+// Exact distributional statistics (Gini, Lorenz shares, Palma, median,
+// poverty rates, Theil T with its exact group decomposition).
+//
+// All statistics come from one parallel sort of (value, weight) pairs and
+// sequential passes in sorted order, so they are identical at any thread
+// count. Weights make person-weighted statistics of household values (weight
+// = members); unit weights give the ordinary statistics of agents.
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace cpsim {
+
+/// Gini of unweighted values: 2 * sum_i i x_(i) / (n sum x) - (n + 1) / n,
+/// with x sorted ascending and i = 1..n. Returns 0 for an empty or all-zero
+/// vector. Negative values are allowed (the Gini may then exceed 1).
+double gini(std::span<const double> values);
+
+class Distribution {
+ public:
+  /// Unit weights.
+  explicit Distribution(std::span<const double> values);
+  /// Non-negative weights, one per value (e.g. household members).
+  Distribution(std::span<const double> values, std::span<const double> weights);
+
+  [[nodiscard]] double total_weight() const noexcept { return total_weight_; }
+  [[nodiscard]] double total() const noexcept { return total_; }  ///< sum of w * x
+  [[nodiscard]] double mean() const noexcept;
+  /// Area formula over the Lorenz curve; equals gini() for unit weights.
+  [[nodiscard]] double gini() const;
+  /// Share of the total held by the poorest `population_share` of weight,
+  /// by linear interpolation within the agent that straddles the cut.
+  [[nodiscard]] double lorenz(double population_share) const;
+  /// Share of the total held by the richest `population_share` of weight.
+  [[nodiscard]] double top_share(double population_share) const {
+    return 1.0 - lorenz(1.0 - population_share);
+  }
+  /// Share of the total held by the population between two cuts.
+  [[nodiscard]] double share_between(double lower, double upper) const {
+    return lorenz(upper) - lorenz(lower);
+  }
+  /// Top 10 % share over bottom 40 % share.
+  [[nodiscard]] double palma() const;
+  /// Smallest value whose cumulative weight reaches q of the total weight.
+  [[nodiscard]] double quantile(double q) const;
+  [[nodiscard]] double median() const { return quantile(0.5); }
+  /// Weight share of values strictly below `threshold`.
+  [[nodiscard]] double share_below(double threshold) const;
+  /// Weight share of values in [lower, upper).
+  [[nodiscard]] double share_in(double lower, double upper) const;
+
+  [[nodiscard]] std::span<const double> sorted_values() const noexcept { return values_; }
+
+ private:
+  void finish();
+  std::vector<double> values_;
+  std::vector<double> weights_;
+  std::vector<double> cumulative_weight_;  ///< after each sorted entry
+  std::vector<double> cumulative_total_;   ///< of w * x, after each sorted entry
+  double total_weight_ = 0;
+  double total_ = 0;
+};
+
+/// Theil T index and its exact decomposition into groups:
+/// T = sum_g s_g T_g (within) + sum_g s_g ln(mu_g / mu) (between), with s_g
+/// the group's share of the total. Values <= 0 contribute x ln x -> 0.
+struct TheilDecomposition {
+  double total = 0;
+  double within = 0;
+  double between = 0;
+  std::vector<double> group_theil;  ///< T_g
+  std::vector<double> group_share;  ///< s_g
+};
+
+TheilDecomposition theil(std::span<const double> values, std::span<const double> weights,
+                         std::span<const std::uint32_t> group, std::size_t group_count);
+
+}  // namespace cpsim

@@ -1,0 +1,82 @@
+#pragma once
+// HDF5 output of one run (layout: docs/output-format.md).
+//
+// The file is written as NAME.partial in the destination folder and renamed
+// to NAME only by finish(), after every dataset is written and the file is
+// closed; a crash or kill never leaves a file under the final name. Every
+// dataset's every axis has an HDF5 dimension scale, so the groups open as
+// they are with h5py and with xarray.open_dataset(..., engine="h5netcdf").
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cpsim/engine/agent_table.hpp"
+#include "cpsim/engine/metrics.hpp"
+#include "cpsim/engine/result_table.hpp"
+
+namespace cpsim {
+
+/// Root attributes recording how a file was made.
+struct Provenance {
+  std::string model;
+  std::string scenario_name;
+  std::string scenario_file;
+  std::string scenario_yaml;  ///< fully resolved
+  std::uint64_t seed = 0;
+  std::int64_t steps = 0;  ///< steps requested
+  int threads = 0;
+  std::string command_line;
+};
+
+class RunWriter {
+ public:
+  /// Opens `path`.partial for writing. Refuses (OutputError) if `path`
+  /// exists and `overwrite` is false. Creates /metrics with the given
+  /// metric and dimension definitions.
+  RunWriter(std::filesystem::path path, const Provenance& provenance, const MetricSet& metrics,
+            int compression, bool overwrite);
+  RunWriter(const RunWriter&) = delete;
+  RunWriter& operator=(const RunWriter&) = delete;
+  /// Without finish(): closes and deletes the .partial file.
+  ~RunWriter();
+
+  /// Appends the metrics of one step (0 = initial state).
+  void append_metrics(std::int64_t step, const MetricRow& row);
+  /// Writes the agents of `table` at `step` as /snapshots/TABLE/step_NNNNNN
+  /// (one dataset per column on dimension "agent", with coordinate "id").
+  void write_snapshot(std::int64_t step, const AgentTable& table);
+  void write_table(const ResultTable& table);
+
+  /// Writes the final attributes (complete, steps_completed, wall_seconds),
+  /// closes the file and renames it to its final name.
+  void finish(bool complete, std::int64_t steps_completed, double wall_seconds);
+
+  [[nodiscard]] const std::filesystem::path& path() const noexcept;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// What `cpsim info` shows: provenance and a summary of every metric.
+struct FileSummary {
+  std::vector<std::pair<std::string, std::string>> attributes;  ///< root attributes as text
+  struct MetricSummary {
+    std::string name, unit, description;
+    std::size_t size = 1;  ///< values per step
+    double first = 0, last = 0, min = 0, max = 0, mean = 0;  ///< over steps (scalars)
+  };
+  std::int64_t rows = 0;  ///< steps recorded, including step 0
+  bool complete = false;
+  std::vector<MetricSummary> metrics;
+  std::vector<std::string> snapshot_groups;
+  std::vector<std::string> tables;
+};
+
+/// Reads a file written by RunWriter; throws OutputError if it is missing or
+/// not a cpsim file.
+FileSummary read_summary(const std::filesystem::path& path);
+
+}  // namespace cpsim

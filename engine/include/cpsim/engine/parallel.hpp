@@ -1,0 +1,54 @@
+#pragma once
+// Parallel loops and deterministic reductions on oneTBB.
+//
+// Determinism contract: a reduction's result depends only on the input, never
+// on the thread count. Sums over agents are formed over fixed blocks of
+// `reduction_block` consecutive agents (a size that does not depend on the
+// thread count); block partials are computed in parallel and combined in
+// block order on one thread. Integer sums are exact in any order anyway.
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/parallel_for.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace cpsim {
+
+/// Agents per reduction block. Part of the determinism contract: changing it
+/// changes floating-point results in the last bits.
+inline constexpr std::size_t reduction_block = 4096;
+
+/// Calls body(begin, end) over [0, n) in parallel chunks of at least `grain`.
+/// The body must only write data owned by indices in [begin, end).
+template <class Body>
+void parallel_for(std::size_t n, Body&& body, std::size_t grain = 1024) {
+  if (n == 0) return;
+  oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<std::size_t>(0, n, grain),
+                            [&body](const oneapi::tbb::blocked_range<std::size_t>& range) {
+                              body(range.begin(), range.end());
+                            });
+}
+
+/// Sum of f(i) over [0, n), identical at any thread count.
+template <class T, class F>
+T deterministic_sum(std::size_t n, F&& f) {
+  const std::size_t blocks = (n + reduction_block - 1) / reduction_block;
+  std::vector<T> partial(blocks, T{});
+  parallel_for(
+      blocks,
+      [&](std::size_t b0, std::size_t b1) {
+        for (std::size_t b = b0; b < b1; ++b) {
+          const std::size_t end = (b + 1) * reduction_block < n ? (b + 1) * reduction_block : n;
+          T acc{};
+          for (std::size_t i = b * reduction_block; i < end; ++i) acc += f(i);
+          partial[b] = acc;
+        }
+      },
+      1);
+  T total{};
+  for (const T& p : partial) total += p;
+  return total;
+}
+
+}  // namespace cpsim

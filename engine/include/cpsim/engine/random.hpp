@@ -1,0 +1,134 @@
+#pragma once
+// Counter-based random streams (Philox4x64-10 from Random123).
+//
+// A draw is a pure function of (seed, stream, agent id, step, draw index):
+// no generator state is shared between threads or advanced across agents, so
+// results do not depend on the thread count, the partition of agents among
+// threads, or on which other streams a model draws from. Streams are named,
+// and a stream's id is a hash of its name (not a registration order), so a
+// policy that adds its own stream shifts nobody else's draws: paired
+// scenarios share common random numbers.
+#include <Random123/philox.h>
+
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <string_view>
+
+namespace cpsim {
+
+/// 64-bit FNV-1a of a stream name; stable across builds and platforms.
+constexpr std::uint64_t stream_id(std::string_view name) noexcept {
+  std::uint64_t hash = 0xcbf29ce484222325ULL;
+  for (const char c : name) {
+    hash ^= static_cast<std::uint8_t>(c);
+    hash *= 0x100000001b3ULL;
+  }
+  return hash;
+}
+
+/// Four independent 64-bit random words.
+using RandomBlock = std::array<std::uint64_t, 4>;
+
+/// Maps a 64-bit word to a double uniform on [0, 1) with 53 random bits.
+constexpr double to_unit_interval(std::uint64_t word) noexcept {
+  return static_cast<double>(word >> 11) * 0x1.0p-53;
+}
+
+/// Maps a 64-bit word to a double uniform on (0, 1]; safe under log().
+constexpr double to_unit_interval_open_zero(std::uint64_t word) noexcept {
+  return (static_cast<double>(word >> 11) + 1.0) * 0x1.0p-53;
+}
+
+/// Maps a 64-bit word to an integer uniform on [0, n) by multiply-shift
+/// (Lemire). The bias is below n / 2^64, far beneath any statistical test.
+constexpr std::uint64_t to_index(std::uint64_t word, std::uint64_t n) noexcept {
+  __extension__ using uint128 = unsigned __int128;  // GCC and Clang; silences -Wpedantic
+  return static_cast<std::uint64_t>((static_cast<uint128>(word) * n) >> 64);
+}
+
+/// One named random stream of one simulation. Cheap to copy; thread-safe
+/// because it holds no mutable state.
+class RandomStream {
+ public:
+  RandomStream() = default;
+  RandomStream(std::uint64_t seed, std::uint64_t stream) noexcept : key_{{seed, stream}} {}
+  RandomStream(std::uint64_t seed, std::string_view name) noexcept
+      : RandomStream(seed, stream_id(name)) {}
+
+  /// Four words for (subject, step, index). `subject` is usually a global
+  /// agent id; `index` counts blocks drawn by that subject in that step.
+  [[nodiscard]] RandomBlock block(std::uint64_t subject, std::uint64_t step,
+                                  std::uint64_t index = 0) const noexcept {
+    const r123::Philox4x64::ctr_type counter{{subject, step, index, 0}};
+    const auto out = r123::Philox4x64{}(counter, key_);
+    return {out.v[0], out.v[1], out.v[2], out.v[3]};
+  }
+
+  /// One word: word `index % 4` of block `index / 4`.
+  [[nodiscard]] std::uint64_t word(std::uint64_t subject, std::uint64_t step,
+                                   std::uint64_t index = 0) const noexcept {
+    return block(subject, step, index / 4)[index % 4];
+  }
+
+  [[nodiscard]] double uniform(std::uint64_t subject, std::uint64_t step,
+                               std::uint64_t index = 0) const noexcept {
+    return to_unit_interval(word(subject, step, index));
+  }
+
+  [[nodiscard]] std::uint64_t index(std::uint64_t subject, std::uint64_t step, std::uint64_t n,
+                                    std::uint64_t index = 0) const noexcept {
+    return to_index(word(subject, step, index), n);
+  }
+
+  /// Standard normal by Box-Muller from two words of one block.
+  [[nodiscard]] double normal(std::uint64_t subject, std::uint64_t step,
+                              std::uint64_t index = 0) const noexcept {
+    const RandomBlock b = block(subject, step, index);
+    return box_muller(b[0], b[1]);
+  }
+
+  static double box_muller(std::uint64_t a, std::uint64_t b) noexcept {
+    constexpr double two_pi = 6.283185307179586476925286766559;
+    return std::sqrt(-2.0 * std::log(to_unit_interval_open_zero(a))) *
+           std::cos(two_pi * to_unit_interval(b));
+  }
+
+  [[nodiscard]] std::uint64_t seed() const noexcept { return key_.v[0]; }
+  [[nodiscard]] std::uint64_t id() const noexcept { return key_.v[1]; }
+
+ private:
+  r123::Philox4x64::key_type key_{{0, 0}};
+};
+
+/// A keyed pseudo-random permutation of [0, n): a balanced Feistel network
+/// over the smallest even power of two >= n, with cycle walking. Any element's
+/// image is computed alone in O(1) expected time, so a step's random order or
+/// random disjoint pairing can be built in parallel, identically at any
+/// thread count. The round keys come from Philox, keyed by (stream, step).
+class KeyedPermutation {
+ public:
+  KeyedPermutation(std::uint64_t n, const RandomStream& stream, std::uint64_t step) noexcept;
+
+  [[nodiscard]] std::uint64_t size() const noexcept { return n_; }
+
+  /// The element at position `i` of the permuted order; i < size().
+  [[nodiscard]] std::uint64_t operator()(std::uint64_t i) const noexcept {
+    std::uint64_t x = i;
+    do {
+      x = encrypt(x);
+    } while (x >= n_);
+    return x;
+  }
+
+ private:
+  static constexpr int rounds = 6;
+  [[nodiscard]] std::uint64_t encrypt(std::uint64_t x) const noexcept;
+
+  std::uint64_t n_;
+  unsigned half_bits_ = 1;
+  std::uint64_t half_mask_ = 1;
+  std::array<std::uint64_t, rounds> round_keys_{};
+};
+
+}  // namespace cpsim

@@ -1,0 +1,68 @@
+#pragma once
+// Scenario files: YAML that names a model, its sizes, steps, seed and
+// parameters. Loading resolves `extends:` chains and `--set` overrides, then
+// validates every key strictly against the model's schema before anything is
+// allocated or any output is opened.
+//
+// Layout of a scenario file (all keys but `model` optional when extended):
+//   extends: base.yaml          # path relative to this file
+//   name: my-run                # default: the file's stem
+//   description: one line
+//   model: boltzmann            # a registered model
+//   seed: 42                    # unsigned 64-bit
+//   steps: 100                  # > 0
+//   output:
+//     snapshot_every: 10        # steps between agent snapshots; 0 = none
+//     snapshot_tables: [agents] # default: all tables
+//     compression: 4            # deflate level 0..9
+//   parameters: {...}           # the model's schema
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "cpsim/engine/parameters.hpp"
+
+namespace cpsim {
+
+class ModelRegistry;
+
+struct OutputOptions {
+  std::int64_t snapshot_every = 0;
+  std::vector<std::string> snapshot_tables;  ///< empty: every table
+  int compression = 4;
+};
+
+struct Scenario {
+  std::filesystem::path file;
+  std::string name;
+  std::string description;
+  std::string model;
+  std::uint64_t seed = 0;
+  std::int64_t steps = 0;
+  OutputOptions output;
+  Parameters parameters;
+  /// The fully resolved scenario (extends merged, overrides applied, defaults
+  /// filled in) as YAML text: running it reproduces the run.
+  std::string resolved_yaml;
+};
+
+/// One `--set key.path=value`; the value is parsed as YAML.
+struct Override {
+  std::string path;
+  std::string value;
+};
+
+/// Parses "key.path=value"; throws ScenarioError naming the argument.
+Override parse_override(std::string_view argument);
+
+/// Loads, resolves and validates a scenario. Throws ScenarioError with one
+/// line "file:line:col: key.path: message" on any problem.
+Scenario load_scenario(const std::filesystem::path& file, std::span<const Override> overrides,
+                       const ModelRegistry& models);
+
+/// Levenshtein-nearest candidate within a small distance, or "".
+std::string did_you_mean(std::string_view word, std::span<const std::string> candidates);
+
+}  // namespace cpsim

@@ -1,0 +1,185 @@
+#include "cpsim/engine/distribution.hpp"
+
+#include <oneapi/tbb/parallel_sort.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <utility>
+
+#include "cpsim/engine/parallel.hpp"
+
+namespace cpsim {
+
+double gini(std::span<const double> values) { return Distribution(values).gini(); }
+
+Distribution::Distribution(std::span<const double> values)
+    : values_(values.begin(), values.end()), weights_(values.size(), 1.0) {
+  oneapi::tbb::parallel_sort(values_.begin(), values_.end());
+  finish();
+}
+
+Distribution::Distribution(std::span<const double> values, std::span<const double> weights) {
+  if (values.size() != weights.size()) {
+    throw std::invalid_argument("Distribution: values and weights differ in length");
+  }
+  // Sorting full (value, weight) pairs makes the order unique up to identical
+  // pairs, so every pass below sees the same sequence at any thread count.
+  std::vector<std::pair<double, double>> pairs(values.size());
+  parallel_for(values.size(), [&](std::size_t b, std::size_t e) {
+    for (std::size_t i = b; i < e; ++i) pairs[i] = {values[i], weights[i]};
+  });
+  oneapi::tbb::parallel_sort(pairs.begin(), pairs.end());
+  values_.resize(pairs.size());
+  weights_.resize(pairs.size());
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    if (!(pairs[i].second >= 0)) throw std::invalid_argument("Distribution: negative weight");
+    values_[i] = pairs[i].first;
+    weights_[i] = pairs[i].second;
+  }
+  finish();
+}
+
+void Distribution::finish() {
+  const std::size_t n = values_.size();
+  cumulative_weight_.resize(n);
+  cumulative_total_.resize(n);
+  double w = 0;
+  double t = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    w += weights_[i];
+    t += weights_[i] * values_[i];
+    cumulative_weight_[i] = w;
+    cumulative_total_[i] = t;
+  }
+  total_weight_ = w;
+  total_ = t;
+}
+
+double Distribution::mean() const noexcept {
+  return total_weight_ > 0 ? total_ / total_weight_ : 0.0;
+}
+
+double Distribution::gini() const {
+  if (total_weight_ <= 0 || total_ == 0) return 0.0;
+  // 1 - sum_i w_i (C_{i-1} + C_i) / (W T), C = cumulative total.
+  double area = 0;
+  double previous = 0;
+  for (std::size_t i = 0; i < values_.size(); ++i) {
+    area += weights_[i] * (previous + cumulative_total_[i]);
+    previous = cumulative_total_[i];
+  }
+  return 1.0 - area / (total_weight_ * total_);
+}
+
+double Distribution::lorenz(double population_share) const {
+  if (total_weight_ <= 0 || total_ == 0) return population_share;
+  if (population_share <= 0) return 0.0;
+  if (population_share >= 1) return 1.0;
+  const double cut = population_share * total_weight_;
+  const auto it = std::lower_bound(cumulative_weight_.begin(), cumulative_weight_.end(), cut);
+  const auto i = static_cast<std::size_t>(it - cumulative_weight_.begin());
+  if (i >= values_.size()) return 1.0;
+  const double weight_before = i == 0 ? 0.0 : cumulative_weight_[i - 1];
+  const double total_before = i == 0 ? 0.0 : cumulative_total_[i - 1];
+  return (total_before + (cut - weight_before) * values_[i]) / total_;
+}
+
+double Distribution::palma() const {
+  const double bottom = lorenz(0.4);
+  return bottom > 0 ? top_share(0.1) / bottom : std::numeric_limits<double>::infinity();
+}
+
+double Distribution::quantile(double q) const {
+  if (values_.empty()) return 0.0;
+  const double cut = std::clamp(q, 0.0, 1.0) * total_weight_;
+  const auto it = std::lower_bound(cumulative_weight_.begin(), cumulative_weight_.end(), cut);
+  return it == cumulative_weight_.end() ? values_.back()
+                                        : values_[static_cast<std::size_t>(it - cumulative_weight_.begin())];
+}
+
+double Distribution::share_below(double threshold) const {
+  if (total_weight_ <= 0) return 0.0;
+  const auto it = std::lower_bound(values_.begin(), values_.end(), threshold);
+  const auto i = static_cast<std::size_t>(it - values_.begin());
+  return i == 0 ? 0.0 : cumulative_weight_[i - 1] / total_weight_;
+}
+
+double Distribution::share_in(double lower, double upper) const {
+  return share_below(upper) - share_below(lower);
+}
+
+TheilDecomposition theil(std::span<const double> values, std::span<const double> weights,
+                         std::span<const std::uint32_t> group, std::size_t group_count) {
+  if (values.size() != weights.size() || values.size() != group.size()) {
+    throw std::invalid_argument("theil: values, weights and groups differ in length");
+  }
+  // Per block and group: weight, weighted total, and sum w x ln x; combined in
+  // block order. T_g = (1/W_g) sum w (x/mu_g) ln(x/mu_g)
+  //                 = sum w x ln x / X_g - ln mu_g, with X_g = sum w x.
+  struct Acc {
+    std::vector<double> weight, total, xlogx;
+    Acc& operator+=(const Acc& o) {
+      if (weight.empty()) {
+        *this = o;
+        return *this;
+      }
+      for (std::size_t g = 0; g < weight.size(); ++g) {
+        weight[g] += o.weight[g];
+        total[g] += o.total[g];
+        xlogx[g] += o.xlogx[g];
+      }
+      return *this;
+    }
+  };
+  const std::size_t n = values.size();
+  const std::size_t blocks = (n + reduction_block - 1) / reduction_block;
+  std::vector<Acc> partial(blocks);
+  parallel_for(
+      blocks,
+      [&](std::size_t b0, std::size_t b1) {
+        for (std::size_t b = b0; b < b1; ++b) {
+          Acc acc{std::vector<double>(group_count), std::vector<double>(group_count),
+                  std::vector<double>(group_count)};
+          const std::size_t end = std::min(n, (b + 1) * reduction_block);
+          for (std::size_t i = b * reduction_block; i < end; ++i) {
+            const std::uint32_t g = group[i];
+            if (g >= group_count) throw std::out_of_range("theil: group index out of range");
+            const double x = std::max(values[i], 0.0);
+            acc.weight[g] += weights[i];
+            acc.total[g] += weights[i] * x;
+            if (x > 0) acc.xlogx[g] += weights[i] * x * std::log(x);
+          }
+          partial[b] = std::move(acc);
+        }
+      },
+      1);
+  Acc sum{std::vector<double>(group_count), std::vector<double>(group_count),
+          std::vector<double>(group_count)};
+  for (const Acc& p : partial) sum += p;
+
+  TheilDecomposition out;
+  out.group_theil.assign(group_count, 0.0);
+  out.group_share.assign(group_count, 0.0);
+  double weight = 0;
+  double total = 0;
+  for (std::size_t g = 0; g < group_count; ++g) {
+    weight += sum.weight[g];
+    total += sum.total[g];
+  }
+  if (weight <= 0 || total <= 0) return out;
+  const double mu = total / weight;
+  for (std::size_t g = 0; g < group_count; ++g) {
+    if (sum.total[g] <= 0) continue;
+    const double mu_g = sum.total[g] / sum.weight[g];
+    out.group_theil[g] = sum.xlogx[g] / sum.total[g] - std::log(mu_g);
+    out.group_share[g] = sum.total[g] / total;
+    out.within += out.group_share[g] * out.group_theil[g];
+    out.between += out.group_share[g] * std::log(mu_g / mu);
+  }
+  out.total = out.within + out.between;
+  return out;
+}
+
+}  // namespace cpsim

@@ -1,0 +1,82 @@
+#include "cpsim/engine/metrics.hpp"
+
+#include <stdexcept>
+
+namespace cpsim {
+
+std::size_t MetricSet::add_dimension(std::string name, std::vector<std::string> labels) {
+  for (const auto& d : dimensions_) {
+    if (d.name == name) throw std::logic_error("metric dimension '" + name + "' declared twice");
+  }
+  dimensions_.push_back({std::move(name), std::move(labels)});
+  return dimensions_.size() - 1;
+}
+
+MetricSpec& MetricSet::add(std::string name, std::string unit, std::string description,
+                           MetricType type, std::vector<std::size_t> dimensions) {
+  if (find(name) != specs_.size()) throw std::logic_error("metric '" + name + "' declared twice");
+  std::size_t size = 1;
+  for (const std::size_t d : dimensions) size *= dimensions_.at(d).labels.size();
+  std::size_t& counter = type == MetricType::Real ? real_count_ : integer_count_;
+  specs_.push_back({std::move(name), std::move(unit), std::move(description), type,
+                    std::move(dimensions), counter, size});
+  counter += size;
+  return specs_.back();
+}
+
+Metric<double> MetricSet::add_real(std::string name, std::string unit, std::string description,
+                                   std::vector<std::size_t> dimensions) {
+  add(std::move(name), std::move(unit), std::move(description), MetricType::Real,
+      std::move(dimensions));
+  return Metric<double>{specs_.size() - 1};
+}
+
+Metric<std::int64_t> MetricSet::add_integer(std::string name, std::string unit,
+                                            std::string description,
+                                            std::vector<std::size_t> dimensions) {
+  add(std::move(name), std::move(unit), std::move(description), MetricType::Integer,
+      std::move(dimensions));
+  return Metric<std::int64_t>{specs_.size() - 1};
+}
+
+std::size_t MetricSet::find(std::string_view name) const noexcept {
+  for (std::size_t i = 0; i < specs_.size(); ++i) {
+    if (specs_[i].name == name) return i;
+  }
+  return specs_.size();
+}
+
+MetricRow::MetricRow(const MetricSet& set)
+    : set_(&set), reals_(set.real_count(), 0.0), integers_(set.integer_count(), 0) {}
+
+namespace {
+const MetricSpec& checked(const MetricSet* set, std::size_t index, std::size_t flat_index,
+                          MetricType type) {
+  if (set == nullptr) throw std::logic_error("MetricRow used without a MetricSet");
+  const MetricSpec& spec = set->spec(index);
+  if (spec.type != type || flat_index >= spec.size) {
+    throw std::out_of_range("metric '" + spec.name + "': index or type mismatch");
+  }
+  return spec;
+}
+}  // namespace
+
+void MetricRow::set(Metric<double> metric, std::size_t flat_index, double value) {
+  reals_[checked(set_, metric.index, flat_index, MetricType::Real).offset + flat_index] = value;
+}
+
+void MetricRow::set(Metric<std::int64_t> metric, std::size_t flat_index, std::int64_t value) {
+  integers_[checked(set_, metric.index, flat_index, MetricType::Integer).offset + flat_index] =
+      value;
+}
+
+double MetricRow::get(Metric<double> metric, std::size_t flat_index) const {
+  return reals_[checked(set_, metric.index, flat_index, MetricType::Real).offset + flat_index];
+}
+
+std::int64_t MetricRow::get(Metric<std::int64_t> metric, std::size_t flat_index) const {
+  return integers_[checked(set_, metric.index, flat_index, MetricType::Integer).offset +
+                   flat_index];
+}
+
+}  // namespace cpsim

@@ -1,0 +1,7 @@
+#pragma once
+#include "cpsim/engine/model.hpp"
+
+namespace cpsim::models {
+ModelInfo boltzmann_model_info();
+ModelInfo kinetic_exchange_model_info();
+}  // namespace cpsim::models

@@ -1,0 +1,122 @@
+#include <gtest/gtest.h>
+
+#include <oneapi/tbb/task_arena.h>
+
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+#include "cpsim/engine/distribution.hpp"
+#include "cpsim/engine/parallel.hpp"
+#include "cpsim/engine/random.hpp"
+
+namespace cpsim {
+namespace {
+
+TEST(Gini, HandComputedVectors) {
+  EXPECT_DOUBLE_EQ(gini(std::vector<double>{1, 1, 1, 1}), 0.0);
+  // One agent holds everything: (n - 1) / n.
+  EXPECT_DOUBLE_EQ(gini(std::vector<double>{0, 0, 0, 1}), 0.75);
+  // Mean absolute difference 20/16 over twice the mean 5: 0.25.
+  EXPECT_DOUBLE_EQ(gini(std::vector<double>{4, 1, 3, 2}), 0.25);
+  // {1, 2, 3}: sum |xi - xj| = 8, 2 n^2 mu = 36.
+  EXPECT_NEAR(gini(std::vector<double>{3, 1, 2}), 8.0 / 36.0, 1e-15);
+  EXPECT_DOUBLE_EQ(gini(std::vector<double>{}), 0.0);
+  EXPECT_DOUBLE_EQ(gini(std::vector<double>{0, 0}), 0.0);
+}
+
+TEST(Gini, WeightsActAsReplication) {
+  const std::vector<double> values{1, 5, 2};
+  const std::vector<double> weights{2, 1, 3};
+  const std::vector<double> replicated{1, 1, 5, 2, 2, 2};
+  EXPECT_NEAR(Distribution(values, weights).gini(), gini(replicated), 1e-15);
+  EXPECT_NEAR(Distribution(values, weights).mean(), 14.0 / 6.0, 1e-15);
+}
+
+TEST(Distribution, LorenzSharesOfOneToTen) {
+  std::vector<double> v;
+  for (int i = 1; i <= 10; ++i) v.push_back(i);
+  const Distribution d(v);
+  EXPECT_NEAR(d.top_share(0.1), 10.0 / 55.0, 1e-15);
+  EXPECT_NEAR(d.lorenz(0.4), 10.0 / 55.0, 1e-15);
+  EXPECT_NEAR(d.palma(), 1.0, 1e-12);
+  EXPECT_NEAR(d.share_between(0.2, 0.4), 7.0 / 55.0, 1e-15);
+  // Halfway through the 5th agent: 1+2+3+4 + 0.5*5.
+  EXPECT_NEAR(d.lorenz(0.45), 12.5 / 55.0, 1e-15);
+  EXPECT_DOUBLE_EQ(d.median(), 5.0);
+  EXPECT_DOUBLE_EQ(d.share_below(3.0), 0.2);
+  EXPECT_DOUBLE_EQ(d.share_in(3.0, 6.0), 0.3);
+}
+
+TEST(Distribution, PersonWeightedMedianAndPoverty) {
+  // Households with per-capita incomes 10, 20, 100 and 1, 1, 3 members:
+  // 5 persons, the median person (3rd) lives in the 100 household.
+  const Distribution d(std::vector<double>{100, 10, 20}, std::vector<double>{3, 1, 1});
+  EXPECT_DOUBLE_EQ(d.median(), 100.0);
+  EXPECT_DOUBLE_EQ(d.share_below(0.5 * d.median()), 0.4);
+}
+
+TEST(Theil, DecomposesExactlyIntoWithinAndBetween) {
+  const std::vector<double> values{1, 2, 3, 10, 20, 30};
+  const std::vector<double> weights{1, 2, 1, 1, 1, 2};
+  const std::vector<std::uint32_t> group{0, 0, 0, 1, 1, 1};
+  const auto t = theil(values, weights, group, 2);
+  // Direct: T = (1/W) sum w (x/mu) ln(x/mu).
+  double w = 0, total = 0;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    w += weights[i];
+    total += weights[i] * values[i];
+  }
+  const double mu = total / w;
+  double direct = 0;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    direct += weights[i] * (values[i] / mu) * std::log(values[i] / mu);
+  }
+  direct /= w;
+  EXPECT_NEAR(t.total, direct, 1e-12);
+  EXPECT_NEAR(t.within + t.between, t.total, 1e-15);
+  EXPECT_GT(t.between, 0.0);
+  EXPECT_NEAR(t.group_share[0] + t.group_share[1], 1.0, 1e-15);
+  // Group 1 is group 0 times ten: equal within-group inequality.
+  EXPECT_NEAR(t.group_theil[0], t.group_theil[1], 1e-12);
+}
+
+TEST(Theil, EqualValuesGiveZero) {
+  const std::vector<double> values(50, 7.0), weights(50, 1.0);
+  const std::vector<std::uint32_t> group(50, 0);
+  EXPECT_NEAR(theil(values, weights, group, 1).total, 0.0, 1e-15);
+}
+
+template <class F>
+auto with_threads(int threads, F&& f) {
+  oneapi::tbb::task_arena arena(threads);
+  return arena.execute(f);
+}
+
+TEST(Determinism, StatisticsAreBitIdenticalAcrossThreadCounts) {
+  const RandomStream s(1, "values");
+  std::vector<double> values(300000), weights(300000);
+  std::vector<std::uint32_t> group(300000);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    values[i] = std::exp(3 * s.normal(i, 0));
+    weights[i] = 1 + static_cast<double>(s.index(i, 1, 5));
+    group[i] = static_cast<std::uint32_t>(i % 2);
+  }
+  auto compute = [&] {
+    const Distribution d(values, weights);
+    const auto t = theil(values, weights, group, 2);
+    const double sum =
+        deterministic_sum<double>(values.size(), [&](std::size_t i) { return values[i]; });
+    return std::vector<double>{d.gini(), d.top_share(0.1), d.palma(), t.total, t.between, sum};
+  };
+  const auto one = with_threads(1, compute);
+  for (const int threads : {2, 4}) {
+    const auto many = with_threads(threads, compute);
+    ASSERT_EQ(one.size(), many.size());
+    EXPECT_EQ(std::memcmp(one.data(), many.data(), one.size() * sizeof(double)), 0)
+        << threads << " threads";
+  }
+}
+
+}  // namespace
+}  // namespace cpsim

@@ -1,0 +1,99 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "cpsim/engine/errors.hpp"
+#include "cpsim/engine/simulation.hpp"
+
+namespace cpsim {
+namespace {
+
+class Collect final : public StepObserver {
+ public:
+  explicit Collect(std::int64_t stop_after = -1) : stop_after_(stop_after) {}
+  bool on_step(const Simulation&, std::int64_t step, const MetricRow& row) override {
+    steps.push_back(step);
+    rows.push_back(row);
+    return step != stop_after_;
+  }
+  std::vector<std::int64_t> steps;
+  std::vector<MetricRow> rows;
+
+ private:
+  std::int64_t stop_after_;
+};
+
+TEST(Simulation, RunsPhasesInOrderAndMeasuresEveryStep) {
+  Simulation sim(1, 4);
+  std::vector<std::string> log;
+  sim.add_phase("first", [&](const StepContext& c) { log.push_back("a" + std::to_string(c.step)); });
+  sim.add_phase("yearly", [&](const StepContext& c) { log.push_back("y" + std::to_string(c.step)); },
+                2);
+  const auto counter = sim.metrics().add_integer("log_size", "1", "entries in the log");
+  sim.add_measurement([&](const StepContext&, MetricRow& row) {
+    row.set(counter, static_cast<std::int64_t>(log.size()));
+  });
+  Collect observer;
+  EXPECT_EQ(sim.run(1, observer), 4);
+  EXPECT_EQ(log, (std::vector<std::string>{"a1", "a2", "y2", "a3", "a4", "y4"}));
+  EXPECT_EQ(observer.steps, (std::vector<std::int64_t>{0, 1, 2, 3, 4}));
+  EXPECT_EQ(observer.rows[0].get(counter), 0);
+  EXPECT_EQ(observer.rows[2].get(counter), 3);
+}
+
+TEST(Simulation, AgentPhasesCoverEveryAgentOnce) {
+  Simulation sim(1, 3);
+  AgentTable& table = sim.add_table("agents");
+  table.create(100000);
+  const auto visits = table.add_column<std::int32_t>({"visits", "1", ""});
+  sim.add_agent_phase("visit", table, [&](const StepContext&, std::size_t b, std::size_t e) {
+    auto v = table[visits];
+    for (std::size_t i = b; i < e; ++i) ++v[i];
+  });
+  Collect observer;
+  sim.run(2, observer);
+  for (const std::int32_t v : table[visits]) ASSERT_EQ(v, 3);
+}
+
+TEST(Simulation, ObserverCanStopTheRun) {
+  Simulation sim(1, 10);
+  Collect observer(3);
+  EXPECT_EQ(sim.run(1, observer), 3);
+  EXPECT_EQ(observer.steps.back(), 3);
+}
+
+TEST(Simulation, NonFiniteMetricStopsTheRunNamingStepAndMetric) {
+  Simulation sim(1, 10);
+  const auto ratio = sim.metrics().add_real("income_ratio", "1", "urban over rural");
+  sim.add_measurement([&](const StepContext& c, MetricRow& row) {
+    row.set(ratio, c.step == 2 ? std::nan("") : 1.0);
+  });
+  Collect observer;
+  try {
+    sim.run(1, observer);
+    FAIL() << "expected a SimulationError";
+  } catch (const SimulationError& e) {
+    EXPECT_STREQ(e.what(), "step 2: metric 'income_ratio' is NaN");
+  }
+}
+
+TEST(MetricSet, ArrayMetricsUseTheirDimensions) {
+  MetricSet set;
+  const auto sector = set.add_dimension("sector", {"digital", "services", "tea"});
+  const auto gdp = set.add_real("gdp", "RMB", "value added", {sector});
+  const auto flows = set.add_integer("flows", "fen", "flow matrix", {sector, sector});
+  EXPECT_EQ(set.spec(gdp.index).size, 3U);
+  EXPECT_EQ(set.spec(flows.index).size, 9U);
+  MetricRow row(set);
+  row.set(gdp, 2, 5.0);
+  row.set(flows, 8, 7);
+  EXPECT_EQ(row.get(gdp, 2), 5.0);
+  EXPECT_EQ(row.get(flows, 8), 7);
+  EXPECT_THROW(row.set(gdp, 3, 1.0), std::out_of_range);
+  EXPECT_THROW(set.add_real("gdp", "", ""), std::logic_error);
+}
+
+}  // namespace
+}  // namespace cpsim
