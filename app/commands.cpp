@@ -2,6 +2,9 @@
 
 #include <unistd.h>
 
+#include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/info.h>
+
 #include <boost/program_options.hpp>
 #include <cmath>
 #include <iomanip>
@@ -147,6 +150,11 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
   const StopSignal stop_signal;
   request.should_stop = [] { return StopSignal::requested(); };
 
+  // An explicit --threads above the core count is honoured (oneTBB would
+  // otherwise cap it), so a run can be checked at 4 threads on 2 cores.
+  const oneapi::tbb::global_control allow_threads(
+      oneapi::tbb::global_control::max_allowed_parallelism,
+      static_cast<std::size_t>(std::max(threads, oneapi::tbb::info::default_concurrency())));
   const RunResult result = execute_run(request);
   progress.finish();
   if (!quiet) {

@@ -1,0 +1,43 @@
+#pragma once
+// Reads every numeric dataset of an HDF5 file as raw bytes, keyed by path,
+// so tests can assert that two runs wrote bit-identical data.
+#include <hdf5.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace cpsim::testing {
+
+using DatasetBytes = std::map<std::string, std::vector<unsigned char>>;
+
+inline herr_t collect_dataset(hid_t root, const char* name, const H5O_info_t* info,
+                              void* data) {
+  if (info->type != H5O_TYPE_DATASET) return 0;
+  auto& out = *static_cast<DatasetBytes*>(data);
+  const hid_t dataset = H5Dopen2(root, name, H5P_DEFAULT);
+  const hid_t type = H5Dget_type(dataset);
+  const H5T_class_t type_class = H5Tget_class(type);
+  if (type_class == H5T_INTEGER || type_class == H5T_FLOAT) {
+    const hid_t space = H5Dget_space(dataset);
+    const auto count = static_cast<std::size_t>(H5Sget_simple_extent_npoints(space));
+    std::vector<unsigned char> bytes(count * H5Tget_size(type));
+    if (count > 0) H5Dread(dataset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, bytes.data());
+    out[name] = std::move(bytes);
+    H5Sclose(space);
+  }
+  H5Tclose(type);
+  H5Dclose(dataset);
+  return 0;
+}
+
+inline DatasetBytes read_all_datasets(const std::string& path) {
+  DatasetBytes out;
+  const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (file < 0) return out;
+  H5Ovisit2(file, H5_INDEX_NAME, H5_ITER_NATIVE, collect_dataset, &out, H5O_INFO_BASIC);
+  H5Fclose(file);
+  return out;
+}
+
+}  // namespace cpsim::testing
