@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds everything from nothing and runs the whole
+# test suite: first a Release build, then (unless --quick) the same suite
+# under AddressSanitizer + UndefinedBehaviorSanitizer.
+#   scripts/test.sh            # what CI runs
+#   scripts/test.sh --quick    # Release suite only
+set -euo pipefail
+cd "$(dirname "$0")/.."
+quick=0
+[ "${1:-}" = "--quick" ] && quick=1
+jobs=$(nproc)
+
+scripts/install-deps.sh
+
+echo "== Release build and test suite"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j"$jobs"
+ctest --test-dir build --output-on-failure -j"$jobs" --timeout 900
+
+if [ $quick -eq 0 ]; then
+  echo "== ASan + UBSan build and test suite"
+  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCPSIM_SANITIZE=address,undefined \
+    -DCPSIM_BUILD_BENCH=OFF >/dev/null
+  cmake --build build-asan -j"$jobs"
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --test-dir build-asan --output-on-failure -j"$jobs" --timeout 900
+fi
