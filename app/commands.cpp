@@ -194,6 +194,7 @@ int command_validate(const std::vector<std::string>& args, std::ostream& out, st
   const ModelRegistry registry = make_registry();
   const Scenario scenario =
       load_scenario(vm["scenario"].as<std::string>(), collect_overrides(vm), registry);
+  check_memory(*registry.find(scenario.model), scenario.parameters, available_memory_bytes());
   if (vm.count("quiet") == 0U) {
     out << "# " << scenario.file.string() << ": valid\n" << scenario.resolved_yaml << '\n';
   }

@@ -63,6 +63,7 @@ RunResult execute_run(const RunRequest& request) {
   if (info == nullptr) throw ScenarioError(scenario.file.string() + ": model: unknown model '" +
                                            scenario.model + "'");
 
+  check_memory(*info, scenario.parameters, available_memory_bytes());
   // Refuse before allocating anything: a big model takes a while to build.
   if (!request.output.empty() && !request.overwrite && std::filesystem::exists(request.output)) {
     throw OutputError(request.output.string() + ": already exists (use --force to overwrite)");

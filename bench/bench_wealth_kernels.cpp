@@ -163,3 +163,20 @@ int main(int argc, char** argv) {
   benchmark::Shutdown();
   return 0;
 }
+
+namespace {
+/// Evaluating the keyed permutation at every position (the pairing cost).
+void BM_KeyedPermutation(benchmark::State& state) {
+  const auto n = static_cast<std::uint64_t>(state.range(0));
+  const cpsim::RandomStream stream(1, "perm");
+  std::uint64_t step = 0;
+  for (auto _ : state) {
+    const cpsim::KeyedPermutation p(n, stream, ++step);
+    std::uint64_t acc = 0;
+    for (std::uint64_t i = 0; i < n; ++i) acc += p(i);
+    benchmark::DoNotOptimize(acc);
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
+}
+}  // namespace
+BENCHMARK(BM_KeyedPermutation)->Arg(1'000'000)->Unit(benchmark::kMillisecond);

@@ -70,6 +70,22 @@ TEST(Cli, BadOverrideAndBadThreadsAreUsageErrors) {
   EXPECT_EQ(run_cpsim("frobnicate").exit_code, 2);
 }
 
+TEST(Cli, RefusesASizeThatCannotFitBeforeAllocating) {
+  const TempDir dir;
+  const auto scenario = dir.file("huge.yaml");
+  std::ofstream(scenario) << "model: boltzmann\nsteps: 10\nparameters:\n  agents: 4000000000\n";
+  for (const std::string command : {"run -o " + dir.file("h.h5"), std::string("validate")}) {
+    const auto r = run_cpsim(command + " " + scenario);
+    EXPECT_EQ(r.exit_code, 2) << r.output;
+    EXPECT_EQ(r.output.rfind(scenario + ":4:11: parameters.agents: needs about 272.0 GB of memory, "
+                                        "more than the ",
+                             0),
+              0U)
+        << r.output;
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir.file("h.h5")));
+}
+
 TEST(Cli, ValidatePrintsTheResolvedScenario) {
   const auto r = run_cpsim("validate " + source_dir +
                            "/scenarios/boltzmann-random-pair.yaml --set parameters.agents=50");

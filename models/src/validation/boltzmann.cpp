@@ -181,6 +181,11 @@ ModelInfo boltzmann_model_info() {
                      "giver/receiver micro-steps; synchronous: all gifts decided from "
                      "start-of-step wealth, applied in parallel");
   info.create = [] { return std::make_unique<BoltzmannModel>(); };
+  // Per agent: id and wealth (16 B), three uint32 scratch columns (12 B), and
+  // the metrics' sort buffers (values, weights, two cumulative sums: 40 B).
+  info.estimate_memory = [](const Parameters& p) {
+    return MemoryEstimate{static_cast<std::uint64_t>(p.integer("agents")) * 68U, "agents"};
+  };
   return info;
 }
 

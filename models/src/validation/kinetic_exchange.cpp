@@ -121,6 +121,10 @@ ModelInfo kinetic_exchange_model_info() {
   info.schema.real("stake", 0.1, "Fraction of the poorer partner's wealth at stake (rule: yard_sale)",
                    0.0, 1.0);
   info.create = [] { return std::make_unique<KineticExchangeModel>(); };
+  // Per agent: id and wealth (16 B) and the metrics' sort buffers (40 B).
+  info.estimate_memory = [](const Parameters& p) {
+    return MemoryEstimate{static_cast<std::uint64_t>(p.integer("agents")) * 56U, "agents"};
+  };
   return info;
 }
 

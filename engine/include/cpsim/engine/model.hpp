@@ -3,6 +3,7 @@
 // only through this interface and the registry; the application registers
 // the concrete models (register_*_models(ModelRegistry&)), so the engine
 // library never links against any model.
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -29,12 +30,33 @@ class Model {
   }
 };
 
+/// Memory a run would need, and the parameter that drives it (named in the
+/// error when the run is refused).
+struct MemoryEstimate {
+  std::uint64_t bytes = 0;
+  std::string parameter;
+};
+
 struct ModelInfo {
   std::string name;
   std::string summary;  ///< one line for `cpsim models`
   ParamSchema schema;
   std::function<std::unique_ptr<Model>()> create;
+  /// Optional: peak memory of a run with these parameters, so a size that
+  /// cannot fit is refused before anything is allocated.
+  std::function<MemoryEstimate(const Parameters&)> estimate_memory;
 };
+
+/// Bytes of memory the system can give this process now (MemAvailable).
+std::uint64_t available_memory_bytes();
+
+/// "1.5 GB", "320 MB", "12 kB".
+std::string format_bytes(std::uint64_t bytes);
+
+/// Throws ScenarioError ("file:line:col: parameters.KEY: needs about X of
+/// memory, more than the Y available") when the model's estimate exceeds
+/// `available` bytes.
+void check_memory(const ModelInfo& model, const Parameters& parameters, std::uint64_t available);
 
 class ModelRegistry {
  public:
