@@ -1,6 +1,7 @@
 #include "cpsim/models/register.hpp"
 
 #include "cpsim/engine/model.hpp"
+#include "cpsim/models/economy.hpp"
 #include "validation/validation_models.hpp"
 
 namespace cpsim::models {
@@ -10,6 +11,9 @@ void register_validation_models(ModelRegistry& registry) {
   registry.add(kinetic_exchange_model_info());
 }
 
-void register_all_models(ModelRegistry& registry) { register_validation_models(registry); }
+void register_all_models(ModelRegistry& registry) {
+  register_validation_models(registry);
+  register_economy_models(registry);
+}
 
 }  // namespace cpsim::models

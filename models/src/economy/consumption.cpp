@@ -1,0 +1,95 @@
+// Consumption and saving (economy-rules R6-R7). Desired spending is
+//   C^d = c_y * expected disposable income + c_w * deposits,
+// with c_y set apart for urban and village households; a subsistence floor
+// (members x floor) is met out of deposits before spending is cut, and no
+// household spends more than its deposits. Spending is split by sector shares
+// (the rest is imported); for each sector the household buys from one seller
+// drawn with probability proportional to the seller's capacity (value added
+// per worker x workers; for rural tourism also x the village's attractiveness),
+// so big firms sell more and growth compounds. A share of rural-tourism
+// spending is a scenic fee to the village collective.
+#include <algorithm>
+#include <atomic>
+
+#include "economy/economy.hpp"
+
+namespace cpsim::models::economy {
+
+double Economy::firm_capacity(std::size_t f) const {
+  const AgentTable& t = *firms_;
+  const double capacity =
+      static_cast<double>(t[f_.productivity][f]) * static_cast<double>(t[f_.employees][f]);
+  if (t[f_.sector][f] != rural_tourism) return capacity;
+  const std::size_t village = t[f_.region][f] - regions_.communities;
+  return capacity * static_cast<double>((*villages_)[v_.attractiveness][village]);
+}
+
+void Economy::spend_consumption(const StepContext& context) {
+  std::array<AliasTable, sector_count> sellers;
+  for (std::size_t s = 0; s < sector_count; ++s) {
+    std::vector<double> weights(sector_firms_[s].size());
+    for (std::size_t k = 0; k < weights.size(); ++k) weights[k] = firm_capacity(sector_firms_[s][k]);
+    sellers[s].build(weights);
+  }
+  AgentTable& t = *households_;
+  const auto flags = t[h_.flags];
+  const auto expected = t[h_.expected_income];
+  const auto deposits = t[h_.deposits];
+  const auto ids = t.ids();
+  auto consumption = t[h_.consumption];
+  auto sales = (*firms_)[f_.sales];
+  const auto firm_region = (*firms_)[f_.region];
+  auto village_income = (*villages_)[v_.collective_income];
+  const RandomStream stream = context.stream("consumption.seller");
+  const auto step = static_cast<std::uint64_t>(context.step);
+  std::array<std::atomic<std::int64_t>, sector_count> spending{};
+  std::atomic<std::int64_t> fees{0};
+  ledger_.parallel_payments(t.size(), [&](std::size_t b, std::size_t e, FlowTally& tally) {
+    std::array<std::int64_t, sector_count> local{};
+    std::int64_t local_fees = 0;
+    for (std::size_t i = b; i < e; ++i) {
+      const bool rural = (flags[i] & flag_rural_resident) != 0;
+      const double available = static_cast<double>(std::max<std::int64_t>(0, deposits[i]));
+      const double propensity = rural ? p_.propensity_rural : p_.propensity_urban;
+      const double desired = propensity * static_cast<double>(expected[i]) +
+                             p_.propensity_wealth * available / fen_per_rmb;
+      const double floor = p_.subsistence_month * members(i);
+      const std::int64_t spend = std::min<std::int64_t>(
+          floor_fen(std::max(desired, floor) * fen_per_rmb), std::max<std::int64_t>(0, deposits[i]));
+      consumption[i] = spend;
+      std::int64_t domestic = 0;
+      for (std::size_t s = 0; s < sector_count; ++s) {
+        const double share = rural ? p_.sectors[s].consumption_share_rural
+                                   : p_.sectors[s].consumption_share_urban;
+        const std::int64_t amount = floor_fen(static_cast<double>(spend) * share);
+        if (amount == 0 || sellers[s].empty()) continue;
+        const RandomBlock r = stream.block(ids[i], step, s);
+        const std::size_t f = sector_firms_[s][sellers[s].draw(r[0], r[1])];
+        std::int64_t to_firm = amount;
+        if (s == rural_tourism) {
+          const std::size_t village = firm_region[f] - regions_.communities;
+          const std::int64_t fee = floor_fen(static_cast<double>(amount) * p_.tourism_collective_share);
+          ledger_.transfer(household_account(i), village_account(village), fee,
+                           Flow::tourism_spending, tally);
+          std::atomic_ref<std::int64_t>(village_income[village]).fetch_add(fee, std::memory_order_relaxed);
+          local_fees += fee;
+          to_firm -= fee;
+        }
+        ledger_.transfer(household_account(i), firm_account(f), to_firm,
+                         s == rural_tourism ? Flow::tourism_spending : Flow::household_consumption,
+                         tally);
+        std::atomic_ref<std::int64_t>(sales[f]).fetch_add(to_firm, std::memory_order_relaxed);
+        local[s] += amount;
+        domestic += amount;
+      }
+      ledger_.transfer(household_account(i), rest_of_world_account, spend - domestic, Flow::imports,
+                       tally);
+    }
+    for (std::size_t s = 0; s < sector_count; ++s) spending[s].fetch_add(local[s]);
+    fees.fetch_add(local_fees);
+  });
+  for (std::size_t s = 0; s < sector_count; ++s) month_.household_spending[s] = spending[s].load();
+  month_.village_tourism_fees += fees.load();
+}
+
+}  // namespace cpsim::models::economy

@@ -1,0 +1,143 @@
+#pragma once
+// The district economy: households, firms, village collectives, the district
+// government, the rest of the world and a bank, paying each other through one
+// ledger (ledger.hpp). Economy owns the state; each monthly process is a
+// member function defined in its own file:
+//   population.cpp      generation of regions, households, firms, villages
+//   productivity.cpp    sector trends and firm shocks; wage indexation
+//   labour_market.cpp   separations, firing, vacancies, matching
+//   wages.cpp           wage payments and monthly PIT withholding
+//   income_tax.cpp      the PIT schedule, cumulative withholding, year-end settlement
+//   consumption.cpp     buffer-stock spending, sellers drawn by size
+//   outside_demand.cpp  exports, visitors, public purchases
+//   village_economy.cpp reserved-land rent, collective dividends, investment
+//   production.cpp      VAT, interest, profit, corporate tax, dividends
+//   pensions.cpp        urban employee and rural basic pensions
+//   dibao.cpp           minimum-living-guarantee top-up
+//   government.cpp      tax sharing with upper levels, budget and debt
+//   firm_dynamics.cpp   exit and entry
+//   demography.cpp      yearly ageing and skill updates
+#include <array>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "cpsim/engine/model.hpp"
+#include "cpsim/engine/simulation.hpp"
+#include "economy/alias_table.hpp"
+#include "economy/ledger.hpp"
+#include "economy/state.hpp"
+
+namespace cpsim::models::economy {
+
+ParamSchema economy_schema();
+EconomyParameters read_parameters(const cpsim::Parameters& parameters);
+ModelInfo district_economy_model_info();
+
+/// Aggregates of the month that the metrics and the next month need.
+struct MonthTotals {
+  std::array<std::int64_t, sector_count> sales{};        ///< firm sales by sector, fen
+  std::array<std::int64_t, sector_count> household_spending{};  ///< by sector, fen
+  std::int64_t village_tourism_fees = 0;
+  std::int64_t village_income = 0;
+  std::int64_t village_dividends = 0;
+  std::int64_t tax_revenue = 0;      ///< all taxes collected by the district, fen
+  std::int64_t retained_revenue = 0; ///< after sharing with upper levels
+  std::int64_t spending = 0;         ///< pensions, dibao, purchases (district budget)
+  std::int64_t pensions = 0;
+  std::int64_t dibao = 0;
+  std::int64_t dibao_households = 0;
+  std::int64_t exits = 0;
+  std::int64_t entries = 0;
+  std::int64_t hires = 0;
+  std::int64_t separations = 0;
+};
+
+class Economy {
+ public:
+  /// Builds tables, generates the population and the initial matching.
+  Economy(Simulation& simulation, const EconomyParameters& parameters);
+
+  // --- monthly processes, in schedule order ---
+  void begin_month(const StepContext& context);
+  void update_productivity(const StepContext& context);
+  void run_labour_market(const StepContext& context);
+  void pay_wages(const StepContext& context);
+  void settle_income_tax_year(const StepContext& context);
+  void spend_consumption(const StepContext& context);
+  void buy_outside_demand(const StepContext& context);
+  void run_village_economy(const StepContext& context);
+  void settle_firm_accounts(const StepContext& context);
+  void pay_pensions(const StepContext& context);
+  void pay_dibao(const StepContext& context);
+  void run_government_budget(const StepContext& context);
+  void run_firm_dynamics(const StepContext& context);
+  void end_month(const StepContext& context);
+  // --- yearly ---
+  void age_population(const StepContext& context);
+  void update_skills(const StepContext& context);
+
+  // --- inspection (metrics, tests) ---
+  const EconomyParameters& parameters() const { return p_; }
+  const Regions& regions() const { return regions_; }
+  const AgentTable& households() const { return *households_; }
+  const AgentTable& firms() const { return *firms_; }
+  const AgentTable& villages() const { return *villages_; }
+  const HouseholdColumns& household_columns() const { return h_; }
+  const FirmColumns& firm_columns() const { return f_; }
+  const VillageColumns& village_columns() const { return v_; }
+  const Ledger& ledger() const { return ledger_; }
+  const MonthTotals& month() const { return month_; }
+  std::int64_t initial_money() const { return initial_money_; }
+  std::int64_t government_debt() const { return ledger_.government() < 0 ? -ledger_.government() : 0; }
+  double average_wage() const { return average_wage_; }
+  /// Disposable income of household i this month, fen.
+  std::int64_t disposable_income(std::size_t i) const;
+  /// Members of household i (persons).
+  int members(std::size_t i) const;
+  /// Wage of the worker in slot k of household i at employer firm f, RMB/month.
+  double wage_of(std::size_t firm, double skill) const;
+
+ private:
+  // population.cpp
+  void create_regions();
+  void create_households(const StepContext& context);
+  void create_firms(const StepContext& context);
+  void create_villages(const StepContext& context);
+  void match_initial_workers(const StepContext& context);
+  void initialise_balances(const StepContext& context);
+  void draw_owner(std::size_t firm, const RandomStream& stream, std::uint64_t subject,
+                  std::uint64_t step, bool small);
+  // labour_market.cpp
+  void count_employees();
+  std::int64_t match(const StepContext& context, std::string_view stream_name,
+                     std::int64_t rounds);
+  // helpers
+  double firm_capacity(std::size_t f) const;
+  void refresh_sector_lists();
+  double measure_average_wage() const;
+
+  EconomyParameters p_;
+  Simulation& simulation_;
+  Regions regions_;
+  AgentTable* households_ = nullptr;
+  AgentTable* firms_ = nullptr;
+  AgentTable* villages_ = nullptr;
+  HouseholdColumns h_;
+  FirmColumns f_;
+  VillageColumns v_;
+  Ledger ledger_;
+  MonthTotals month_;
+  std::int64_t initial_money_ = 0;
+
+  std::array<std::vector<std::uint32_t>, sector_count> sector_firms_;
+  std::array<double, sector_count> outside_demand_{};  ///< RMB/month, exports + visitors
+  bool outside_demand_calibrated_ = false;
+  bool purchases_netted_ = false;
+  std::int64_t last_retained_revenue_ = 0;
+  double average_wage_ = 0;  ///< RMB/month, for employee pensions; updated yearly
+  std::vector<std::uint8_t> firm_exiting_;
+  std::vector<std::int64_t> firm_deposits_at_start_;  ///< for the month's profit
+};
+
+}  // namespace cpsim::models::economy

@@ -1,0 +1,213 @@
+#pragma once
+// The books: every payment in the economy is one call of Ledger::transfer,
+// which moves integer fen between two accounts and records the amount in the
+// step's transaction-flow matrix (flow kind x institution). Each flow row sums
+// to zero by construction, and the "deposit_change" row closes every column,
+// so rows and columns of the matrix all sum to exactly zero.
+//
+// Parallel payments: a parallel loop gives each chunk its own FlowTally.
+// Household, firm and village balances are changed with atomic integer adds
+// (integer addition is associative, so the result does not depend on the
+// order or the thread count); the single accounts (government, rest of the
+// world, bank) and the flow matrix are accumulated in the tally and merged
+// at the end of the chunk, which avoids contention on one cache line.
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <span>
+#include <string_view>
+
+#include "cpsim/engine/parallel.hpp"
+
+namespace cpsim::models::economy {
+
+enum class Institution : std::uint8_t {
+  households,
+  firms,
+  villages,
+  government,
+  rest_of_world,
+  bank,
+};
+inline constexpr std::size_t institution_count = 6;
+inline constexpr std::array<std::string_view, institution_count> institution_names{
+    "households", "firms", "villages", "government", "rest_of_world", "bank"};
+
+enum class Flow : std::uint8_t {
+  wages,
+  income_tax_withheld,
+  income_tax_settlement,
+  capital_income_tax,
+  business_income_tax,
+  corporate_tax,
+  value_added_tax,
+  household_consumption,
+  imports,
+  tourism_spending,
+  exports,
+  government_purchases,
+  dividends,
+  business_income,
+  reserved_land_rent,
+  collective_dividends,
+  village_investment,
+  pensions,
+  dibao,
+  tax_sharing_upper,
+  transfers_upper,
+  firm_entry,
+  firm_exit,
+  overdraft_interest,
+  loan_write_off,
+  deposit_change,
+};
+inline constexpr std::size_t flow_count = 26;
+inline constexpr std::array<std::string_view, flow_count> flow_names{
+    "wages",           "income_tax_withheld",   "income_tax_settlement", "capital_income_tax",
+    "business_income_tax", "corporate_tax",     "value_added_tax",       "household_consumption",
+    "imports",         "tourism_spending",      "exports",               "government_purchases",
+    "dividends",       "business_income",       "reserved_land_rent",    "collective_dividends",
+    "village_investment", "pensions",           "dibao",                 "tax_sharing_upper",
+    "transfers_upper", "firm_entry",            "firm_exit",             "overdraft_interest",
+    "loan_write_off",  "deposit_change"};
+
+struct Account {
+  Institution institution;
+  std::uint32_t index = 0;  ///< row in the households, firms or villages table
+};
+inline Account household_account(std::size_t i) {
+  return {Institution::households, static_cast<std::uint32_t>(i)};
+}
+inline Account firm_account(std::size_t i) {
+  return {Institution::firms, static_cast<std::uint32_t>(i)};
+}
+inline Account village_account(std::size_t i) {
+  return {Institution::villages, static_cast<std::uint32_t>(i)};
+}
+inline constexpr Account government_account{Institution::government, 0};
+inline constexpr Account rest_of_world_account{Institution::rest_of_world, 0};
+inline constexpr Account bank_account{Institution::bank, 0};
+
+using FlowMatrix = std::array<std::int64_t, flow_count * institution_count>;
+
+/// A chunk's share of the step's flows and of the single accounts' changes.
+struct FlowTally {
+  FlowMatrix flows{};
+  std::array<std::int64_t, 3> single_delta{};  ///< government, rest of world, bank
+};
+
+class Ledger {
+ public:
+  Ledger() = default;
+  /// Points the ledger at the balance columns (tables must not be resized later).
+  void attach(std::span<std::int64_t> households, std::span<std::int64_t> firms,
+              std::span<std::int64_t> villages) {
+    households_ = households;
+    firms_ = firms;
+    villages_ = villages;
+  }
+
+  /// Moves `amount` fen (>= 0) from one account to another. Safe to call from
+  /// parallel chunks, each with its own tally.
+  void transfer(Account from, Account to, std::int64_t amount, Flow kind, FlowTally& tally) const {
+    if (amount == 0) return;
+    add(from, -amount, tally);
+    add(to, amount, tally);
+    const auto row = static_cast<std::size_t>(kind) * institution_count;
+    tally.flows[row + static_cast<std::size_t>(from.institution)] -= amount;
+    tally.flows[row + static_cast<std::size_t>(to.institution)] += amount;
+  }
+
+  /// Merges a chunk's tally into the step's flows and the single accounts.
+  void commit(const FlowTally& tally) {
+    const std::lock_guard lock(mutex_);
+    for (std::size_t i = 0; i < tally.flows.size(); ++i) step_flows_[i] += tally.flows[i];
+    government_ += tally.single_delta[0];
+    rest_of_world_ += tally.single_delta[1];
+    bank_ += tally.single_delta[2];
+  }
+
+  /// A sequential transfer between accounts (tallied and committed at once).
+  void transfer_now(Account from, Account to, std::int64_t amount, Flow kind) {
+    FlowTally tally;
+    transfer(from, to, amount, kind, tally);
+    commit(tally);
+  }
+
+  /// Runs body(begin, end, tally) over [0, n) in parallel and commits each
+  /// chunk's tally.
+  template <class Body>
+  void parallel_payments(std::size_t n, Body&& body, std::size_t grain = 1024) {
+    parallel_for(
+        n,
+        [&](std::size_t b, std::size_t e) {
+          FlowTally tally;
+          body(b, e, tally);
+          commit(tally);
+        },
+        grain);
+  }
+
+  [[nodiscard]] std::int64_t government() const { return government_; }
+  [[nodiscard]] std::int64_t rest_of_world() const { return rest_of_world_; }
+  [[nodiscard]] std::int64_t bank() const { return bank_; }
+  void set_single_balances(std::int64_t government, std::int64_t rest_of_world,
+                           std::int64_t bank) {
+    government_ = government;
+    rest_of_world_ = rest_of_world;
+    bank_ = bank;
+  }
+
+  /// Balance of every institution, summed exactly.
+  [[nodiscard]] std::array<std::int64_t, institution_count> institution_balances() const;
+  [[nodiscard]] std::int64_t total_money() const;
+
+  /// Flows recorded since the last call of start_step(); start_step also
+  /// remembers the institutions' balances so that close_step() can write the
+  /// deposit_change row that closes every column.
+  void start_step();
+  const FlowMatrix& close_step();
+  [[nodiscard]] const FlowMatrix& step_flows() const { return step_flows_; }
+
+ private:
+  void add(Account account, std::int64_t amount, FlowTally& tally) const {
+    switch (account.institution) {
+      case Institution::households:
+        std::atomic_ref<std::int64_t>(households_[account.index])
+            .fetch_add(amount, std::memory_order_relaxed);
+        break;
+      case Institution::firms:
+        std::atomic_ref<std::int64_t>(firms_[account.index])
+            .fetch_add(amount, std::memory_order_relaxed);
+        break;
+      case Institution::villages:
+        std::atomic_ref<std::int64_t>(villages_[account.index])
+            .fetch_add(amount, std::memory_order_relaxed);
+        break;
+      case Institution::government:
+        tally.single_delta[0] += amount;
+        break;
+      case Institution::rest_of_world:
+        tally.single_delta[1] += amount;
+        break;
+      case Institution::bank:
+        tally.single_delta[2] += amount;
+        break;
+    }
+  }
+
+  std::span<std::int64_t> households_, firms_, villages_;
+  std::int64_t government_ = 0, rest_of_world_ = 0, bank_ = 0;
+  FlowMatrix step_flows_{};
+  std::array<std::int64_t, institution_count> balances_at_start_{};
+  std::mutex mutex_;
+};
+
+/// floor(x) as fen for a non-negative amount computed in floating point: the
+/// payer keeps the fraction of a fen.
+inline std::int64_t floor_fen(double x) {
+  return x > 0 ? static_cast<std::int64_t>(x) : 0;
+}
+
+}  // namespace cpsim::models::economy

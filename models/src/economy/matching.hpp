@@ -1,0 +1,154 @@
+#pragma once
+// Deterministic parallel job matching (design-notes "Markets in parallel,
+// deterministically"). One round:
+//  1. every seeker draws k firms (k in [min, max]) with probability
+//     proportional to the firm's open vacancies, from keyed random numbers,
+//     and emits applications (firm, score, seeker);
+//  2. applications are sorted by (firm, score descending, seeker key) with
+//     tbb::parallel_sort; each firm offers its top `vacancies` applicants;
+//  3. each seeker keeps the offer it values most (ties: lower firm index), if
+//     it values it above zero; the others lapse and those vacancies stay open.
+// A fixed number of rounds follows. The result is a pure function of the
+// inputs and the keyed random numbers: identical at any thread count. No firm
+// hires more than its vacancies and no seeker takes two jobs, by construction.
+#include <oneapi/tbb/parallel_sort.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "cpsim/engine/parallel.hpp"
+#include "cpsim/engine/random.hpp"
+#include "economy/alias_table.hpp"
+
+namespace cpsim::models::economy {
+
+struct MatchingRules {
+  std::int64_t applications_min = 3;
+  std::int64_t applications_max = 5;
+  std::int64_t rounds = 3;
+};
+
+struct Application {
+  std::int32_t firm;
+  float score;
+  std::uint32_t seeker;
+  std::uint8_t slot;  ///< which of the seeker's applications
+};
+
+/// seeker_keys: stable ids for random draws and tie-breaks (unique);
+/// scores: the firm's ranking of a seeker; vacancies: per firm, decreased by
+/// each hire; value(seeker, firm): the seeker's valuation of an offer (> 0 to
+/// accept). Returns the firm each seeker joined, or -1.
+template <class Value>
+std::vector<std::int32_t> match_jobs(std::span<const std::uint64_t> seeker_keys,
+                                     std::span<const float> scores,
+                                     std::span<std::int32_t> vacancies, const MatchingRules& rules,
+                                     const RandomStream& stream, std::uint64_t step,
+                                     Value&& value) {
+  constexpr std::size_t max_applications = 8;
+  const std::size_t seekers = seeker_keys.size();
+  const auto per_seeker = static_cast<std::size_t>(
+      std::clamp<std::int64_t>(rules.applications_max, 1, max_applications));
+  std::vector<std::int32_t> hired(seekers, -1);
+  std::vector<double> weights(vacancies.size());
+  std::vector<Application> applications(seekers * per_seeker);
+  std::vector<std::uint8_t> offered(seekers);
+  const std::int32_t empty = -1;
+
+  for (std::int64_t round = 0; round < rules.rounds; ++round) {
+    for (std::size_t f = 0; f < vacancies.size(); ++f) {
+      weights[f] = vacancies[f] > 0 ? static_cast<double>(vacancies[f]) : 0.0;
+    }
+    const AliasTable open_firms(weights);
+    if (open_firms.empty()) break;
+    const auto round_index = static_cast<std::uint64_t>(round) * 16;
+
+    // 1. applications, in parallel; each seeker writes its own slots
+    parallel_for(seekers, [&](std::size_t b, std::size_t e) {
+      for (std::size_t s = b; s < e; ++s) {
+        Application* mine = &applications[s * per_seeker];
+        for (std::size_t j = 0; j < per_seeker; ++j) mine[j] = {empty, 0.0F, 0, 0};
+        offered[s] = 0;
+        if (hired[s] >= 0) continue;
+        const RandomBlock head = stream.block(seeker_keys[s], step, round_index);
+        const auto span = static_cast<std::uint64_t>(rules.applications_max -
+                                                     rules.applications_min + 1);
+        const auto count = std::min<std::size_t>(
+            per_seeker, static_cast<std::size_t>(rules.applications_min) +
+                            static_cast<std::size_t>(to_index(head[0], span)));
+        for (std::size_t j = 0; j < count; ++j) {
+          const RandomBlock r = stream.block(seeker_keys[s], step, round_index + 1 + j);
+          const auto firm = static_cast<std::int32_t>(open_firms.draw(r[0], r[1]));
+          bool repeated = false;
+          for (std::size_t k = 0; k < j; ++k) repeated = repeated || mine[k].firm == firm;
+          if (!repeated) {
+            mine[j] = {firm, scores[s], static_cast<std::uint32_t>(s),
+                       static_cast<std::uint8_t>(j)};
+          }
+        }
+      }
+    });
+
+    // 2. sort by firm, best score first, then seeker key: a total order
+    oneapi::tbb::parallel_sort(
+        applications.begin(), applications.end(), [&](const Application& a, const Application& b) {
+          if (a.firm != b.firm) return a.firm < b.firm;
+          if (a.score != b.score) return a.score > b.score;
+          if (a.firm == empty) return a.seeker < b.seeker;
+          return seeker_keys[a.seeker] < seeker_keys[b.seeker];
+        });
+    const auto first_real = static_cast<std::size_t>(
+        std::partition_point(applications.begin(), applications.end(),
+                             [&](const Application& a) { return a.firm == empty; }) -
+        applications.begin());
+
+    // each firm offers to its top applicants (parallel over firm segments)
+    parallel_for(vacancies.size(), [&](std::size_t b, std::size_t e) {
+      for (std::size_t f = b; f < e; ++f) {
+        if (vacancies[f] <= 0) continue;
+        const auto firm = static_cast<std::int32_t>(f);
+        auto it = std::lower_bound(
+            applications.begin() + static_cast<std::ptrdiff_t>(first_real), applications.end(),
+            firm, [](const Application& a, std::int32_t x) { return a.firm < x; });
+        std::int32_t offers = 0;
+        for (; it != applications.end() && it->firm == firm && offers < vacancies[f]; ++it) {
+          std::atomic_ref<std::uint8_t>(offered[it->seeker])
+              .fetch_or(static_cast<std::uint8_t>(1U << it->slot), std::memory_order_relaxed);
+          ++offers;
+        }
+      }
+    });
+
+    // 3. each seeker keeps its best offer; hires are counted with integer adds.
+    // The firm of application slot j is recomputed from the same keyed draw, so
+    // the sorted array need not be searched.
+    parallel_for(seekers, [&](std::size_t b, std::size_t e) {
+      for (std::size_t s = b; s < e; ++s) {
+        if (offered[s] == 0) continue;
+        double best_value = 0;
+        std::int32_t best_firm = -1;
+        for (std::size_t j = 0; j < per_seeker; ++j) {
+          if ((offered[s] & (1U << j)) == 0) continue;
+          const RandomBlock r = stream.block(seeker_keys[s], step, round_index + 1 + j);
+          const auto firm = static_cast<std::int32_t>(open_firms.draw(r[0], r[1]));
+          const double v = value(s, static_cast<std::size_t>(firm));
+          if (v > 0 && (best_firm < 0 || v > best_value || (v == best_value && firm < best_firm))) {
+            best_value = v;
+            best_firm = firm;
+          }
+        }
+        if (best_firm >= 0) {
+          hired[s] = best_firm;
+          std::atomic_ref<std::int32_t>(vacancies[static_cast<std::size_t>(best_firm)])
+              .fetch_sub(1, std::memory_order_relaxed);
+        }
+      }
+    });
+  }
+  return hired;
+}
+
+}  // namespace cpsim::models::economy

@@ -1,0 +1,45 @@
+#pragma once
+// The district economy's metrics, computed by the engine every step from the
+// state: output, the labour market, incomes and their distribution, the
+// budget, village collectives, the flow matrix and the money check.
+#include <array>
+#include <cstdint>
+
+#include "cpsim/engine/metrics.hpp"
+#include "cpsim/engine/simulation.hpp"
+#include "economy/economy.hpp"
+
+namespace cpsim::models::economy {
+
+/// Per-step values the calibration table needs (kept by the model).
+struct CalibrationSample {
+  std::array<double, sector_count> gdp_by_sector{};  ///< RMB/month
+  double unemployment_rate = 0;
+  double urban_income_ytd = 0, rural_income_ytd = 0;  ///< RMB per person, year to date
+  double gini_income_ytd = 0;
+  double fiscal_revenue = 0;  ///< RMB/month, before sharing with upper levels
+};
+
+class EconomyMetrics {
+ public:
+  EconomyMetrics(MetricSet& metrics, const Economy& economy);
+  CalibrationSample measure(const StepContext& context, MetricRow& row) const;
+
+ private:
+  const Economy& economy_;
+  Metric<double> gdp_, gdp_by_sector_, services_share_, digital_share_;
+  Metric<std::int64_t> employment_, labour_force_, population_;
+  Metric<double> unemployment_rate_, mean_wage_;
+  Metric<double> urban_income_, rural_income_, urban_income_annual_, rural_income_annual_, ratio_;
+  Metric<double> urban_income_ytd_, rural_income_ytd_, ratio_ytd_;
+  Metric<double> gini_income_, gini_income_ytd_, gini_wealth_, theil_, theil_within_, theil_between_;
+  Metric<double> palma_, quintile_share_, median_income_, relative_poverty_, dibao_poverty_,
+      middle_income_share_;
+  Metric<double> income_by_area_;
+  Metric<double> revenue_, retained_revenue_, spending_, balance_, debt_;
+  Metric<double> village_income_, village_dividends_;
+  Metric<std::int64_t> dibao_households_, hires_, separations_, firm_exits_;
+  Metric<std::int64_t> flow_matrix_, money_total_, money_error_;
+};
+
+}  // namespace cpsim::models::economy

@@ -1,0 +1,488 @@
+// Generation of the district from counts and shares: regions (urban
+// communities and villages grouped into subdistricts and towns), households
+// (region-major, so ids do not depend on threads), firms with Zipf sizes and
+// heavy-tailed productivity, village collectives, the initial matching of
+// workers to firms and the initial balances.
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <string>
+
+#include "cpsim/engine/parallel.hpp"
+#include "economy/economy.hpp"
+
+namespace cpsim::models::economy {
+namespace {
+
+/// A lognormal draw with the given mean and log-sd.
+double lognormal(double mean, double sigma, double standard_normal) {
+  return mean * std::exp(sigma * standard_normal - 0.5 * sigma * sigma);
+}
+
+struct Composition {
+  std::uint8_t workers, children, elderly;
+  [[nodiscard]] int members() const { return workers + children + elderly; }
+};
+
+Composition draw_composition(const EconomyParameters& p, const RandomStream& stream,
+                             std::uint64_t subject) {
+  const RandomBlock a = stream.block(subject, 0, 0);
+  const RandomBlock b = stream.block(subject, 0, 1);
+  Composition c{};
+  if (to_unit_interval(a[0]) < p.elderly_only_share) {
+    c.elderly = static_cast<std::uint8_t>(1 + (to_unit_interval(a[1]) < 0.5 ? 1 : 0));
+    return c;
+  }
+  c.workers = static_cast<std::uint8_t>(1 + (to_unit_interval(a[1]) < p.second_worker_probability ? 1 : 0));
+  c.children = static_cast<std::uint8_t>((to_unit_interval(a[2]) < p.child_probability ? 1 : 0) +
+                                         (to_unit_interval(a[3]) < p.child_probability ? 1 : 0));
+  c.elderly = static_cast<std::uint8_t>((to_unit_interval(b[0]) < p.elderly_probability ? 1 : 0) +
+                                        (to_unit_interval(b[1]) < p.elderly_probability ? 1 : 0));
+  return c;
+}
+
+/// Trims the last household of a region so that the region holds exactly its
+/// quota of residents: children first, then elderly, then the second worker.
+void trim(Composition& c, int room) {
+  while (c.members() > room) {
+    if (c.children > 0) {
+      --c.children;
+    } else if (c.elderly > 0 && c.members() > 1) {
+      --c.elderly;
+    } else if (c.workers > 1) {
+      --c.workers;
+    } else {
+      break;
+    }
+  }
+}
+
+/// Integer firm sizes proportional to `raw` (Pareto draws), each at most
+/// max(cap_share x total, 2 x mean size) and at least 1, summing to round(total) (largest
+/// remainders get the leftover workers).
+std::vector<std::int32_t> zipf_sizes(std::vector<double> raw, double total, double cap_share) {
+  const std::size_t n = raw.size();
+  std::vector<std::int32_t> sizes(n, 1);
+  if (n == 0) return sizes;
+  // A cap below twice the mean size could not hold the sector's workers (small
+  // scenarios with few firms): relax it there.
+  const double cap = std::max({1.0, cap_share * total, 2.0 * total / static_cast<double>(n)});
+  std::vector<std::uint8_t> capped(n, 0);
+  for (std::size_t pass = 0; pass <= n; ++pass) {  // each pass caps at least one more firm
+    double free_mass = 0, capped_mass = 0;
+    for (std::size_t k = 0; k < n; ++k) (capped[k] ? capped_mass : free_mass) += raw[k];
+    if (!(free_mass > 0)) break;
+    const double factor = (total - capped_mass) / free_mass;
+    bool changed = false;
+    for (std::size_t k = 0; k < n; ++k) {
+      if (capped[k]) continue;
+      raw[k] *= factor;
+      if (raw[k] > cap) {
+        raw[k] = cap;
+        capped[k] = 1;
+        changed = true;
+      }
+    }
+    if (!changed) break;
+  }
+  const auto target = static_cast<std::int64_t>(std::llround(total));
+  std::int64_t assigned = 0;
+  std::vector<std::pair<double, std::size_t>> remainder(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    const double whole = std::max(1.0, std::floor(raw[k]));
+    sizes[k] = static_cast<std::int32_t>(whole);
+    assigned += sizes[k];
+    remainder[k] = {-(raw[k] - whole), k};
+  }
+  std::sort(remainder.begin(), remainder.end());
+  for (std::size_t j = 0; assigned < target && j < n; ++j, ++assigned) ++sizes[remainder[j].second];
+  return sizes;
+}
+
+std::uint64_t region_subject(std::size_t region, std::size_t serial) {
+  return (static_cast<std::uint64_t>(region) << 32) | static_cast<std::uint64_t>(serial);
+}
+
+}  // namespace
+
+Economy::Economy(Simulation& simulation, const EconomyParameters& parameters)
+    : p_(parameters), simulation_(simulation) {
+  const StepContext setup{0, simulation.seed()};
+  create_regions();
+  create_households(setup);
+  create_firms(setup);
+  create_villages(setup);
+  ledger_.attach((*households_)[h_.deposits], (*firms_)[f_.deposits], (*villages_)[v_.deposits]);
+  match_initial_workers(setup);
+  initialise_balances(setup);
+}
+
+void Economy::create_regions() {
+  const auto communities = static_cast<std::size_t>(p_.urban_communities);
+  const auto village_count = static_cast<std::size_t>(p_.villages);
+  const auto subdistricts = static_cast<std::size_t>(p_.subdistricts);
+  const auto towns = static_cast<std::size_t>(p_.towns);
+  regions_.communities = communities;
+  regions_.villages = village_count;
+  regions_.rural.assign(communities + village_count, 0);
+  regions_.area.assign(communities + village_count, 0);
+  for (std::size_t i = 1; i <= subdistricts; ++i) {
+    regions_.area_names.push_back("subdistrict_" + std::to_string(i));
+  }
+  for (std::size_t i = 1; i <= towns; ++i) regions_.area_names.push_back("town_" + std::to_string(i));
+  // Communities are dealt to subdistricts and villages to towns in turn.
+  for (std::size_t c = 0; c < communities; ++c) {
+    regions_.area[c] = static_cast<std::uint16_t>(c % subdistricts);
+  }
+  for (std::size_t v = 0; v < village_count; ++v) {
+    regions_.rural[communities + v] = 1;
+    regions_.area[communities + v] = static_cast<std::uint16_t>(subdistricts + v % towns);
+  }
+}
+
+void Economy::create_households(const StepContext& context) {
+  const std::size_t regions = regions_.size();
+  const auto rural_residents =
+      static_cast<std::int64_t>(std::llround(static_cast<double>(p_.residents) * p_.rural_share));
+  const std::int64_t urban_residents = p_.residents - rural_residents;
+  std::vector<std::int64_t> quota(regions);
+  for (std::size_t r = 0; r < regions; ++r) {
+    const bool rural = regions_.rural[r] != 0;
+    const auto count = static_cast<std::int64_t>(rural ? regions_.villages : regions_.communities);
+    const std::size_t k = rural ? r - regions_.communities : r;
+    const std::int64_t total = rural ? rural_residents : urban_residents;
+    quota[r] = total / count + (static_cast<std::int64_t>(k) < total % count ? 1 : 0);
+  }
+  const RandomStream stream = context.stream("population.households");
+  // Pass 1: households per region (each region independently, in parallel).
+  regions_.household_count.assign(regions, 0);
+  parallel_for(
+      regions,
+      [&](std::size_t b, std::size_t e) {
+        for (std::size_t r = b; r < e; ++r) {
+          std::int64_t left = quota[r];
+          std::uint32_t serial = 0;
+          while (left > 0) {
+            Composition c = draw_composition(p_, stream, region_subject(r, serial));
+            trim(c, static_cast<int>(std::min<std::int64_t>(left, 1000)));
+            left -= c.members();
+            ++serial;
+          }
+          regions_.household_count[r] = serial;
+        }
+      },
+      1);
+  regions_.first_household.assign(regions, 0);
+  std::uint32_t total = 0;
+  for (std::size_t r = 0; r < regions; ++r) {
+    regions_.first_household[r] = total;
+    total += regions_.household_count[r];
+  }
+
+  households_ = &simulation_.add_table("households");
+  AgentTable& t = *households_;
+  t.create(total);
+  h_.region = t.add_column<std::uint16_t>({"region", "1", "Region index (urban communities first, then villages)"});
+  h_.flags = t.add_column<std::uint8_t>(
+      {"flags", "bits", "1 village resident, 2 agricultural hukou, 4 migrant, 8 employee pension"});
+  h_.workers = t.add_column<std::uint8_t>({"workers", "persons", "Members in the labour force (0-2)"});
+  h_.children = t.add_column<std::uint8_t>({"children", "persons", "Children"});
+  h_.elderly = t.add_column<std::uint8_t>({"elderly", "persons", "Retired members"});
+  h_.skill_0 = t.add_column<float>({"skill_0", "1", "Skill factor of the first worker"});
+  h_.skill_1 = t.add_column<float>({"skill_1", "1", "Skill factor of the second worker"});
+  h_.employer_0 = t.add_column<std::int32_t>({"employer_0", "1", "Firm row of the first worker's employer, -1 if none"});
+  h_.employer_1 = t.add_column<std::int32_t>({"employer_1", "1", "Firm row of the second worker's employer, -1 if none"});
+  h_.months_unemployed_0 = t.add_column<std::uint8_t>({"months_unemployed_0", "months", "Current unemployment spell, first worker"});
+  h_.months_unemployed_1 = t.add_column<std::uint8_t>({"months_unemployed_1", "months", "Current unemployment spell, second worker"});
+  h_.months_employed_0 = t.add_column<std::uint8_t>({"months_employed_0", "months", "Months with wages this tax year, first worker"});
+  h_.months_employed_1 = t.add_column<std::uint8_t>({"months_employed_1", "months", "Months with wages this tax year, second worker"});
+  h_.ytd_wage_0 = t.add_column<std::int64_t>({"ytd_wage_0", "fen", "Wages this tax year, first worker"});
+  h_.ytd_wage_1 = t.add_column<std::int64_t>({"ytd_wage_1", "fen", "Wages this tax year, second worker"});
+  h_.ytd_tax_0 = t.add_column<std::int64_t>({"ytd_tax_0", "fen", "PIT withheld this tax year, first worker"});
+  h_.ytd_tax_1 = t.add_column<std::int64_t>({"ytd_tax_1", "fen", "PIT withheld this tax year, second worker"});
+  h_.deposits = t.add_column<std::int64_t>({"deposits", "fen", "Bank deposits (money)"});
+  h_.housing_wealth = t.add_column<std::int64_t>({"housing_wealth", "fen", "Value of owned housing"});
+  h_.firm_equity = t.add_column<std::int64_t>({"firm_equity", "fen", "Deposits of owned firms (book equity), floored at 0"});
+  h_.expected_income = t.add_column<float>({"expected_income", "RMB/month", "Expected disposable income (adaptive)"});
+  h_.wage_income = t.add_column<std::int64_t>({"wage_income", "fen/month", "Gross wages this month"});
+  h_.business_income = t.add_column<std::int64_t>({"business_income", "fen/month", "Household-business and cooperative income this month"});
+  h_.property_income = t.add_column<std::int64_t>({"property_income", "fen/month", "Dividends this month"});
+  h_.collective_dividend = t.add_column<std::int32_t>({"collective_dividend", "fen/month", "Village collective dividend this month"});
+  h_.pension_income = t.add_column<std::int32_t>({"pension_income", "fen/month", "Pensions this month"});
+  h_.transfer_income = t.add_column<std::int32_t>({"transfer_income", "fen/month", "Dibao top-up this month"});
+  h_.taxes_paid = t.add_column<std::int64_t>({"taxes_paid", "fen/month", "PIT, capital and business income tax this month (negative: refund)"});
+  h_.consumption = t.add_column<std::int64_t>({"consumption", "fen/month", "Consumption spending this month"});
+  h_.income_ytd = t.add_column<std::int64_t>({"income_ytd", "fen", "Disposable income so far this calendar year (a full year at steps 12, 24, ...)"});
+
+  const RandomStream skills = context.stream("population.skills");
+  auto region = t[h_.region];
+  auto flags = t[h_.flags];
+  auto workers = t[h_.workers];
+  auto children = t[h_.children];
+  auto elderly = t[h_.elderly];
+  auto skill_0 = t[h_.skill_0];
+  auto skill_1 = t[h_.skill_1];
+  auto employer_0 = t[h_.employer_0];
+  auto employer_1 = t[h_.employer_1];
+  auto housing = t[h_.housing_wealth];
+  parallel_for(regions, [&](std::size_t b, std::size_t e) {
+    for (std::size_t r = b; r < e; ++r) {
+      std::int64_t left = quota[r];
+      const bool rural = regions_.rural[r] != 0;
+      for (std::uint32_t serial = 0; serial < regions_.household_count[r]; ++serial) {
+        const std::size_t i = regions_.first_household[r] + serial;
+        Composition c = draw_composition(p_, stream, region_subject(r, serial));
+        trim(c, static_cast<int>(std::min<std::int64_t>(left, 1000)));
+        left -= c.members();
+        region[i] = static_cast<std::uint16_t>(r);
+        workers[i] = c.workers;
+        children[i] = c.children;
+        elderly[i] = c.elderly;
+        employer_0[i] = no_employer;
+        employer_1[i] = no_employer;
+        const RandomBlock u = skills.block(i, 0, 0);
+        std::uint8_t f = 0;
+        double mean_skill = p_.skill_mean_urban;
+        if (rural) {
+          f = flag_rural_resident | flag_rural_hukou;
+          mean_skill = p_.skill_mean_rural;
+        } else if (to_unit_interval(u[0]) < p_.migrant_share_urban) {
+          f = flag_migrant | flag_rural_hukou;
+          mean_skill = p_.skill_mean_migrant;
+        } else if (to_unit_interval(u[0]) < p_.migrant_share_urban + p_.rural_hukou_share_urban) {
+          f = flag_rural_hukou;
+        }
+        const bool urban_hukou = (f & flag_rural_hukou) == 0;
+        if (urban_hukou || to_unit_interval(u[1]) < p_.pension_employee_share_rural_hukou) {
+          f = static_cast<std::uint8_t>(f | flag_employee_pension);
+        }
+        flags[i] = f;
+        const RandomBlock n = skills.block(i, 0, 1);
+        const double z0 = RandomStream::box_muller(n[0], n[1]);
+        const double z1 = RandomStream::box_muller(n[2], n[3]);
+        skill_0[i] = static_cast<float>(std::clamp(lognormal(mean_skill, p_.skill_sigma, z0), 0.05, 20.0));
+        skill_1[i] = static_cast<float>(std::clamp(lognormal(mean_skill, p_.skill_sigma, z1), 0.05, 20.0));
+        const RandomBlock hblock = skills.block(i, 0, 2);
+        const double hz = RandomStream::box_muller(hblock[0], hblock[1]);
+        const double value = rural ? p_.housing_value_rural : p_.housing_value_urban;
+        housing[i] = static_cast<std::int64_t>(lognormal(value, p_.housing_sigma, hz) * fen_per_rmb);
+      }
+    }
+  }, 1);
+}
+
+void Economy::create_firms(const StepContext& context) {
+  std::int64_t labour_force = 0;
+  {
+    const auto workers = (*households_)[h_.workers];
+    labour_force = deterministic_sum<std::int64_t>(
+        workers.size(), [&](std::size_t i) { return static_cast<std::int64_t>(workers[i]); });
+  }
+  double share_total = 0, weight_total = 0;
+  std::array<double, sector_count> effective_productivity{}, weight{};
+  for (std::size_t s = 0; s < sector_count; ++s) {
+    share_total += p_.sectors[s].firm_share;
+    effective_productivity[s] = p_.sectors[s].productivity_month *
+                                (s == tea_agriculture ? 1.0 + p_.tea_brand_premium : 1.0);
+    weight[s] = p_.sectors[s].value_added_share / effective_productivity[s];
+    weight_total += weight[s];
+  }
+  const double total_firms =
+      std::max(1.0, std::round(static_cast<double>(p_.residents) * p_.firms_per_1000 / 1000.0));
+  std::array<std::size_t, sector_count> count{};
+  std::size_t firm_total = 0;
+  for (std::size_t s = 0; s < sector_count; ++s) {
+    auto n = static_cast<std::size_t>(std::llround(total_firms * p_.sectors[s].firm_share / share_total));
+    if (is_village_sector(s)) n = std::max(n, regions_.villages);
+    if (p_.sectors[s].value_added_share > 0) n = std::max<std::size_t>(n, 1);
+    count[s] = n;
+    firm_total += n;
+  }
+
+  firms_ = &simulation_.add_table("firms");
+  AgentTable& t = *firms_;
+  t.create(firm_total);
+  f_.sector = t.add_column<std::uint8_t>({"sector", "1", "Sector index (see the sector dimension)"});
+  f_.region = t.add_column<std::uint16_t>({"region", "1", "Region index"});
+  f_.high_tech = t.add_column<std::uint8_t>({"high_tech", "1", "1 if taxed at the high-tech corporate rate"});
+  f_.household_business = t.add_column<std::uint8_t>({"household_business", "1", "1 if the profit is the owner's business income"});
+  f_.idle_months = t.add_column<std::uint8_t>({"idle_months", "months", "Months without workers"});
+  f_.owner = t.add_column<std::int32_t>({"owner", "1", "Owner household row; -1 outside owners; -2-v village v's cooperative"});
+  f_.employees = t.add_column<std::int32_t>({"employees", "workers", "Workers employed"});
+  f_.labour_demand = t.add_column<std::int32_t>({"labour_demand", "workers", "Workers needed for expected sales"});
+  f_.vacancies = t.add_column<std::int32_t>({"vacancies", "workers", "Open positions this month"});
+  f_.productivity = t.add_column<float>({"productivity", "RMB/month", "Value added per worker"});
+  f_.wage_index = t.add_column<float>({"wage_index", "RMB/month", "Wage per unit of skill"});
+  f_.expected_sales = t.add_column<double>({"expected_sales", "RMB/month", "Adaptive sales expectation"});
+  f_.deposits = t.add_column<std::int64_t>({"deposits", "fen", "Deposits (negative: overdraft at the bank)"});
+  f_.sales = t.add_column<std::int64_t>({"sales", "fen/month", "Sales this month"});
+  f_.wage_bill = t.add_column<std::int64_t>({"wage_bill", "fen/month", "Wages paid this month"});
+  f_.profit = t.add_column<std::int64_t>({"profit", "fen/month", "Profit before corporate tax this month"});
+  f_.generation = t.add_column<std::uint32_t>({"generation", "1", "Entrants that took this slot"});
+
+  const RandomStream stream = context.stream("population.firms");
+  const RandomStream owners = context.stream("population.owners");
+  auto sector = t[f_.sector];
+  auto region = t[f_.region];
+  auto high_tech = t[f_.high_tech];
+  auto demand = t[f_.labour_demand];
+  auto productivity = t[f_.productivity];
+  auto wage_index = t[f_.wage_index];
+  auto expected = t[f_.expected_sales];
+  auto deposits = t[f_.deposits];
+  std::size_t first = 0;
+  for (std::size_t s = 0; s < sector_count; ++s) {
+    const double employment = static_cast<double>(labour_force) * (1.0 - p_.initial_unemployment) *
+                              weight[s] / weight_total;
+    // Zipf sizes: Pareto with density ~ x^-2, truncated at a share of the sector.
+    std::vector<double> size(count[s]);
+    for (std::size_t k = 0; k < count[s]; ++k) {
+      size[k] = 1.0 / to_unit_interval_open_zero(stream.word(first + k, 0, 0));
+    }
+    const std::vector<std::int32_t> sizes = zipf_sizes(size, employment, p_.firm_size_cap_share);
+    for (std::size_t k = 0; k < count[s]; ++k) {
+      const std::size_t i = first + k;
+      sector[i] = static_cast<std::uint8_t>(s);
+      if (is_village_sector(s)) {
+        region[i] = static_cast<std::uint16_t>(regions_.communities + k % regions_.villages);
+      } else {
+        region[i] = static_cast<std::uint16_t>(stream.index(i, 0, regions_.communities, 1));
+      }
+      demand[i] = sizes[k];
+      const RandomBlock n = stream.block(i, 0, 1);
+      const double z = RandomStream::box_muller(n[0], n[1]);
+      const double alpha = lognormal(effective_productivity[s], p_.sectors[s].productivity_sigma, z);
+      productivity[i] = static_cast<float>(alpha);
+      wage_index[i] = static_cast<float>(p_.sectors[s].wage_month *
+                                         std::pow(alpha / effective_productivity[s], p_.wage_premium_elasticity));
+      high_tech[i] = to_unit_interval(n[2]) < p_.sectors[s].high_tech_share ? 1 : 0;
+      expected[i] = alpha * demand[i];
+      t[f_.sales][i] = static_cast<std::int64_t>(expected[i] * fen_per_rmb);
+      deposits[i] = static_cast<std::int64_t>(p_.entry_capital_months * static_cast<double>(wage_index[i]) * demand[i] *
+                                              fen_per_rmb);
+      // The smallest Pareto draws (raw size below the quantile) are household businesses.
+      draw_owner(i, owners, i, 0, size[k] < 1.0 / (1.0 - std::min(p_.household_business_share, 0.999999)));
+    }
+    first += count[s];
+  }
+  firm_exiting_.assign(firm_total, 0);
+  refresh_sector_lists();
+}
+
+void Economy::draw_owner(std::size_t firm, const RandomStream& stream, std::uint64_t subject,
+                         std::uint64_t step, bool small) {
+  AgentTable& t = *firms_;
+  const std::size_t s = t[f_.sector][firm];
+  if (is_village_sector(s)) {
+    const std::size_t village = t[f_.region][firm] - regions_.communities;
+    t[f_.owner][firm] = owner_village_base - static_cast<std::int32_t>(village);
+    t[f_.household_business][firm] = 1;
+    return;
+  }
+  const RandomBlock u = stream.block(subject, step, 0);
+  const double local = small ? p_.local_owner_share_small : p_.local_owner_share_large;
+  if (to_unit_interval(u[0]) < local) {
+    // Owners are urban households: households of communities come first.
+    const std::uint64_t urban_households = regions_.first_household[regions_.communities - 1] +
+                                           regions_.household_count[regions_.communities - 1];
+    t[f_.owner][firm] = static_cast<std::int32_t>(to_index(u[1], urban_households));
+    t[f_.household_business][firm] = small ? 1 : 0;
+  } else {
+    t[f_.owner][firm] = owner_rest_of_world;
+    t[f_.household_business][firm] = 0;
+  }
+}
+
+void Economy::create_villages(const StepContext& context) {
+  villages_ = &simulation_.add_table("villages");
+  AgentTable& t = *villages_;
+  t.create(regions_.villages);
+  v_.region = t.add_column<std::uint16_t>({"region", "1", "Region index of the village"});
+  v_.members = t.add_column<std::int32_t>({"members", "persons", "Residents who are collective members"});
+  v_.deposits = t.add_column<std::int64_t>({"deposits", "fen", "Collective deposits"});
+  v_.reserved_land_value = t.add_column<std::int64_t>({"reserved_land_value", "fen", "Value of developed reserved land"});
+  v_.attractiveness = t.add_column<float>({"attractiveness", "1", "Tourism attractiveness (weights visitor choice)"});
+  v_.tenant_firm = t.add_column<std::int32_t>({"tenant_firm", "1", "Firm row renting the reserved land"});
+  v_.collective_income = t.add_column<std::int64_t>({"collective_income", "fen/month", "Rent and tourism fees this month"});
+  v_.dividends_paid = t.add_column<std::int64_t>({"dividends_paid", "fen/month", "Collective dividends paid this month"});
+  const RandomStream stream = context.stream("population.villages");
+  const auto hh_workers = (*households_)[h_.workers];
+  const auto hh_children = (*households_)[h_.children];
+  const auto hh_elderly = (*households_)[h_.elderly];
+  std::vector<std::uint32_t> urban_firms;
+  for (const std::size_t s : {digital_economy, services, advanced_manufacturing}) {
+    urban_firms.insert(urban_firms.end(), sector_firms_[s].begin(), sector_firms_[s].end());
+  }
+  for (std::size_t v = 0; v < regions_.villages; ++v) {
+    const std::size_t r = regions_.communities + v;
+    t[v_.region][v] = static_cast<std::uint16_t>(r);
+    std::int32_t members = 0;
+    for (std::size_t i = regions_.first_household[r];
+         i < regions_.first_household[r] + regions_.household_count[r]; ++i) {
+      members += hh_workers[i] + hh_children[i] + hh_elderly[i];
+    }
+    t[v_.members][v] = members;
+    const RandomBlock n = stream.block(v, 0, 0);
+    const double value = lognormal(p_.reserved_land_value * members, 0.5, RandomStream::box_muller(n[0], n[1]));
+    t[v_.reserved_land_value][v] = static_cast<std::int64_t>(value * fen_per_rmb);
+    t[v_.attractiveness][v] = static_cast<float>(std::exp(0.3 * RandomStream::box_muller(n[2], n[3])));
+    t[v_.tenant_firm][v] = urban_firms.empty()
+                               ? -1
+                               : static_cast<std::int32_t>(urban_firms[stream.index(v, 0, urban_firms.size(), 8)]);
+    // Three months of rent as working balance.
+    t[v_.deposits][v] = static_cast<std::int64_t>(3.0 * value * p_.reserved_land_yield / 12.0 * fen_per_rmb);
+  }
+}
+
+void Economy::match_initial_workers(const StepContext& context) {
+  auto vacancies = (*firms_)[f_.vacancies];
+  const auto demand = (*firms_)[f_.labour_demand];
+  std::copy(demand.begin(), demand.end(), vacancies.begin());
+  // Many rounds at set-up, so that the initial state starts near the frictional
+  // unemployment of labour.initial_unemployment.
+  match(context, "labour.initial", 20);
+  count_employees();
+}
+
+void Economy::initialise_balances(const StepContext& context) {
+  AgentTable& t = *households_;
+  average_wage_ = measure_average_wage();
+  const RandomStream stream = context.stream("population.deposits");
+  auto deposits = t[h_.deposits];
+  auto expected = t[h_.expected_income];
+  const auto flags = t[h_.flags];
+  const auto elderly = t[h_.elderly];
+  const auto employer_0 = t[h_.employer_0];
+  const auto employer_1 = t[h_.employer_1];
+  const auto skill_0 = t[h_.skill_0];
+  const auto skill_1 = t[h_.skill_1];
+  const double employee_pension = p_.pension_replacement * average_wage_;
+  parallel_for(t.size(), [&](std::size_t b, std::size_t e) {
+    for (std::size_t i = b; i < e; ++i) {
+      double income = 0;
+      if (employer_0[i] >= 0) income += wage_of(static_cast<std::size_t>(employer_0[i]), skill_0[i]);
+      if (employer_1[i] >= 0) income += wage_of(static_cast<std::size_t>(employer_1[i]), skill_1[i]);
+      income += elderly[i] * ((flags[i] & flag_employee_pension) != 0 ? employee_pension
+                                                                       : p_.pension_rural_basic_month);
+      income = std::max(income, p_.subsistence_month * members(i));
+      expected[i] = static_cast<float>(income);
+      const RandomBlock n = stream.block(i, 0, 0);
+      const double buffer = lognormal(p_.deposits_months * income, p_.deposits_sigma,
+                                      RandomStream::box_muller(n[0], n[1]));
+      deposits[i] = static_cast<std::int64_t>(buffer * fen_per_rmb);
+    }
+  });
+  ledger_.set_single_balances(0, 0, 0);
+  initial_money_ = ledger_.total_money();
+  ledger_.start_step();
+}
+
+void Economy::refresh_sector_lists() {
+  for (auto& list : sector_firms_) list.clear();
+  const auto sector = (*firms_)[f_.sector];
+  for (std::size_t i = 0; i < sector.size(); ++i) {
+    sector_firms_[sector[i]].push_back(static_cast<std::uint32_t>(i));
+  }
+}
+
+}  // namespace cpsim::models::economy
