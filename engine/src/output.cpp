@@ -1,0 +1,959 @@
+#include "cpsim/engine/output.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cstdio>
+#include <ctime>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <system_error>
+#include <type_traits>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "cpsim/engine/build_info.hpp"
+#include "cpsim/engine/errors.hpp"
+#include "detail/hdf5.hpp"
+
+namespace cpsim {
+
+using detail::FileContext;
+using detail::H5Type;
+using detail::Hid;
+
+namespace {
+
+constexpr std::string_view kFormat = "cpsim-run";
+constexpr std::int32_t kFormatVersion = 1;
+/// Metric rows kept in memory before they are appended to the datasets.
+constexpr std::size_t kFlushRows = 64;
+/// Steps per chunk of a metric dataset (fewer for very large metrics).
+constexpr hsize_t kMetricChunkSteps = 256;
+/// Upper bound on one metric chunk, in values (1 MiB of float64).
+constexpr hsize_t kMetricChunkValues = 131072;
+/// Agents per chunk of a snapshot column.
+constexpr hsize_t kSnapshotChunk = 65536;
+
+// ---------------------------------------------------------------- attributes
+
+void write_string_attribute(const FileContext& context, hid_t object, const std::string& where,
+                            const char* name, const std::string& value) {
+  const std::string what = "cannot write attribute " + where + "@" + name;
+  Hid type = detail::utf8_string_type(context);
+  Hid space = context.own(H5Screate(H5S_SCALAR), H5Sclose, what);
+  Hid attribute = context.own(
+      H5Acreate2(object, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose, what);
+  const char* text = value.c_str();
+  context.check(H5Awrite(attribute.get(), type.get(), &text), what);
+  context.check(attribute.close(), what);
+}
+
+/// Writes (or, if it exists, overwrites) a scalar numeric attribute.
+template <class T>
+void write_scalar_attribute(const FileContext& context, hid_t object, const std::string& where,
+                            const char* name, T value) {
+  const std::string what = "cannot write attribute " + where + "@" + name;
+  const htri_t exists = H5Aexists(object, name);
+  if (exists < 0) context.fail(what);
+  Hid attribute;
+  if (exists > 0) {
+    attribute = context.own(H5Aopen(object, name, H5P_DEFAULT), H5Aclose, what);
+  } else {
+    Hid space = context.own(H5Screate(H5S_SCALAR), H5Sclose, what);
+    attribute = context.own(
+        H5Acreate2(object, name, H5Type<T>::file(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
+        H5Aclose, what);
+  }
+  context.check(H5Awrite(attribute.get(), H5Type<T>::memory(), &value), what);
+  context.check(attribute.close(), what);
+}
+
+void write_units(const FileContext& context, hid_t object, const std::string& where,
+                 const std::string& units, const std::string& long_name) {
+  write_string_attribute(context, object, where, "units", units);
+  write_string_attribute(context, object, where, "long_name", long_name);
+}
+
+// ------------------------------------------------------------------ datasets
+
+/// Creates a dataset; `chunk` empty means contiguous storage. Filters
+/// (shuffle + deflate) only apply to chunked datasets and level > 0.
+Hid create_dataset(const FileContext& context, hid_t location, const std::string& name,
+                   const std::string& where, hid_t file_type, const std::vector<hsize_t>& dims,
+                   const std::vector<hsize_t>& max_dims, const std::vector<hsize_t>& chunk,
+                   int compression) {
+  const std::string what = "cannot create dataset " + where;
+  Hid space =
+      context.own(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), max_dims.data()),
+                  H5Sclose, what);
+  Hid properties = context.own(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, what);
+  if (!chunk.empty()) {
+    context.check(H5Pset_chunk(properties.get(), static_cast<int>(chunk.size()), chunk.data()),
+                  what);
+    if (compression > 0) {
+      context.check(H5Pset_shuffle(properties.get()), what);
+      context.check(H5Pset_deflate(properties.get(), static_cast<unsigned>(compression)), what);
+    }
+  }
+  return context.own(H5Dcreate2(location, name.c_str(), file_type, space.get(), H5P_DEFAULT,
+                                properties.get(), H5P_DEFAULT),
+                     H5Dclose, what);
+}
+
+/// Writes all of a dataset from `data` (nothing to write for zero elements).
+void write_all(const FileContext& context, hid_t dataset, const std::string& where,
+               hid_t memory_type, const void* data, std::size_t count) {
+  if (count == 0) return;
+  context.check(H5Dwrite(dataset, memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data),
+                "cannot write dataset " + where);
+}
+
+/// A 1-D dimension scale `name` holding `values`, with storage chunked when
+/// `chunked` (snapshots) or contiguous (fixed dimensions).
+template <class T>
+Hid write_scale(const FileContext& context, hid_t location, const std::string& name,
+                const std::string& where, std::span<const T> values, int compression,
+                bool chunked) {
+  const auto n = static_cast<hsize_t>(values.size());
+  std::vector<hsize_t> chunk;
+  if (chunked && n > 0) chunk = {std::min(n, kSnapshotChunk)};
+  Hid dataset = create_dataset(context, location, name, where, H5Type<T>::file(), {n}, {n}, chunk,
+                               chunked ? compression : 0);
+  write_all(context, dataset.get(), where, H5Type<T>::memory(), values.data(), values.size());
+  context.check(H5DSset_scale(dataset.get(), name.c_str()),
+                "cannot make " + where + " a dimension scale");
+  return dataset;
+}
+
+void attach(const FileContext& context, hid_t dataset, hid_t scale, unsigned axis,
+            const std::string& where) {
+  context.check(H5DSattach_scale(dataset, scale, axis),
+                "cannot attach dimension scale to axis " + std::to_string(axis) + " of " + where);
+}
+
+/// A 1-D dataset of variable-length UTF-8 strings.
+Hid write_strings(const FileContext& context, hid_t location, const std::string& name,
+                  const std::string& where, const std::vector<std::string>& values) {
+  const auto n = static_cast<hsize_t>(values.size());
+  Hid type = detail::utf8_string_type(context);
+  Hid dataset = create_dataset(context, location, name, where, type.get(), {n}, {n}, {}, 0);
+  std::vector<const char*> pointers;
+  pointers.reserve(values.size());
+  for (const auto& value : values) pointers.push_back(value.c_str());
+  write_all(context, dataset.get(), where, type.get(), pointers.data(), pointers.size());
+  return dataset;
+}
+
+Hid create_group(const FileContext& context, hid_t location, const std::string& name,
+                 const std::string& where) {
+  const std::string what = "cannot create group " + where;
+  // Track creation order so readers list metrics and columns as declared.
+  Hid properties = context.own(H5Pcreate(H5P_GROUP_CREATE), H5Pclose, what);
+  context.check(
+      H5Pset_link_creation_order(properties.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+      what);
+  context.check(
+      H5Pset_attr_creation_order(properties.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+      what);
+  return context.own(H5Gcreate2(location, name.c_str(), H5P_DEFAULT, properties.get(), H5P_DEFAULT),
+                     H5Gclose, what);
+}
+
+/// HDF5 link names may not contain '/' nor be "." (and empty names are useless).
+void check_name(const FileContext& context, const std::string& kind, const std::string& name) {
+  if (name.empty() || name == "." || name.find('/') != std::string::npos) {
+    throw OutputError(context.path() + ": " + kind + " name '" + name +
+                      "' cannot be stored (empty, '.' or contains '/')");
+  }
+}
+
+std::string utc_now_iso8601() {
+  const std::time_t now = std::time(nullptr);
+  std::tm parts{};
+  gmtime_r(&now, &parts);
+  std::array<char, 32> text{};
+  const std::size_t length = std::strftime(text.data(), text.size(), "%Y-%m-%dT%H:%M:%SZ", &parts);
+  return std::string(text.data(), length);
+}
+
+std::string host_name() {
+  std::array<char, 256> name{};
+  if (gethostname(name.data(), name.size() - 1) != 0) return "unknown";
+  return std::string(name.data());
+}
+
+std::string zero_padded_step(std::int64_t step) {
+  std::array<char, 32> text{};
+  const int length =
+      std::snprintf(text.data(), text.size(), "step_%06lld", static_cast<long long>(step));
+  return std::string(text.data(), static_cast<std::size_t>(length));
+}
+
+}  // namespace
+
+// ====================================================================== writer
+
+struct RunWriter::Impl {
+  struct MetricOutput {
+    MetricSpec spec;
+    std::vector<hsize_t> extra_dims;  ///< sizes of the dimensions after "step"
+    Hid dataset;
+  };
+
+  std::filesystem::path final_path;
+  std::filesystem::path partial_path;
+  FileContext context;
+  bool overwrite = false;
+  int compression = 0;
+
+  Hid file;
+  Hid metrics_group;
+  Hid snapshots_group;
+  Hid tables_group;
+  Hid step_dataset;
+  std::vector<Hid> dimension_datasets;
+  std::vector<MetricOutput> metrics;
+
+  std::size_t real_count = 0;
+  std::size_t integer_count = 0;
+  std::vector<std::int64_t> pending_steps;
+  std::vector<double> pending_reals;           ///< pending rows x real_count
+  std::vector<std::int64_t> pending_integers;  ///< pending rows x integer_count
+  hsize_t rows_written = 0;
+  std::optional<std::int64_t> last_step;
+
+  bool finished = false;
+  bool keep_partial = false;  ///< finish() closed a complete file but could not rename it
+
+  Impl(std::filesystem::path path, bool overwrite_existing, int level)
+      : final_path(std::move(path)),
+        partial_path(final_path.string() + ".partial"),
+        context(partial_path.string()),
+        overwrite(overwrite_existing),
+        compression(level) {}
+
+  void create(const Provenance& provenance, const MetricSet& metric_set);
+  void create_metrics(const MetricSet& metric_set);
+  void flush_metrics();
+  void close_all();
+  void abandon() noexcept;
+  void check_space_for_metadata() const;
+  template <class T>
+  void append_rows(const MetricOutput& metric, const std::vector<T>& pending, std::size_t row_width,
+                   hid_t memory_type);
+};
+
+void RunWriter::Impl::create(const Provenance& provenance, const MetricSet& metric_set) {
+  const std::string final_name = final_path.string();
+  if (compression < 0 || compression > 9) {
+    throw OutputError(final_name + ": compression level must be 0..9, got " +
+                      std::to_string(compression));
+  }
+  std::error_code error;
+  const auto status = std::filesystem::status(final_path, error);
+  if (std::filesystem::is_directory(status)) {
+    throw OutputError(final_name + ": is a folder, not a file name");
+  }
+  if (std::filesystem::exists(status) && !overwrite) {
+    throw OutputError(final_name + ": already exists (use --force to overwrite)");
+  }
+  const auto folder =
+      final_path.has_parent_path() ? final_path.parent_path() : std::filesystem::path(".");
+  if (!std::filesystem::is_directory(folder, error)) {
+    throw OutputError(final_name + ": folder " + folder.string() + " does not exist");
+  }
+
+  {
+    const std::string what = "cannot create file";
+    Hid creation = context.own(H5Pcreate(H5P_FILE_CREATE), H5Pclose, what);
+    context.check(
+        H5Pset_link_creation_order(creation.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+        what);
+    context.check(
+        H5Pset_attr_creation_order(creation.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+        what);
+    Hid access = context.own(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, what);
+    // Closing the file closes whatever is still open in it, so a failure
+    // half-way never leaves the file open (and the .partial undeletable).
+    context.check(H5Pset_fclose_degree(access.get(), H5F_CLOSE_STRONG), what);
+    file = context.own(H5Fcreate(partial_path.c_str(), H5F_ACC_TRUNC, creation.get(), access.get()),
+                       H5Fclose, what);
+  }
+
+  const hid_t root = file.get();
+  const std::string where = "/";
+  write_string_attribute(context, root, where, "format", std::string(kFormat));
+  write_scalar_attribute<std::int32_t>(context, root, where, "format_version", kFormatVersion);
+  write_string_attribute(context, root, where, "cpsim_version", std::string(cpsim::version()));
+  write_string_attribute(context, root, where, "git_commit", std::string(cpsim::git_commit()));
+  write_string_attribute(context, root, where, "model", provenance.model);
+  write_string_attribute(context, root, where, "scenario_name", provenance.scenario_name);
+  write_string_attribute(context, root, where, "scenario_file", provenance.scenario_file);
+  write_string_attribute(context, root, where, "command_line", provenance.command_line);
+  write_string_attribute(context, root, where, "created", utc_now_iso8601());
+  write_string_attribute(context, root, where, "hostname", host_name());
+  write_scalar_attribute<std::uint64_t>(context, root, where, "seed", provenance.seed);
+  write_scalar_attribute<std::int64_t>(context, root, where, "steps_requested", provenance.steps);
+  write_scalar_attribute<std::int32_t>(context, root, where, "threads",
+                                       static_cast<std::int32_t>(provenance.threads));
+  // Final values are written by finish(); a file that is never finished is
+  // never renamed, but if read as .partial it says it is incomplete.
+  write_scalar_attribute<std::int8_t>(context, root, where, "complete", 0);
+  write_scalar_attribute<std::int64_t>(context, root, where, "steps_completed", 0);
+  write_scalar_attribute<double>(context, root, where, "wall_seconds", 0.0);
+  write_string_attribute(context, root, where, "scenario_yaml", provenance.scenario_yaml);
+
+  metrics_group = create_group(context, root, "metrics", "/metrics");
+  snapshots_group = create_group(context, root, "snapshots", "/snapshots");
+  tables_group = create_group(context, root, "tables", "/tables");
+  create_metrics(metric_set);
+}
+
+void RunWriter::Impl::create_metrics(const MetricSet& metric_set) {
+  const auto& dimensions = metric_set.dimensions();
+  const auto& specs = metric_set.specs();
+  real_count = metric_set.real_count();
+  integer_count = metric_set.integer_count();
+
+  // Every name in /metrics must be unique: step, each dimension and its
+  // labels, each metric.
+  std::vector<std::string> taken = {"step"};
+  auto claim = [&](const std::string& kind, const std::string& name) {
+    check_name(context, kind, name);
+    if (std::find(taken.begin(), taken.end(), name) != taken.end()) {
+      throw OutputError(context.path() + ": " + kind + " '" + name +
+                        "' clashes with another name in /metrics");
+    }
+    taken.push_back(name);
+  };
+  for (const auto& dimension : dimensions) {
+    claim("metric dimension", dimension.name);
+    claim("metric dimension", dimension.name + "_label");
+  }
+  for (const auto& spec : specs) claim("metric", spec.name);
+
+  const hid_t group = metrics_group.get();
+  step_dataset = create_dataset(context, group, "step", "/metrics/step", H5T_STD_I64LE, {0},
+                                {H5S_UNLIMITED}, {kMetricChunkSteps}, compression);
+  context.check(H5DSset_scale(step_dataset.get(), "step"),
+                "cannot make /metrics/step a dimension scale");
+  write_units(context, step_dataset.get(), "/metrics/step", "1",
+              "simulation step (0 = initial state)");
+
+  for (const auto& dimension : dimensions) {
+    const std::string where = "/metrics/" + dimension.name;
+    std::vector<std::int64_t> coordinates(dimension.labels.size());
+    for (std::size_t i = 0; i < coordinates.size(); ++i) {
+      coordinates[i] = static_cast<std::int64_t>(i);
+    }
+    Hid scale =
+        write_scale<std::int64_t>(context, group, dimension.name, where, coordinates, 0, false);
+    write_units(context, scale.get(), where, "1", "index along dimension " + dimension.name);
+    const std::string label_where = where + "_label";
+    Hid labels =
+        write_strings(context, group, dimension.name + "_label", label_where, dimension.labels);
+    attach(context, labels.get(), scale.get(), 0, label_where);
+    write_string_attribute(context, labels.get(), label_where, "long_name",
+                           "label of each " + dimension.name);
+    context.check(labels.close(), "cannot close " + label_where);
+    dimension_datasets.push_back(std::move(scale));
+  }
+
+  for (const auto& spec : specs) {
+    const std::string where = "/metrics/" + spec.name;
+    MetricOutput output{spec, {}, {}};
+    std::vector<hsize_t> dims = {0};
+    std::vector<hsize_t> max_dims = {H5S_UNLIMITED};
+    std::string coordinates;
+    for (const std::size_t d : spec.dimensions) {
+      const Dimension& dimension = dimensions.at(d);
+      if (dimension.labels.empty()) {
+        throw OutputError(context.path() + ": metric '" + spec.name + "' uses dimension '" +
+                          dimension.name + "', which has no labels");
+      }
+      const auto n = static_cast<hsize_t>(dimension.labels.size());
+      output.extra_dims.push_back(n);
+      dims.push_back(n);
+      max_dims.push_back(n);
+      const std::string label = dimension.name + "_label";
+      if (coordinates.find(label) == std::string::npos) {
+        coordinates += (coordinates.empty() ? "" : " ") + label;
+      }
+    }
+    const auto values_per_step = static_cast<hsize_t>(std::max<std::size_t>(spec.size, 1));
+    std::vector<hsize_t> chunk = dims;
+    chunk[0] = std::clamp<hsize_t>(kMetricChunkValues / values_per_step, 1, kMetricChunkSteps);
+    const hid_t file_type = spec.type == MetricType::Real ? H5T_IEEE_F64LE : H5T_STD_I64LE;
+    output.dataset = create_dataset(context, group, spec.name, where, file_type, dims, max_dims,
+                                    chunk, compression);
+    attach(context, output.dataset.get(), step_dataset.get(), 0, where);
+    for (std::size_t axis = 0; axis < spec.dimensions.size(); ++axis) {
+      attach(context, output.dataset.get(), dimension_datasets.at(spec.dimensions[axis]).get(),
+             static_cast<unsigned>(axis + 1), where);
+    }
+    write_units(context, output.dataset.get(), where, spec.unit, spec.description);
+    // CF convention: xarray shows the label datasets as (non-index) coordinates.
+    if (!coordinates.empty()) {
+      write_string_attribute(context, output.dataset.get(), where, "coordinates", coordinates);
+    }
+    metrics.push_back(std::move(output));
+  }
+}
+
+template <class T>
+void RunWriter::Impl::append_rows(const MetricOutput& metric, const std::vector<T>& pending,
+                                  std::size_t row_width, hid_t memory_type) {
+  const std::string where = "/metrics/" + metric.spec.name;
+  const std::string what = "cannot append to dataset " + where;
+  const std::size_t rows = pending_steps.size();
+  const std::size_t size = metric.spec.size;
+  std::vector<T> values(rows * size);
+  for (std::size_t r = 0; r < rows; ++r) {
+    std::copy_n(pending.begin() + static_cast<std::ptrdiff_t>(r * row_width + metric.spec.offset),
+                size, values.begin() + static_cast<std::ptrdiff_t>(r * size));
+  }
+  std::vector<hsize_t> extent = {rows_written + rows};
+  extent.insert(extent.end(), metric.extra_dims.begin(), metric.extra_dims.end());
+  std::vector<hsize_t> start = {rows_written};
+  start.resize(extent.size(), 0);
+  std::vector<hsize_t> count = {rows};
+  count.insert(count.end(), metric.extra_dims.begin(), metric.extra_dims.end());
+  const hid_t dataset = metric.dataset.get();
+  context.check(H5Dset_extent(dataset, extent.data()), what);
+  Hid file_space = context.own(H5Dget_space(dataset), H5Sclose, what);
+  context.check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr,
+                                    count.data(), nullptr),
+                what);
+  Hid memory_space = context.own(
+      H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr), H5Sclose, what);
+  context.check(H5Dwrite(dataset, memory_type, memory_space.get(), file_space.get(), H5P_DEFAULT,
+                         values.data()),
+                what);
+}
+
+void RunWriter::Impl::flush_metrics() {
+  if (pending_steps.empty()) return;
+  for (const auto& metric : metrics) {
+    if (metric.spec.type == MetricType::Real) {
+      append_rows(metric, pending_reals, real_count, H5T_NATIVE_DOUBLE);
+    } else {
+      append_rows(metric, pending_integers, integer_count, H5T_NATIVE_INT64);
+    }
+  }
+  // The step coordinate last: its length is the number of complete rows.
+  const std::string what = "cannot append to dataset /metrics/step";
+  const hsize_t rows = pending_steps.size();
+  const hsize_t extent = rows_written + rows;
+  const hid_t dataset = step_dataset.get();
+  context.check(H5Dset_extent(dataset, &extent), what);
+  Hid file_space = context.own(H5Dget_space(dataset), H5Sclose, what);
+  context.check(
+      H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, &rows_written, nullptr, &rows, nullptr),
+      what);
+  Hid memory_space = context.own(H5Screate_simple(1, &rows, nullptr), H5Sclose, what);
+  context.check(H5Dwrite(dataset, H5T_NATIVE_INT64, memory_space.get(), file_space.get(),
+                         H5P_DEFAULT, pending_steps.data()),
+                what);
+  rows_written = extent;
+  pending_steps.clear();
+  pending_reals.clear();
+  pending_integers.clear();
+}
+
+void RunWriter::Impl::close_all() {
+  for (auto& metric : metrics) metric.dataset.reset();
+  for (auto& dimension : dimension_datasets) dimension.reset();
+  step_dataset.reset();
+  tables_group.reset();
+  snapshots_group.reset();
+  metrics_group.reset();
+  file.reset();
+}
+
+/// Throws unless the disk has room for the metadata H5Fclose will write. A
+/// failed write inside H5Fclose cannot be undone (the library keeps a
+/// half-closed file and crashes at exit), so refuse before trying; the
+/// destructor then abandons the file cleanly. The cached size bounds what
+/// is left to write; the margin covers the superblock and the accumulator.
+void RunWriter::Impl::check_space_for_metadata() const {
+  std::size_t max_size = 0;
+  std::size_t min_clean_size = 0;
+  std::size_t cached = 0;
+  int entries = 0;
+  if (H5Fget_mdc_size(file.get(), &max_size, &min_clean_size, &cached, &entries) < 0) {
+    context.fail("cannot query the metadata cache");
+  }
+  constexpr std::uintmax_t kMargin = 1U << 20;
+  std::error_code error;
+  const auto space = std::filesystem::space(partial_path, error);
+  if (!error && space.available < cached + kMargin) {
+    throw OutputError(context.path() + ": cannot finish the file: No space left on device (" +
+                      std::to_string(space.available) + " bytes free)");
+  }
+}
+
+/// Closes and deletes an unfinished file.
+///
+/// A failed write (a full disk) leaves HDF5 1.10's metadata cache dirty, and
+/// if H5Fclose then fails to write it, the file stays half-closed inside the
+/// library, which crashes when the process exits. So the objects in the file
+/// are closed first (their failures ignored), then the file is truncated to
+/// nothing, which frees its space so that the last metadata write succeeds,
+/// and only then closed and deleted. (For the same reason finish() never
+/// calls H5Fflush: a failed flush leaves the cache unable to flush again.)
+void RunWriter::Impl::abandon() noexcept {
+  const hid_t file_id = file.get();
+  file.release();
+  close_all();
+  std::error_code ignored;
+  if (file_id >= 0) {
+    if (!keep_partial) std::filesystem::resize_file(partial_path, 0, ignored);
+    static_cast<void>(H5Fclose(file_id));
+  }
+  if (!keep_partial) std::filesystem::remove(partial_path, ignored);
+}
+
+RunWriter::RunWriter(std::filesystem::path path, const Provenance& provenance,
+                     const MetricSet& metrics, int compression, bool overwrite)
+    : impl_(std::make_unique<Impl>(std::move(path), overwrite, compression)) {
+  const detail::SilenceErrors silence;
+  try {
+    impl_->create(provenance, metrics);
+  } catch (...) {
+    if (impl_->file.valid()) impl_->abandon();
+    throw;
+  }
+}
+
+RunWriter::~RunWriter() {
+  if (!impl_ || impl_->finished) return;
+  try {
+    const detail::SilenceErrors silence;
+    impl_->abandon();
+  } catch (...) {  // NOLINT(bugprone-empty-catch): a destructor must not throw
+  }
+}
+
+void RunWriter::append_metrics(std::int64_t step, const MetricRow& row) {
+  Impl& impl = *impl_;
+  if (impl.finished || !impl.file.valid()) {
+    throw std::logic_error("RunWriter::append_metrics after finish()");
+  }
+  if (row.reals().size() != impl.real_count || row.integers().size() != impl.integer_count) {
+    throw std::invalid_argument("RunWriter::append_metrics: the row does not match the metrics");
+  }
+  if (impl.last_step && step <= *impl.last_step) {
+    throw std::invalid_argument("RunWriter::append_metrics: step " + std::to_string(step) +
+                                " after step " + std::to_string(*impl.last_step));
+  }
+  impl.pending_steps.push_back(step);
+  impl.pending_reals.insert(impl.pending_reals.end(), row.reals().begin(), row.reals().end());
+  impl.pending_integers.insert(impl.pending_integers.end(), row.integers().begin(),
+                               row.integers().end());
+  impl.last_step = step;
+  if (impl.pending_steps.size() >= kFlushRows) {
+    const detail::SilenceErrors silence;
+    impl.flush_metrics();
+  }
+}
+
+void RunWriter::write_snapshot(std::int64_t step, const AgentTable& table) {
+  Impl& impl = *impl_;
+  if (impl.finished || !impl.file.valid()) {
+    throw std::logic_error("RunWriter::write_snapshot after finish()");
+  }
+  const detail::SilenceErrors silence;
+  const FileContext& context = impl.context;
+  check_name(context, "table", table.name());
+  for (std::size_t c = 0; c < table.column_count(); ++c) {
+    check_name(context, "column", table.column_info(c).name);
+    if (table.column_info(c).name == "agent") {
+      throw OutputError(context.path() + ": table '" + table.name() +
+                        "': a column named 'agent' clashes with the agent id coordinate");
+    }
+  }
+
+  const std::string table_where = "/snapshots/" + table.name();
+  Hid table_group;
+  const htri_t exists = H5Lexists(impl.snapshots_group.get(), table.name().c_str(), H5P_DEFAULT);
+  if (exists < 0) context.fail("cannot look up " + table_where);
+  if (exists > 0) {
+    table_group =
+        context.own(H5Gopen2(impl.snapshots_group.get(), table.name().c_str(), H5P_DEFAULT),
+                    H5Gclose, "cannot open group " + table_where);
+  } else {
+    table_group = create_group(context, impl.snapshots_group.get(), table.name(), table_where);
+  }
+
+  const std::string step_name = zero_padded_step(step);
+  const std::string where = table_where + "/" + step_name;
+  const htri_t step_exists = H5Lexists(table_group.get(), step_name.c_str(), H5P_DEFAULT);
+  if (step_exists > 0) {
+    throw OutputError(context.path() + ": snapshot " + where + " written twice");
+  }
+  Hid group = create_group(context, table_group.get(), step_name, where);
+  write_scalar_attribute<std::int64_t>(context, group.get(), where, "step", step);
+
+  Hid agent = write_scale(context, group.get(), "agent", where + "/agent", table.ids(),
+                          impl.compression, true);
+  write_units(context, agent.get(), where + "/agent", "1", "global agent id");
+
+  const auto n = static_cast<hsize_t>(table.size());
+  std::vector<hsize_t> chunk;
+  if (n > 0) chunk = {std::min(n, kSnapshotChunk)};
+  for (std::size_t c = 0; c < table.column_count(); ++c) {
+    const ColumnInfo& info = table.column_info(c);
+    const std::string column_where = where + "/" + info.name;
+    std::visit(
+        [&](const auto& values) {
+          using T = typename std::decay_t<decltype(values)>::value_type;
+          if (values.size() != table.size()) {
+            throw std::logic_error("table '" + table.name() + "': column '" + info.name +
+                                   "' does not have one value per agent");
+          }
+          Hid dataset = create_dataset(context, group.get(), info.name, column_where,
+                                       H5Type<T>::file(), {n}, {n}, chunk, impl.compression);
+          write_all(context, dataset.get(), column_where, H5Type<T>::memory(), values.data(),
+                    values.size());
+          attach(context, dataset.get(), agent.get(), 0, column_where);
+          write_units(context, dataset.get(), column_where, info.unit, info.description);
+          context.check(dataset.close(), "cannot close " + column_where);
+        },
+        table.column_data(c));
+  }
+}
+
+void RunWriter::write_table(const ResultTable& table) {
+  Impl& impl = *impl_;
+  if (impl.finished || !impl.file.valid()) {
+    throw std::logic_error("RunWriter::write_table after finish()");
+  }
+  const detail::SilenceErrors silence;
+  const FileContext& context = impl.context;
+  check_name(context, "result table", table.name);
+  const std::size_t rows = table.rows();
+  for (const auto& column : table.columns) {
+    check_name(context, "result column", column.name);
+    if (column.name == "row") {
+      throw OutputError(context.path() + ": result table '" + table.name +
+                        "': a column named 'row' clashes with the row coordinate");
+    }
+  }
+  const std::string where = "/tables/" + table.name;
+  const htri_t exists = H5Lexists(impl.tables_group.get(), table.name.c_str(), H5P_DEFAULT);
+  if (exists > 0) throw OutputError(context.path() + ": table " + where + " written twice");
+  Hid group = create_group(context, impl.tables_group.get(), table.name, where);
+  write_string_attribute(context, group.get(), where, "description", table.description);
+
+  std::vector<std::int64_t> row_numbers(rows);
+  for (std::size_t i = 0; i < rows; ++i) row_numbers[i] = static_cast<std::int64_t>(i);
+  Hid row =
+      write_scale<std::int64_t>(context, group.get(), "row", where + "/row", row_numbers, 0, false);
+  write_units(context, row.get(), where + "/row", "1", "row number");
+
+  for (const auto& column : table.columns) {
+    const std::string column_where = where + "/" + column.name;
+    Hid dataset;
+    if (const auto* numbers = std::get_if<std::vector<double>>(&column.values)) {
+      const auto n = static_cast<hsize_t>(numbers->size());
+      dataset = create_dataset(context, group.get(), column.name, column_where, H5T_IEEE_F64LE, {n},
+                               {n}, {}, 0);
+      write_all(context, dataset.get(), column_where, H5T_NATIVE_DOUBLE, numbers->data(),
+                numbers->size());
+    } else {
+      dataset = write_strings(context, group.get(), column.name, column_where,
+                              std::get<std::vector<std::string>>(column.values));
+    }
+    attach(context, dataset.get(), row.get(), 0, column_where);
+    write_string_attribute(context, dataset.get(), column_where, "units", column.unit);
+    context.check(dataset.close(), "cannot close " + column_where);
+  }
+}
+
+void RunWriter::finish(bool complete, std::int64_t steps_completed, double wall_seconds) {
+  Impl& impl = *impl_;
+  if (impl.finished || !impl.file.valid()) throw std::logic_error("RunWriter::finish called twice");
+  const detail::SilenceErrors silence;
+  const FileContext& context = impl.context;
+  impl.flush_metrics();
+
+  const hid_t root = impl.file.get();
+  write_scalar_attribute<std::int8_t>(context, root, "/", "complete",
+                                      static_cast<std::int8_t>(complete ? 1 : 0));
+  write_scalar_attribute<std::int64_t>(context, root, "/", "steps_completed", steps_completed);
+  write_scalar_attribute<double>(context, root, "/", "wall_seconds", wall_seconds);
+
+  // Close every object first: closing a dataset writes its cached chunks,
+  // so a failed write (a full disk) is reported while the file can still be
+  // abandoned cleanly (see abandon()); H5Fclose then writes the metadata and
+  // really closes the file, since nothing in it is open any more.
+  for (auto& metric : impl.metrics) {
+    context.check(metric.dataset.close(), "cannot close /metrics/" + metric.spec.name);
+  }
+  for (auto& dimension : impl.dimension_datasets) {
+    context.check(dimension.close(), "cannot close a dimension of /metrics");
+  }
+  context.check(impl.step_dataset.close(), "cannot close /metrics/step");
+  context.check(impl.tables_group.close(), "cannot close /tables");
+  context.check(impl.snapshots_group.close(), "cannot close /snapshots");
+  context.check(impl.metrics_group.close(), "cannot close /metrics");
+  impl.check_space_for_metadata();
+  context.check(impl.file.close(), "cannot close the file");
+
+  // Complete and closed: from here on a failure keeps the .partial file.
+  impl.keep_partial = true;
+  const std::string final_name = impl.final_path.string();
+  std::error_code error;
+  if (!impl.overwrite && std::filesystem::exists(impl.final_path, error)) {
+    throw OutputError(final_name + ": appeared during the run; results left in " +
+                      impl.partial_path.string());
+  }
+  std::filesystem::rename(impl.partial_path, impl.final_path, error);
+  if (error) {
+    throw OutputError(final_name + ": cannot rename " + impl.partial_path.string() +
+                      " to it: " + error.message());
+  }
+  impl.finished = true;
+}
+
+const std::filesystem::path& RunWriter::path() const noexcept { return impl_->final_path; }
+
+// ====================================================================== reader
+
+namespace {
+
+/// Names of a group's links, in creation order where the file tracks it.
+std::vector<std::string> link_names(const FileContext& context, hid_t group,
+                                    const std::string& where) {
+  H5G_info_t info{};
+  context.check(H5Gget_info(group, &info), "cannot list " + where);
+  std::vector<std::string> names;
+  for (const H5_index_t index : {H5_INDEX_CRT_ORDER, H5_INDEX_NAME}) {
+    names.clear();
+    bool ok = true;
+    for (hsize_t i = 0; i < info.nlinks && ok; ++i) {
+      const ssize_t length =
+          H5Lget_name_by_idx(group, ".", index, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
+      if (length < 0) {
+        ok = false;
+        break;
+      }
+      std::string name(static_cast<std::size_t>(length) + 1, '\0');
+      if (H5Lget_name_by_idx(group, ".", index, H5_ITER_INC, i, name.data(), name.size(),
+                             H5P_DEFAULT) < 0) {
+        ok = false;
+        break;
+      }
+      name.resize(static_cast<std::size_t>(length));
+      names.push_back(std::move(name));
+    }
+    if (ok) return names;
+    H5Eclear2(H5E_DEFAULT);
+  }
+  context.fail("cannot list " + where);
+}
+
+bool has_link(hid_t location, const char* name) {
+  const htri_t exists = H5Lexists(location, name, H5P_DEFAULT);
+  if (exists < 0) H5Eclear2(H5E_DEFAULT);
+  return exists > 0;
+}
+
+H5I_type_t object_type(hid_t location, const std::string& name) {
+  const hid_t object = H5Oopen(location, name.c_str(), H5P_DEFAULT);
+  if (object < 0) {
+    H5Eclear2(H5E_DEFAULT);
+    return H5I_BADID;
+  }
+  const H5I_type_t type = H5Iget_type(object);
+  H5Oclose(object);
+  return type;
+}
+
+std::string format_double(double value) {
+  std::array<char, 64> text{};
+  const auto result = std::to_chars(text.data(), text.data() + text.size(), value);
+  return std::string(text.data(), result.ptr);
+}
+
+/// A scalar (or one-element) attribute as text; nullopt if of another kind.
+std::optional<std::string> attribute_text(hid_t attribute) {
+  Hid type(H5Aget_type(attribute), H5Tclose);
+  Hid space(H5Aget_space(attribute), H5Sclose);
+  if (!type.valid() || !space.valid()) return std::nullopt;
+  if (H5Sget_simple_extent_npoints(space.get()) != 1) return std::nullopt;
+  switch (H5Tget_class(type.get())) {
+    case H5T_STRING: {
+      if (H5Tis_variable_str(type.get()) > 0) {
+        Hid memory_type(H5Tcopy(H5T_C_S1), H5Tclose);
+        H5Tset_size(memory_type.get(), H5T_VARIABLE);
+        H5Tset_cset(memory_type.get(), H5Tget_cset(type.get()));
+        char* text = nullptr;
+        if (H5Aread(attribute, memory_type.get(), &text) < 0) return std::nullopt;
+        std::string value = text != nullptr ? text : "";
+        H5free_memory(text);
+        return value;
+      }
+      const std::size_t size = H5Tget_size(type.get());
+      std::string value(size, '\0');
+      if (H5Aread(attribute, type.get(), value.data()) < 0) return std::nullopt;
+      value.resize(std::min(value.find('\0'), value.size()));
+      return value;
+    }
+    case H5T_INTEGER: {
+      if (H5Tget_sign(type.get()) == H5T_SGN_NONE) {
+        std::uint64_t value = 0;
+        if (H5Aread(attribute, H5T_NATIVE_UINT64, &value) < 0) return std::nullopt;
+        return std::to_string(value);
+      }
+      std::int64_t value = 0;
+      if (H5Aread(attribute, H5T_NATIVE_INT64, &value) < 0) return std::nullopt;
+      return std::to_string(value);
+    }
+    case H5T_FLOAT: {
+      double value = 0;
+      if (H5Aread(attribute, H5T_NATIVE_DOUBLE, &value) < 0) return std::nullopt;
+      return format_double(value);
+    }
+    default:
+      return std::nullopt;
+  }
+}
+
+std::optional<std::string> attribute_text(hid_t object, const char* name) {
+  if (H5Aexists(object, name) <= 0) {
+    H5Eclear2(H5E_DEFAULT);
+    return std::nullopt;
+  }
+  Hid attribute(H5Aopen(object, name, H5P_DEFAULT), H5Aclose);
+  if (!attribute.valid()) return std::nullopt;
+  return attribute_text(attribute.get());
+}
+
+/// Root attribute names in creation order (name order if not tracked).
+std::vector<std::string> attribute_names(hid_t object) {
+  auto collect = [](hid_t, const char* name, const H5A_info_t*, void* data) -> herr_t {
+    static_cast<std::vector<std::string>*>(data)->emplace_back(name);
+    return 0;
+  };
+  std::vector<std::string> names;
+  for (const H5_index_t index : {H5_INDEX_CRT_ORDER, H5_INDEX_NAME}) {
+    names.clear();
+    hsize_t position = 0;
+    if (H5Aiterate2(object, index, H5_ITER_INC, &position, collect, &names) >= 0) return names;
+    H5Eclear2(H5E_DEFAULT);
+  }
+  return {};
+}
+
+std::vector<hsize_t> dataset_dims(const FileContext& context, hid_t dataset,
+                                  const std::string& where) {
+  Hid space = context.own(H5Dget_space(dataset), H5Sclose, "cannot read " + where);
+  const int rank = H5Sget_simple_extent_ndims(space.get());
+  if (rank < 0) context.fail("cannot read " + where);
+  std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
+  if (rank > 0) H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
+  return dims;
+}
+
+}  // namespace
+
+FileSummary read_summary(const std::filesystem::path& path) {
+  const detail::SilenceErrors silence;
+  const FileContext context(path.string());
+  std::error_code error;
+  if (!std::filesystem::exists(path, error)) {
+    throw OutputError(path.string() + ": cannot open (no such file)");
+  }
+  const htri_t is_hdf5 = H5Fis_hdf5(path.c_str());
+  if (is_hdf5 == 0) throw OutputError(path.string() + ": not a cpsim output file (not HDF5)");
+  if (is_hdf5 < 0) context.fail("cannot open");
+  Hid file =
+      context.own(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "cannot open");
+  const hid_t root = file.get();
+  if (attribute_text(root, "format") != std::string(kFormat) || !has_link(root, "metrics")) {
+    throw OutputError(path.string() + ": not a cpsim output file");
+  }
+
+  FileSummary summary;
+  for (const auto& name : attribute_names(root)) {
+    if (auto text = attribute_text(root, name.c_str())) {
+      summary.attributes.emplace_back(name, std::move(*text));
+    }
+  }
+  summary.complete = attribute_text(root, "complete").value_or("0") != "0";
+
+  Hid metrics =
+      context.own(H5Gopen2(root, "metrics", H5P_DEFAULT), H5Gclose, "cannot open /metrics");
+  Hid step;
+  if (has_link(metrics.get(), "step")) {
+    step = context.own(H5Dopen2(metrics.get(), "step", H5P_DEFAULT), H5Dclose,
+                       "cannot open /metrics/step");
+    const auto dims = dataset_dims(context, step.get(), "/metrics/step");
+    if (dims.size() == 1) summary.rows = static_cast<std::int64_t>(dims[0]);
+  }
+  for (const auto& name : link_names(context, metrics.get(), "/metrics")) {
+    if (object_type(metrics.get(), name) != H5I_DATASET) continue;
+    const std::string where = "/metrics/" + name;
+    Hid dataset = context.own(H5Dopen2(metrics.get(), name.c_str(), H5P_DEFAULT), H5Dclose,
+                              "cannot open " + where);
+    // Metrics are the datasets whose first axis is the step; dimension
+    // scales and label datasets are not.
+    if (H5DSis_scale(dataset.get()) > 0 || !step.valid()) continue;
+    const htri_t on_step = H5DSis_attached(dataset.get(), step.get(), 0);
+    if (on_step <= 0) {
+      H5Eclear2(H5E_DEFAULT);
+      continue;
+    }
+    const auto dims = dataset_dims(context, dataset.get(), where);
+    FileSummary::MetricSummary metric;
+    metric.name = name;
+    metric.unit = attribute_text(dataset.get(), "units").value_or("");
+    metric.description = attribute_text(dataset.get(), "long_name").value_or("");
+    metric.size = 1;
+    for (std::size_t axis = 1; axis < dims.size(); ++axis) {
+      metric.size *= static_cast<std::size_t>(dims[axis]);
+    }
+    if (dims.size() == 1 && dims[0] > 0) {
+      std::vector<double> values(static_cast<std::size_t>(dims[0]));
+      context.check(
+          H5Dread(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+          "cannot read " + where);
+      metric.first = values.front();
+      metric.last = values.back();
+      metric.min = *std::min_element(values.begin(), values.end());
+      metric.max = *std::max_element(values.begin(), values.end());
+      double sum = 0;
+      for (const double value : values) sum += value;
+      metric.mean = sum / static_cast<double>(values.size());
+    }
+    summary.metrics.push_back(std::move(metric));
+  }
+
+  if (has_link(root, "snapshots")) {
+    Hid snapshots =
+        context.own(H5Gopen2(root, "snapshots", H5P_DEFAULT), H5Gclose, "cannot open /snapshots");
+    for (const auto& table : link_names(context, snapshots.get(), "/snapshots")) {
+      if (object_type(snapshots.get(), table) != H5I_GROUP) continue;
+      const std::string where = "/snapshots/" + table;
+      Hid group = context.own(H5Gopen2(snapshots.get(), table.c_str(), H5P_DEFAULT), H5Gclose,
+                              "cannot open " + where);
+      for (const auto& step_name : link_names(context, group.get(), where)) {
+        summary.snapshot_groups.push_back(where + "/" + step_name);
+      }
+    }
+  }
+  if (has_link(root, "tables")) {
+    Hid tables =
+        context.own(H5Gopen2(root, "tables", H5P_DEFAULT), H5Gclose, "cannot open /tables");
+    summary.tables = link_names(context, tables.get(), "/tables");
+  }
+  return summary;
+}
+
+}  // namespace cpsim
