@@ -4,7 +4,7 @@
 # under AddressSanitizer + UndefinedBehaviorSanitizer.
 #   scripts/test.sh            # what CI runs
 #   scripts/test.sh --quick    # Release suite only
-# After the sanitizer pass, the scenario parser is fuzzed with libFuzzer for
+# Between the two suites, the scenario parser is fuzzed with libFuzzer for
 # CPSIM_FUZZ_SECONDS (default 60) over the kept corpus.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,13 +20,6 @@ cmake --build build -j"$jobs"
 ctest --test-dir build --output-on-failure -j"$jobs" --timeout 900
 
 if [ $quick -eq 0 ]; then
-  echo "== ASan + UBSan build and test suite"
-  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCPSIM_SANITIZE=address,undefined \
-    -DCPSIM_BUILD_BENCH=OFF >/dev/null
-  cmake --build build-asan -j"$jobs"
-  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-    ctest --test-dir build-asan --output-on-failure -j"$jobs" --timeout 900
-
   echo "== libFuzzer: scenario parsing for ${CPSIM_FUZZ_SECONDS:-60} s"
   cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang-14 \
     -DCMAKE_CXX_COMPILER=clang++-14 -DCPSIM_BUILD_FUZZERS=ON -DCPSIM_BUILD_TESTS=OFF \
@@ -37,4 +30,11 @@ if [ $quick -eq 0 ]; then
   build-fuzz/tests/fuzz/fuzz_scenario -max_total_time="${CPSIM_FUZZ_SECONDS:-60}" -timeout=10 \
     -print_final_stats=1 "$work" tests/fuzz/corpus tests/data/bad-scenarios 2>&1 | tail -n 3
   rm -rf "$work"
+
+  echo "== ASan + UBSan build and test suite"
+  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCPSIM_SANITIZE=address,undefined \
+    -DCPSIM_BUILD_BENCH=OFF >/dev/null
+  cmake --build build-asan -j"$jobs"
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --test-dir build-asan --output-on-failure -j"$jobs" --timeout 900
 fi
