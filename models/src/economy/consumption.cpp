@@ -58,13 +58,17 @@ void Economy::spend_consumption(const StepContext& context) {
           floor_fen(std::max(desired, floor) * fen_per_rmb), std::max<std::int64_t>(0, deposits[i]));
       consumption[i] = spend;
       std::int64_t domestic = 0;
+      const RandomBlock draws_a = stream.block(ids[i], step, 0);
+      const RandomBlock draws_b = stream.block(ids[i], step, 1);
       for (std::size_t s = 0; s < sector_count; ++s) {
         const double share = rural ? p_.sectors[s].consumption_share_rural
                                    : p_.sectors[s].consumption_share_urban;
         const std::int64_t amount = floor_fen(static_cast<double>(spend) * share);
         if (amount == 0 || sellers[s].empty()) continue;
-        const RandomBlock r = stream.block(ids[i], step, s);
-        const std::size_t f = sector_firms_[s][sellers[s].draw(r[0], r[1])];
+        // One word per sector: the alias column from its high bits, the coin
+        // from its low 32 bits (two Philox blocks cover all five sectors).
+        const std::uint64_t word = s < 4 ? draws_a[s] : draws_b[s - 4];
+        const std::size_t f = sector_firms_[s][sellers[s].draw(word, word << 32)];
         std::int64_t to_firm = amount;
         if (s == rural_tourism) {
           const std::size_t village = firm_region[f] - regions_.communities;

@@ -150,6 +150,8 @@ void Economy::run_labour_market(const StepContext& context) {
   parallel_for(t.size(), [&](std::size_t b, std::size_t e) {
     std::int64_t local = 0;
     for (std::size_t i = b; i < e; ++i) {
+      if (employer_0[i] < 0 && employer_1[i] < 0) continue;
+      const RandomBlock u = separation.block(ids[i], step);  // word k for worker slot k
       for (std::uint64_t k = 0; k < 2; ++k) {
         std::int32_t& employer = k == 0 ? employer_0[i] : employer_1[i];
         if (employer < 0) continue;
@@ -157,7 +159,7 @@ void Economy::run_labour_market(const StepContext& context) {
         const double surplus = std::max(0, employees[f] - demand[f]);
         const double fire = employees[f] > 0 ? surplus / employees[f] : 0.0;
         const double p = p_.separation_rate + (1.0 - p_.separation_rate) * fire;
-        if (separation.uniform(ids[i] * 2 + k, step) < p) {
+        if (to_unit_interval(u[k]) < p) {
           employer = no_employer;
           (k == 0 ? unemployed_0[i] : unemployed_1[i]) = 0;
           ++local;

@@ -4,15 +4,14 @@
 //  1. every seeker draws k firms (k in [min, max]) with probability
 //     proportional to the firm's open vacancies, from keyed random numbers,
 //     and emits applications (firm, score, seeker);
-//  2. applications are sorted by (firm, score descending, seeker key) with
-//     tbb::parallel_sort; each firm offers its top `vacancies` applicants;
+//  2. applications are grouped by firm (counting sort) and ordered within a
+//     firm by (score descending, seeker key); each firm offers its top
+//     `vacancies` applicants;
 //  3. each seeker keeps the offer it values most (ties: lower firm index), if
 //     it values it above zero; the others lapse and those vacancies stay open.
 // A fixed number of rounds follows. The result is a pure function of the
 // inputs and the keyed random numbers: identical at any thread count. No firm
 // hires more than its vacancies and no seeker takes two jobs, by construction.
-#include <oneapi/tbb/parallel_sort.h>
-
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
@@ -34,8 +33,9 @@ struct MatchingRules {
 struct Application {
   std::int32_t firm;
   float score;
-  std::uint32_t seeker;
-  std::uint8_t slot;  ///< which of the seeker's applications
+  std::uint64_t key;     ///< the seeker's key: the last sort criterion
+  std::uint32_t seeker;  ///< index into the seeker arrays
+  std::uint8_t slot;     ///< which of the seeker's applications
 };
 
 /// seeker_keys: stable ids for random draws and tie-breaks (unique);
@@ -54,7 +54,9 @@ std::vector<std::int32_t> match_jobs(std::span<const std::uint64_t> seeker_keys,
       std::clamp<std::int64_t>(rules.applications_max, 1, max_applications));
   std::vector<std::int32_t> hired(seekers, -1);
   std::vector<double> weights(vacancies.size());
-  std::vector<Application> applications(seekers * per_seeker);
+  std::vector<Application> slots(seekers * per_seeker);
+  std::vector<Application> applications;
+  std::vector<std::size_t> bucket_start(vacancies.size() + 1), fill(vacancies.size());
   std::vector<std::uint8_t> offered(seekers);
   const std::int32_t empty = -1;
 
@@ -69,8 +71,8 @@ std::vector<std::int32_t> match_jobs(std::span<const std::uint64_t> seeker_keys,
     // 1. applications, in parallel; each seeker writes its own slots
     parallel_for(seekers, [&](std::size_t b, std::size_t e) {
       for (std::size_t s = b; s < e; ++s) {
-        Application* mine = &applications[s * per_seeker];
-        for (std::size_t j = 0; j < per_seeker; ++j) mine[j] = {empty, 0.0F, 0, 0};
+        Application* mine = &slots[s * per_seeker];
+        for (std::size_t j = 0; j < per_seeker; ++j) mine[j] = {empty, 0.0F, 0, 0, 0};
         offered[s] = 0;
         if (hired[s] >= 0) continue;
         const RandomBlock head = stream.block(seeker_keys[s], step, round_index);
@@ -85,39 +87,40 @@ std::vector<std::int32_t> match_jobs(std::span<const std::uint64_t> seeker_keys,
           bool repeated = false;
           for (std::size_t k = 0; k < j; ++k) repeated = repeated || mine[k].firm == firm;
           if (!repeated) {
-            mine[j] = {firm, scores[s], static_cast<std::uint32_t>(s),
+            mine[j] = {firm, scores[s], seeker_keys[s], static_cast<std::uint32_t>(s),
                        static_cast<std::uint8_t>(j)};
           }
         }
       }
     });
 
-    // 2. sort by firm, best score first, then seeker key: a total order
-    oneapi::tbb::parallel_sort(
-        applications.begin(), applications.end(), [&](const Application& a, const Application& b) {
-          if (a.firm != b.firm) return a.firm < b.firm;
-          if (a.score != b.score) return a.score > b.score;
-          if (a.firm == empty) return a.seeker < b.seeker;
-          return seeker_keys[a.seeker] < seeker_keys[b.seeker];
-        });
-    const auto first_real = static_cast<std::size_t>(
-        std::partition_point(applications.begin(), applications.end(),
-                             [&](const Application& a) { return a.firm == empty; }) -
-        applications.begin());
-
-    // each firm offers to its top applicants (parallel over firm segments)
+    // 2. group the applications by firm with a counting sort (a sequential
+    // scatter in seeker order), then order each firm's applicants by score,
+    // best first, then seeker key: a total order, so every firm sees the same
+    // sequence at any thread count. Each firm offers to its top applicants.
+    std::fill(bucket_start.begin(), bucket_start.end(), 0);
+    for (const Application& a : slots) {
+      if (a.firm != empty) ++bucket_start[static_cast<std::size_t>(a.firm) + 1];
+    }
+    for (std::size_t f = 0; f < vacancies.size(); ++f) bucket_start[f + 1] += bucket_start[f];
+    applications.resize(bucket_start.back());
+    std::copy(bucket_start.begin(), bucket_start.end() - 1, fill.begin());
+    for (const Application& a : slots) {
+      if (a.firm != empty) applications[fill[static_cast<std::size_t>(a.firm)]++] = a;
+    }
     parallel_for(vacancies.size(), [&](std::size_t b, std::size_t e) {
       for (std::size_t f = b; f < e; ++f) {
         if (vacancies[f] <= 0) continue;
-        const auto firm = static_cast<std::int32_t>(f);
-        auto it = std::lower_bound(
-            applications.begin() + static_cast<std::ptrdiff_t>(first_real), applications.end(),
-            firm, [](const Application& a, std::int32_t x) { return a.firm < x; });
+        const auto first = applications.begin() + static_cast<std::ptrdiff_t>(bucket_start[f]);
+        const auto last = applications.begin() + static_cast<std::ptrdiff_t>(bucket_start[f + 1]);
+        std::sort(first, last, [](const Application& x, const Application& y) {
+          if (x.score != y.score) return x.score > y.score;
+          return x.key < y.key;
+        });
         std::int32_t offers = 0;
-        for (; it != applications.end() && it->firm == firm && offers < vacancies[f]; ++it) {
+        for (auto it = first; it != last && offers < vacancies[f]; ++it, ++offers) {
           std::atomic_ref<std::uint8_t>(offered[it->seeker])
               .fetch_or(static_cast<std::uint8_t>(1U << it->slot), std::memory_order_relaxed);
-          ++offers;
         }
       }
     });
