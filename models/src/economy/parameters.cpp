@@ -63,7 +63,7 @@ ParamSchema economy_schema() {
   s.real("skills.mean_urban", 1.0, "Mean skill of urban local workers (normalisation)", 0.01, 10,
          "1");
   s.real("skills.mean_migrant", 0.85, "Mean skill of migrant workers (assumption)", 0.01, 10, "1");
-  s.real("skills.mean_rural", 0.67,
+  s.real("skills.mean_rural", 0.65,
          "Mean skill of village residents (calibrated to the 1.49 urban:rural ratio)", 0.01, 10,
          "1");
   s.real("wealth.deposits_months", 24,
@@ -82,7 +82,7 @@ ParamSchema economy_schema() {
   s.real("firms.size_cap_share", 0.05,
          "Largest initial firm as a share of its sector's employment (truncates the Zipf law)",
          0.0001, 1.0, "1");
-  s.real("firms.household_business_share", 0.5,
+  s.real("firms.household_business_share", 0.35,
          "Share of urban firms (the smallest by initial size) that are household businesses "
          "(个体工商户): their profit is the owner's business income",
          0.0, 1.0, "1");

@@ -1,0 +1,88 @@
+// Accounting identities of the district economy on the 1:100 Xihu scenario:
+// money is conserved to the fen every step, every row and column of the
+// transaction-flow matrix sums to zero, and all metrics are bit-identical at
+// 1, 2 and 4 threads.
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+#include "models/economy_fixture.hpp"
+
+namespace cpsim::testing {
+namespace {
+
+void expect_books_balance(const EconomyRun& run, const std::string& label) {
+  const Simulation& sim = *run.simulation;
+  const MetricSpec& error = spec(sim, "money_error");
+  const MetricSpec& flows = spec(sim, "flow_matrix");
+  const std::size_t institutions = sim.metrics().dimensions()[flows.dimensions[1]].labels.size();
+  const std::size_t kinds = sim.metrics().dimensions()[flows.dimensions[0]].labels.size();
+  ASSERT_EQ(run.observer.rows.size(), static_cast<std::size_t>(sim.steps()) + 1);
+  std::int64_t total_flow = 0;
+  for (std::size_t step = 0; step < run.observer.rows.size(); ++step) {
+    const MetricRow& row = run.observer.rows[step];
+    EXPECT_EQ(row.integer_values(error)[0], 0) << label << " step " << step;
+    const auto matrix = row.integer_values(flows);
+    for (std::size_t k = 0; k < kinds; ++k) {
+      std::int64_t sum = 0;
+      for (std::size_t j = 0; j < institutions; ++j) sum += matrix[k * institutions + j];
+      EXPECT_EQ(sum, 0) << label << " step " << step << " flow row " << k;
+    }
+    for (std::size_t j = 0; j < institutions; ++j) {
+      std::int64_t sum = 0;
+      for (std::size_t k = 0; k < kinds; ++k) {
+        sum += matrix[k * institutions + j];
+        if (step > 0 && matrix[k * institutions + j] > 0) total_flow += matrix[k * institutions + j];
+      }
+      EXPECT_EQ(sum, 0) << label << " step " << step << " institution column " << j;
+    }
+  }
+  EXPECT_GT(total_flow, 0) << "the books balance trivially if nothing flows";
+}
+
+TEST(EconomyAccounting, MoneyIsConservedAndFlowMatrixBalancesAtSeveralSeedsAndThreads) {
+  for (const std::uint64_t seed : {1ULL, 2ULL, 20210701ULL}) {
+    for (const int threads : {1, 4}) {
+      // 25 steps: two year ends (tax settlement, ageing, firm dynamics).
+      const auto run = run_xihu_small(seed, 25, threads);
+      expect_books_balance(*run, "seed " + std::to_string(seed) + " threads " +
+                                     std::to_string(threads));
+    }
+  }
+}
+
+TEST(EconomyAccounting, BitIdenticalAtOneTwoAndFourThreads) {
+  const auto one = run_xihu_small(7, 14, 1);
+  for (const int threads : {2, 4}) {
+    const auto other = run_xihu_small(7, 14, threads);
+    ASSERT_EQ(one->observer.rows.size(), other->observer.rows.size());
+    for (std::size_t step = 0; step < one->observer.rows.size(); ++step) {
+      const MetricRow& a = one->observer.rows[step];
+      const MetricRow& b = other->observer.rows[step];
+      ASSERT_EQ(a.reals().size(), b.reals().size());
+      ASSERT_EQ(a.integers().size(), b.integers().size());
+      EXPECT_EQ(std::memcmp(a.reals().data(), b.reals().data(), a.reals().size_bytes()), 0)
+          << "real metrics differ at step " << step << " with " << threads << " threads";
+      EXPECT_EQ(std::memcmp(a.integers().data(), b.integers().data(), a.integers().size_bytes()), 0)
+          << "integer metrics differ at step " << step << " with " << threads << " threads";
+    }
+    // The household panel too.
+    const AgentTable* ha = one->simulation->find_table("households");
+    const AgentTable* hb = other->simulation->find_table("households");
+    ASSERT_EQ(ha->column_count(), hb->column_count());
+    for (std::size_t c = 0; c < ha->column_count(); ++c) {
+      EXPECT_TRUE(ha->column_data(c) == hb->column_data(c))
+          << "column " << ha->column_info(c).name << " differs with " << threads << " threads";
+    }
+  }
+}
+
+TEST(EconomyAccounting, DifferentSeedsGiveDifferentRuns) {
+  const auto a = run_xihu_small(1, 3, 2);
+  const auto b = run_xihu_small(2, 3, 2);
+  const MetricSpec& gdp = spec(*a->simulation, "gdp");
+  EXPECT_NE(a->observer.rows[3].real_values(gdp)[0], b->observer.rows[3].real_values(gdp)[0]);
+}
+
+}  // namespace
+}  // namespace cpsim::testing
