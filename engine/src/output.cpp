@@ -1,5 +1,6 @@
 #include "cpsim/engine/output.hpp"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -225,6 +226,7 @@ struct RunWriter::Impl {
   std::vector<double> pending_reals;           ///< pending rows x real_count
   std::vector<std::int64_t> pending_integers;  ///< pending rows x integer_count
   hsize_t rows_written = 0;
+  std::uintmax_t metric_chunk_bytes = 0;  ///< one chunk of every metric dataset
   std::optional<std::int64_t> last_step;
 
   bool finished = false;
@@ -242,7 +244,7 @@ struct RunWriter::Impl {
   void flush_metrics();
   void close_all();
   void abandon() noexcept;
-  void check_space_for_metadata() const;
+  void ensure_room(std::uintmax_t bytes, std::size_t new_objects, const std::string& what) const;
   template <class T>
   void append_rows(const MetricOutput& metric, const std::vector<T>& pending, std::size_t row_width,
                    hid_t memory_type);
@@ -312,6 +314,7 @@ void RunWriter::Impl::create(const Provenance& provenance, const MetricSet& metr
   snapshots_group = create_group(context, root, "snapshots", "/snapshots");
   tables_group = create_group(context, root, "tables", "/tables");
   create_metrics(metric_set);
+  ensure_room(0, 0, "cannot create the file");
 }
 
 void RunWriter::Impl::create_metrics(const MetricSet& metric_set) {
@@ -340,6 +343,7 @@ void RunWriter::Impl::create_metrics(const MetricSet& metric_set) {
   const hid_t group = metrics_group.get();
   step_dataset = create_dataset(context, group, "step", "/metrics/step", H5T_STD_I64LE, {0},
                                 {H5S_UNLIMITED}, {kMetricChunkSteps}, compression);
+  metric_chunk_bytes = kMetricChunkSteps * sizeof(std::int64_t);
   context.check(H5DSset_scale(step_dataset.get(), "step"),
                 "cannot make /metrics/step a dimension scale");
   write_units(context, step_dataset.get(), "/metrics/step", "1",
@@ -388,6 +392,7 @@ void RunWriter::Impl::create_metrics(const MetricSet& metric_set) {
     const auto values_per_step = static_cast<hsize_t>(std::max<std::size_t>(spec.size, 1));
     std::vector<hsize_t> chunk = dims;
     chunk[0] = std::clamp<hsize_t>(kMetricChunkValues / values_per_step, 1, kMetricChunkSteps);
+    metric_chunk_bytes += chunk[0] * values_per_step * sizeof(double);
     const hid_t file_type = spec.type == MetricType::Real ? H5T_IEEE_F64LE : H5T_STD_I64LE;
     output.dataset = create_dataset(context, group, spec.name, where, file_type, dims, max_dims,
                                     chunk, compression);
@@ -438,6 +443,8 @@ void RunWriter::Impl::append_rows(const MetricOutput& metric, const std::vector<
 
 void RunWriter::Impl::flush_metrics() {
   if (pending_steps.empty()) return;
+  ensure_room(pending_steps.size() * (real_count + integer_count + 1) * sizeof(double), 0,
+              "cannot append metrics");
   for (const auto& metric : metrics) {
     if (metric.spec.type == MetricType::Real) {
       append_rows(metric, pending_reals, real_count, H5T_NATIVE_DOUBLE);
@@ -475,37 +482,65 @@ void RunWriter::Impl::close_all() {
   file.reset();
 }
 
-/// Throws unless the disk has room for the metadata H5Fclose will write. A
-/// failed write inside H5Fclose cannot be undone (the library keeps a
-/// half-closed file and crashes at exit), so refuse before trying; the
-/// destructor then abandons the file cleanly. The cached size bounds what
-/// is left to write; the margin covers the superblock and the accumulator.
-void RunWriter::Impl::check_space_for_metadata() const {
+/// Throws OutputError unless the disk and the file size limit (ulimit -f)
+/// leave room to write `bytes` of data and `new_objects` new datasets or
+/// groups, and then to close the file.
+///
+/// Why check instead of letting the write fail: after a failed write HDF5
+/// 1.10 cannot always close the file (its metadata cache is left dirty and
+/// inconsistent); the file then stays half-closed inside the library, which
+/// crashes when the process exits. Refusing beforehand keeps the library
+/// able to close, so the caller gets a clean error and the .partial file is
+/// removed. The estimate is an upper bound: data uncompressed, one dirty
+/// chunk per metric dataset, the whole metadata cache and accumulator.
+void RunWriter::Impl::ensure_room(std::uintmax_t bytes, std::size_t new_objects,
+                                  const std::string& what) const {
   std::size_t max_size = 0;
   std::size_t min_clean_size = 0;
   std::size_t cached = 0;
   int entries = 0;
   if (H5Fget_mdc_size(file.get(), &max_size, &min_clean_size, &cached, &entries) < 0) {
-    context.fail("cannot query the metadata cache");
+    context.fail(what + ": cannot query the metadata cache");
   }
-  constexpr std::uintmax_t kMargin = 1U << 20;
+  constexpr std::uintmax_t kPerObject = 8U << 10;
+  constexpr std::uintmax_t kMetadataMargin = 64U << 10;
+  constexpr std::uintmax_t kAccumulator = 1U << 20;
+  const std::uintmax_t new_metadata = kMetadataMargin + kPerObject * new_objects;
+
   std::error_code error;
   const auto space = std::filesystem::space(partial_path, error);
-  if (!error && space.available < cached + kMargin) {
-    throw OutputError(context.path() + ": cannot finish the file: No space left on device (" +
-                      std::to_string(space.available) + " bytes free)");
+  const std::uintmax_t needed = bytes + new_metadata + metric_chunk_bytes + cached + kAccumulator;
+  if (!error && space.available < needed) {
+    throw OutputError(context.path() + ": " + what + ": No space left on device (needs up to " +
+                      std::to_string(needed) + " bytes, " + std::to_string(space.available) +
+                      " free)");
+  }
+
+  // Cached metadata is written below the end of the allocated space; only
+  // new data and new objects make the file longer.
+  rlimit limit{};
+  if (getrlimit(RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) {
+    hsize_t size = 0;
+    if (H5Fget_filesize(file.get(), &size) < 0) context.fail(what + ": cannot query the file size");
+    const std::uintmax_t longest = size + bytes + new_metadata + metric_chunk_bytes;
+    if (longest > limit.rlim_cur) {
+      throw OutputError(context.path() + ": " + what + ": File too large (needs up to " +
+                        std::to_string(longest) + " bytes, the file size limit is " +
+                        std::to_string(limit.rlim_cur) + ")");
+    }
   }
 }
 
 /// Closes and deletes an unfinished file.
 ///
-/// A failed write (a full disk) leaves HDF5 1.10's metadata cache dirty, and
-/// if H5Fclose then fails to write it, the file stays half-closed inside the
-/// library, which crashes when the process exits. So the objects in the file
-/// are closed first (their failures ignored), then the file is truncated to
-/// nothing, which frees its space so that the last metadata write succeeds,
-/// and only then closed and deleted. (For the same reason finish() never
-/// calls H5Fflush: a failed flush leaves the cache unable to flush again.)
+/// If a write failed all the same (another process filled the disk after
+/// ensure_room()), HDF5 1.10's metadata cache is dirty, and if H5Fclose then
+/// fails to write it the library crashes at exit (see ensure_room()). So the
+/// objects in the file are closed first (their failures ignored), then the
+/// file is truncated to nothing, which frees its space so that the last
+/// metadata write succeeds, and only then closed and deleted. (For the same
+/// reason finish() never calls H5Fflush: after a failed flush the cache
+/// cannot flush again.)
 void RunWriter::Impl::abandon() noexcept {
   const hid_t file_id = file.get();
   file.release();
@@ -579,6 +614,13 @@ void RunWriter::write_snapshot(std::int64_t step, const AgentTable& table) {
   }
 
   const std::string table_where = "/snapshots/" + table.name();
+  std::uintmax_t bytes = table.size() * sizeof(AgentId);
+  for (std::size_t c = 0; c < table.column_count(); ++c) {
+    bytes += std::visit([](const auto& values) { return values.size() * sizeof(values[0]); },
+                        table.column_data(c));
+  }
+  impl.ensure_room(bytes, table.column_count() + 3,
+                   "cannot write snapshot " + table_where + "/" + zero_padded_step(step));
   Hid table_group;
   const htri_t exists = H5Lexists(impl.snapshots_group.get(), table.name().c_str(), H5P_DEFAULT);
   if (exists < 0) context.fail("cannot look up " + table_where);
@@ -645,6 +687,17 @@ void RunWriter::write_table(const ResultTable& table) {
     }
   }
   const std::string where = "/tables/" + table.name;
+  std::uintmax_t bytes = rows * sizeof(std::int64_t);
+  for (const auto& column : table.columns) {
+    if (const auto* numbers = std::get_if<std::vector<double>>(&column.values)) {
+      bytes += numbers->size() * sizeof(double);
+    } else {
+      for (const auto& text : std::get<std::vector<std::string>>(column.values)) {
+        bytes += text.size() + 32;  // heap object and its reference
+      }
+    }
+  }
+  impl.ensure_room(bytes, table.columns.size() + 2, "cannot write table " + where);
   const htri_t exists = H5Lexists(impl.tables_group.get(), table.name.c_str(), H5P_DEFAULT);
   if (exists > 0) throw OutputError(context.path() + ": table " + where + " written twice");
   Hid group = create_group(context, impl.tables_group.get(), table.name, where);
@@ -702,7 +755,7 @@ void RunWriter::finish(bool complete, std::int64_t steps_completed, double wall_
   context.check(impl.tables_group.close(), "cannot close /tables");
   context.check(impl.snapshots_group.close(), "cannot close /snapshots");
   context.check(impl.metrics_group.close(), "cannot close /metrics");
-  impl.check_space_for_metadata();
+  impl.ensure_room(0, 0, "cannot finish the file");
   context.check(impl.file.close(), "cannot close the file");
 
   // Complete and closed: from here on a failure keeps the .partial file.

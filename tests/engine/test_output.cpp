@@ -4,10 +4,12 @@
 #include <gtest/gtest.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <array>
 #include <atomic>
+#include <csignal>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
@@ -727,6 +729,49 @@ TEST_F(OutputTest, RejectsBadArgumentsBeforeCreatingAnything) {
   slash.add_real("a/b", "1", "not a valid HDF5 name");
   EXPECT_THROW(RunWriter(file("slash.h5"), provenance_, slash, 4, false), OutputError);
   EXPECT_TRUE(fs::is_empty(dir_));  // no .partial left behind
+}
+
+/// A write that would not fit (here: the file size limit, as `ulimit -f`
+/// sets it; a full disk is checked the same way) is refused with a clear
+/// error before HDF5 tries it, and the unfinished file is removed.
+TEST_F(OutputTest, RefusesAWriteThatDoesNotFitAndRemovesThePartialFile) {
+  const TestMetrics metrics;
+  AgentTable big("people");
+  big.add_column<double>({"wealth", "RMB", "wealth"});
+  big.create(100000);  // 800 KB uncompressed
+  const fs::path path = file("limited.h5");
+
+  rlimit saved{};
+  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &saved), 0);
+  rlimit limited = saved;
+  limited.rlim_cur = 256U << 10;
+  if (saved.rlim_max != RLIM_INFINITY && saved.rlim_max < limited.rlim_cur) {
+    GTEST_SKIP() << "file size limit already below 256 KiB";
+  }
+  const auto previous_handler = std::signal(SIGXFSZ, SIG_IGN);  // EFBIG instead of a kill
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &limited), 0);
+  std::string message;
+  {
+    RunWriter writer(path, provenance_, metrics.set, 0, false);
+    writer.append_metrics(0, metrics.row(0));
+    try {
+      writer.write_snapshot(0, big);
+    } catch (const OutputError& error) {
+      message = error.what();
+    }
+  }
+  setrlimit(RLIMIT_FSIZE, &saved);
+  std::signal(SIGXFSZ, previous_handler);
+
+  EXPECT_NE(message.find(path.string() + ".partial: cannot write snapshot "
+                                         "/snapshots/people/step_000000: File too large"),
+            std::string::npos)
+      << message;
+  EXPECT_FALSE(fs::exists(path));
+  EXPECT_FALSE(fs::exists(file("limited.h5.partial")));
+  // HDF5 is still in a good state: the next file is written normally.
+  write_metrics_file(path, provenance_, metrics, 3);
+  EXPECT_EQ(read_summary(path).rows, 4);
 }
 
 TEST_F(OutputTest, StepsMustIncrease) {
