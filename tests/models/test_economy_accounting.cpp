@@ -32,7 +32,8 @@ void expect_books_balance(const EconomyRun& run, const std::string& label) {
       std::int64_t sum = 0;
       for (std::size_t k = 0; k < kinds; ++k) {
         sum += matrix[k * institutions + j];
-        if (step > 0 && matrix[k * institutions + j] > 0) total_flow += matrix[k * institutions + j];
+        if (step > 0 && matrix[k * institutions + j] > 0)
+          total_flow += matrix[k * institutions + j];
       }
       EXPECT_EQ(sum, 0) << label << " step " << step << " institution column " << j;
     }
@@ -45,8 +46,8 @@ TEST(EconomyAccounting, MoneyIsConservedAndFlowMatrixBalancesAtSeveralSeedsAndTh
     for (const int threads : {1, 4}) {
       // 25 steps: two year ends (tax settlement, ageing, firm dynamics).
       const auto run = run_xihu_small(seed, 25, threads);
-      expect_books_balance(*run, "seed " + std::to_string(seed) + " threads " +
-                                     std::to_string(threads));
+      expect_books_balance(*run,
+                           "seed " + std::to_string(seed) + " threads " + std::to_string(threads));
     }
   }
 }

@@ -21,12 +21,12 @@ TEST(IncomeTax, AnnualScheduleAtBracketEdges) {
   EXPECT_EQ(tax.annual_tax(-5000 * rmb), 0);
   EXPECT_EQ(tax.annual_tax(36000 * rmb), 1080 * rmb);
   EXPECT_EQ(tax.annual_tax(36001 * rmb), 1080 * rmb + 10);  // 1 RMB at 10 % = 10 fen
-  EXPECT_EQ(tax.annual_tax(144000 * rmb), 11880 * rmb);            // 1,080 + 10,800
-  EXPECT_EQ(tax.annual_tax(300000 * rmb), 43080 * rmb);            // + 31,200
-  EXPECT_EQ(tax.annual_tax(420000 * rmb), 73080 * rmb);            // + 30,000
-  EXPECT_EQ(tax.annual_tax(660000 * rmb), 145080 * rmb);           // + 72,000
-  EXPECT_EQ(tax.annual_tax(960000 * rmb), 250080 * rmb);           // + 105,000
-  EXPECT_EQ(tax.annual_tax(1000000 * rmb), 268080 * rmb);          // + 40,000 at 45 %
+  EXPECT_EQ(tax.annual_tax(144000 * rmb), 11880 * rmb);     // 1,080 + 10,800
+  EXPECT_EQ(tax.annual_tax(300000 * rmb), 43080 * rmb);     // + 31,200
+  EXPECT_EQ(tax.annual_tax(420000 * rmb), 73080 * rmb);     // + 30,000
+  EXPECT_EQ(tax.annual_tax(660000 * rmb), 145080 * rmb);    // + 72,000
+  EXPECT_EQ(tax.annual_tax(960000 * rmb), 250080 * rmb);    // + 105,000
+  EXPECT_EQ(tax.annual_tax(1000000 * rmb), 268080 * rmb);   // + 40,000 at 45 %
   // The quick-deduction form of the law: taxable x rate - deduction.
   EXPECT_EQ(tax.annual_tax(200000 * rmb), (200000 * 20 / 100 - 16920) * rmb);
 }

@@ -61,8 +61,7 @@ class AliasTable {
 
   /// An index drawn from two random words.
   [[nodiscard]] std::uint32_t draw(std::uint64_t word_column, std::uint64_t word_coin) const {
-    const auto column =
-        static_cast<std::uint32_t>(to_index(word_column, probability_.size()));
+    const auto column = static_cast<std::uint32_t>(to_index(word_column, probability_.size()));
     return to_unit_interval(word_coin) < probability_[column] ? column : alias_[column];
   }
 

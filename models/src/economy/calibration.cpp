@@ -27,14 +27,16 @@ std::vector<CalibrationRow> calibration_rows(const std::vector<CalibrationSample
     if (is_services_sector(s)) services += gdp[s];
   }
   const double scale = 12.0 / static_cast<double>(months);  // annualise a short run
-  const double ratio = last.rural_income_ytd > 0 ? last.urban_income_ytd / last.rural_income_ytd : 0;
+  const double ratio =
+      last.rural_income_ytd > 0 ? last.urban_income_ytd / last.rural_income_ytd : 0;
   return {
       {"urban_rural_income_ratio", 1.44, 1.54, ratio, "1", "target",
        "Xihu 2021 (article): urban:rural per-capita disposable income 1.49"},
       {"services_share_of_value_added", 0.90, 1.0, total > 0 ? services / total : 0, "1", "target",
        "article: services 87.223 of 93.414 bn RMB in H1 2021 (0.934); issue: >= 0.90"},
-      {"digital_economy_share_of_value_added", 0.37, 0.47, total > 0 ? gdp[digital_economy] / total : 0,
-       "1", "target", "article: digital-economy core 39.25 of 93.414 bn RMB in H1 2021 (0.42)"},
+      {"digital_economy_share_of_value_added", 0.37, 0.47,
+       total > 0 ? gdp[digital_economy] / total : 0, "1", "target",
+       "article: digital-economy core 39.25 of 93.414 bn RMB in H1 2021 (0.42)"},
       {"unemployment_rate", 0.03, 0.065, unemployment / static_cast<double>(months), "1", "target",
        "NBS: surveyed urban unemployment 5.1 % (2021 average); steady state s/(s+f) = 4.8 % "
        "(economy-rules R3); see docs/economy-model.md"},
@@ -65,9 +67,9 @@ ResultTable calibration_table(const std::vector<CalibrationSample>& samples, dou
     within.emplace_back(r.simulated >= r.low && r.simulated <= r.high ? "yes" : "no");
     source.emplace_back(r.source);
   }
-  table.columns = {{"target", "", target},   {"low", "", low},        {"high", "", high},
+  table.columns = {{"target", "", target},       {"low", "", low},       {"high", "", high},
                    {"simulated", "", simulated}, {"within", "", within}, {"unit", "", unit},
-                   {"kind", "", kind},       {"source", "", source}};
+                   {"kind", "", kind},           {"source", "", source}};
   return table;
 }
 

@@ -28,7 +28,8 @@ void Economy::spend_consumption(const StepContext& context) {
   std::array<AliasTable, sector_count> sellers;
   for (std::size_t s = 0; s < sector_count; ++s) {
     std::vector<double> weights(sector_firms_[s].size());
-    for (std::size_t k = 0; k < weights.size(); ++k) weights[k] = firm_capacity(sector_firms_[s][k]);
+    for (std::size_t k = 0; k < weights.size(); ++k)
+      weights[k] = firm_capacity(sector_firms_[s][k]);
     sellers[s].build(weights);
   }
   AgentTable& t = *households_;
@@ -54,15 +55,16 @@ void Economy::spend_consumption(const StepContext& context) {
       const double desired = propensity * static_cast<double>(expected[i]) +
                              p_.propensity_wealth * available / fen_per_rmb;
       const double floor = p_.subsistence_month * members(i);
-      const std::int64_t spend = std::min<std::int64_t>(
-          floor_fen(std::max(desired, floor) * fen_per_rmb), std::max<std::int64_t>(0, deposits[i]));
+      const std::int64_t spend =
+          std::min<std::int64_t>(floor_fen(std::max(desired, floor) * fen_per_rmb),
+                                 std::max<std::int64_t>(0, deposits[i]));
       consumption[i] = spend;
       std::int64_t domestic = 0;
       const RandomBlock draws_a = stream.block(ids[i], step, 0);
       const RandomBlock draws_b = stream.block(ids[i], step, 1);
       for (std::size_t s = 0; s < sector_count; ++s) {
-        const double share = rural ? p_.sectors[s].consumption_share_rural
-                                   : p_.sectors[s].consumption_share_urban;
+        const double share =
+            rural ? p_.sectors[s].consumption_share_rural : p_.sectors[s].consumption_share_urban;
         const std::int64_t amount = floor_fen(static_cast<double>(spend) * share);
         if (amount == 0 || sellers[s].empty()) continue;
         // One word per sector: the alias column from its high bits, the coin
@@ -72,10 +74,12 @@ void Economy::spend_consumption(const StepContext& context) {
         std::int64_t to_firm = amount;
         if (s == rural_tourism) {
           const std::size_t village = firm_region[f] - regions_.communities;
-          const std::int64_t fee = floor_fen(static_cast<double>(amount) * p_.tourism_collective_share);
+          const std::int64_t fee =
+              floor_fen(static_cast<double>(amount) * p_.tourism_collective_share);
           ledger_.transfer(household_account(i), village_account(village), fee,
                            Flow::tourism_spending, tally);
-          std::atomic_ref<std::int64_t>(village_income[village]).fetch_add(fee, std::memory_order_relaxed);
+          std::atomic_ref<std::int64_t>(village_income[village])
+              .fetch_add(fee, std::memory_order_relaxed);
           local_fees += fee;
           to_firm -= fee;
         }

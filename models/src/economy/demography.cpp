@@ -51,14 +51,16 @@ void Economy::age_population(const StepContext& context) {
           to_unit_interval(u[1]) < p_.elderly_exit_probability) {
         --elderly[i];
       }
-      if (children[i] > 0 && workers[i] < 2 && to_unit_interval(u[2]) < p_.labour_entry_probability) {
+      if (children[i] > 0 && workers[i] < 2 &&
+          to_unit_interval(u[2]) < p_.labour_entry_probability) {
         --children[i];
         const double mean = (flags[i] & flag_rural_resident) != 0 ? p_.skill_mean_rural
                             : (flags[i] & flag_migrant) != 0      ? p_.skill_mean_migrant
                                                                   : p_.skill_mean_urban;
         const double sigma = p_.skill_sigma;
         const auto skill = static_cast<float>(std::clamp(
-            mean * std::exp(sigma * RandomStream::box_muller(n[0], n[1]) - 0.5 * sigma * sigma), 0.05, 20.0));
+            mean * std::exp(sigma * RandomStream::box_muller(n[0], n[1]) - 0.5 * sigma * sigma),
+            0.05, 20.0));
         if (workers[i] == 0) {
           skill_0[i] = skill;
           employer_0[i] = no_employer;
@@ -103,12 +105,16 @@ void Economy::update_skills(const StepContext& /*context*/) {
   parallel_for(t.size(), [&](std::size_t b, std::size_t e) {
     for (std::size_t i = b; i < e; ++i) {
       if (workers[i] > 0) {
-        if (employer_0[i] >= 0) skill_0[i] *= gain;
-        else if (unemployed_0[i] > 6) skill_0[i] *= loss;
+        if (employer_0[i] >= 0)
+          skill_0[i] *= gain;
+        else if (unemployed_0[i] > 6)
+          skill_0[i] *= loss;
       }
       if (workers[i] > 1) {
-        if (employer_1[i] >= 0) skill_1[i] *= gain;
-        else if (unemployed_1[i] > 6) skill_1[i] *= loss;
+        if (employer_1[i] >= 0)
+          skill_1[i] *= gain;
+        else if (unemployed_1[i] > 6)
+          skill_1[i] *= loss;
       }
     }
   });

@@ -36,14 +36,14 @@ ModelInfo district_economy_model_info();
 
 /// Aggregates of the month that the metrics and the next month need.
 struct MonthTotals {
-  std::array<std::int64_t, sector_count> sales{};        ///< firm sales by sector, fen
+  std::array<std::int64_t, sector_count> sales{};               ///< firm sales by sector, fen
   std::array<std::int64_t, sector_count> household_spending{};  ///< by sector, fen
   std::int64_t village_tourism_fees = 0;
   std::int64_t village_income = 0;
   std::int64_t village_dividends = 0;
-  std::int64_t tax_revenue = 0;      ///< all taxes collected by the district, fen
-  std::int64_t retained_revenue = 0; ///< after sharing with upper levels
-  std::int64_t spending = 0;         ///< pensions, dibao, purchases (district budget)
+  std::int64_t tax_revenue = 0;       ///< all taxes collected by the district, fen
+  std::int64_t retained_revenue = 0;  ///< after sharing with upper levels
+  std::int64_t spending = 0;          ///< pensions, dibao, purchases (district budget)
   std::int64_t pensions = 0;
   std::int64_t dibao = 0;
   std::int64_t dibao_households = 0;
@@ -89,7 +89,9 @@ class Economy {
   const Ledger& ledger() const { return ledger_; }
   const MonthTotals& month() const { return month_; }
   std::int64_t initial_money() const { return initial_money_; }
-  std::int64_t government_debt() const { return ledger_.government() < 0 ? -ledger_.government() : 0; }
+  std::int64_t government_debt() const {
+    return ledger_.government() < 0 ? -ledger_.government() : 0;
+  }
   double average_wage() const { return average_wage_; }
   /// Disposable income of household i this month, fen.
   std::int64_t disposable_income(std::size_t i) const;
@@ -110,8 +112,7 @@ class Economy {
                   std::uint64_t step, bool small);
   // labour_market.cpp
   void count_employees();
-  std::int64_t match(const StepContext& context, std::string_view stream_name,
-                     std::int64_t rounds);
+  std::int64_t match(const StepContext& context, std::string_view stream_name, std::int64_t rounds);
   // helpers
   double firm_capacity(std::size_t f) const;
   void refresh_sector_lists();

@@ -20,7 +20,8 @@ class DistrictEconomyModel final : public Model {
     Economy& e = *economy_;
     const auto phase = [&](const char* name, void (Economy::*process)(const StepContext&),
                            std::int64_t every = 1) {
-      simulation.add_phase(name, [&e, process](const StepContext& c) { (e.*process)(c); }, every);
+      simulation.add_phase(
+          name, [&e, process](const StepContext& c) { (e.*process)(c); }, every);
     };
     phase("begin_month", &Economy::begin_month);
     phase("productivity", &Economy::update_productivity);

@@ -26,9 +26,10 @@ void Economy::run_firm_dynamics(const StepContext& context) {
   std::size_t exits = 0;
   for (std::size_t f = 0; f < firms.size(); ++f) {
     idle[f] = employees[f] == 0 ? static_cast<std::uint8_t>(std::min(255, idle[f] + 1)) : 0;
-    const double monthly_bill =
-        std::max(static_cast<double>(wage_bill[f]), static_cast<double>(wage_index[f]) * fen_per_rmb);
-    const bool insolvent = static_cast<double>(deposits[f]) < -p_.exit_overdraft_months * monthly_bill;
+    const double monthly_bill = std::max(static_cast<double>(wage_bill[f]),
+                                         static_cast<double>(wage_index[f]) * fen_per_rmb);
+    const bool insolvent =
+        static_cast<double>(deposits[f]) < -p_.exit_overdraft_months * monthly_bill;
     firm_exiting_[f] = (insolvent || idle[f] >= p_.exit_idle_months) ? 1 : 0;
     exits += firm_exiting_[f];
   }
@@ -41,8 +42,10 @@ void Economy::run_firm_dynamics(const StepContext& context) {
   auto employer_1 = t[h_.employer_1];
   parallel_for(t.size(), [&](std::size_t b, std::size_t e) {
     for (std::size_t i = b; i < e; ++i) {
-      if (employer_0[i] >= 0 && firm_exiting_[static_cast<std::size_t>(employer_0[i])] != 0) employer_0[i] = no_employer;
-      if (employer_1[i] >= 0 && firm_exiting_[static_cast<std::size_t>(employer_1[i])] != 0) employer_1[i] = no_employer;
+      if (employer_0[i] >= 0 && firm_exiting_[static_cast<std::size_t>(employer_0[i])] != 0)
+        employer_0[i] = no_employer;
+      if (employer_1[i] >= 0 && firm_exiting_[static_cast<std::size_t>(employer_1[i])] != 0)
+        employer_1[i] = no_employer;
     }
   });
 
@@ -65,7 +68,8 @@ void Economy::run_firm_dynamics(const StepContext& context) {
     if (deposits[f] > 0) {
       Account to = rest_of_world_account;
       if (owner[f] >= 0) to = household_account(static_cast<std::size_t>(owner[f]));
-      if (owner[f] <= owner_village_base) to = village_account(static_cast<std::size_t>(owner_village_base - owner[f]));
+      if (owner[f] <= owner_village_base)
+        to = village_account(static_cast<std::size_t>(owner_village_base - owner[f]));
       ledger_.transfer(firm_account(f), to, deposits[f], Flow::firm_exit, tally);
     } else if (deposits[f] < 0) {
       ledger_.transfer(bank_account, firm_account(f), -deposits[f], Flow::loan_write_off, tally);
@@ -78,8 +82,9 @@ void Economy::run_firm_dynamics(const StepContext& context) {
     const double mean = p_.sectors[s].productivity_month *
                         (s == tea_agriculture ? 1.0 + p_.tea_brand_premium : 1.0);
     const double sigma = p_.sectors[s].productivity_sigma;
-    const double alpha = mean * std::exp(sigma * RandomStream::box_muller(u[0], u[1]) - 0.5 * sigma * sigma) *
-                         (0.5 + 0.5 * to_unit_interval(u[2]));
+    const double alpha =
+        mean * std::exp(sigma * RandomStream::box_muller(u[0], u[1]) - 0.5 * sigma * sigma) *
+        (0.5 + 0.5 * to_unit_interval(u[2]));
     productivity[f] = static_cast<float>(alpha);
     wage[f] = static_cast<float>(p_.sectors[s].wage_month *
                                  std::pow(alpha / mean, p_.wage_premium_elasticity));

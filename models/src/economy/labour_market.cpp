@@ -86,7 +86,8 @@ std::int64_t Economy::match(const StepContext& context, std::string_view stream_
       const float skill = k == 0 ? skill_0[i] : skill_1[i];
       const bool penalised = (flags[i] & (flag_rural_hukou | flag_migrant)) != 0;
       keys.push_back(ids[i] * 2 + k);
-      scores.push_back(static_cast<float>(static_cast<double>(skill) * (penalised ? 1.0 - p_.hukou_penalty : 1.0)));
+      scores.push_back(static_cast<float>(static_cast<double>(skill) *
+                                          (penalised ? 1.0 - p_.hukou_penalty : 1.0)));
       household.push_back(static_cast<std::uint32_t>(i));
     }
   }
@@ -99,9 +100,9 @@ std::int64_t Economy::match(const StepContext& context, std::string_view stream_
     return wage_of(firm, skill) - (commute ? p_.commuting_cost_month : 0.0);
   };
   const MatchingRules rules{p_.applications_min, p_.applications_max, rounds};
-  const auto hired = match_jobs(keys, scores, (*firms_)[f_.vacancies], rules,
-                                context.stream(stream_name),
-                                static_cast<std::uint64_t>(context.step), value);
+  const auto hired =
+      match_jobs(keys, scores, (*firms_)[f_.vacancies], rules, context.stream(stream_name),
+                 static_cast<std::uint64_t>(context.step), value);
   std::int64_t hires = 0;
   for (std::size_t s = 0; s < hired.size(); ++s) {
     if (hired[s] < 0) continue;

@@ -9,8 +9,9 @@ std::int64_t exact_sum(std::span<const std::int64_t> values) {
 }  // namespace
 
 std::array<std::int64_t, institution_count> Ledger::institution_balances() const {
-  return {exact_sum(households_), exact_sum(firms_), exact_sum(villages_), government_,
-          rest_of_world_, bank_};
+  return {exact_sum(households_), exact_sum(firms_),
+          exact_sum(villages_),   government_,
+          rest_of_world_,         bank_};
 }
 
 std::int64_t Ledger::total_money() const {

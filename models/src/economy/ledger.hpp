@@ -63,14 +63,32 @@ enum class Flow : std::uint8_t {
   deposit_change,
 };
 inline constexpr std::size_t flow_count = 26;
-inline constexpr std::array<std::string_view, flow_count> flow_names{
-    "wages",           "income_tax_withheld",   "income_tax_settlement", "capital_income_tax",
-    "business_income_tax", "corporate_tax",     "value_added_tax",       "household_consumption",
-    "imports",         "tourism_spending",      "exports",               "government_purchases",
-    "dividends",       "business_income",       "reserved_land_rent",    "collective_dividends",
-    "village_investment", "pensions",           "dibao",                 "tax_sharing_upper",
-    "transfers_upper", "firm_entry",            "firm_exit",             "overdraft_interest",
-    "loan_write_off",  "deposit_change"};
+inline constexpr std::array<std::string_view, flow_count> flow_names{"wages",
+                                                                     "income_tax_withheld",
+                                                                     "income_tax_settlement",
+                                                                     "capital_income_tax",
+                                                                     "business_income_tax",
+                                                                     "corporate_tax",
+                                                                     "value_added_tax",
+                                                                     "household_consumption",
+                                                                     "imports",
+                                                                     "tourism_spending",
+                                                                     "exports",
+                                                                     "government_purchases",
+                                                                     "dividends",
+                                                                     "business_income",
+                                                                     "reserved_land_rent",
+                                                                     "collective_dividends",
+                                                                     "village_investment",
+                                                                     "pensions",
+                                                                     "dibao",
+                                                                     "tax_sharing_upper",
+                                                                     "transfers_upper",
+                                                                     "firm_entry",
+                                                                     "firm_exit",
+                                                                     "overdraft_interest",
+                                                                     "loan_write_off",
+                                                                     "deposit_change"};
 
 struct Account {
   Institution institution;
@@ -152,8 +170,7 @@ class Ledger {
   [[nodiscard]] std::int64_t government() const { return government_; }
   [[nodiscard]] std::int64_t rest_of_world() const { return rest_of_world_; }
   [[nodiscard]] std::int64_t bank() const { return bank_; }
-  void set_single_balances(std::int64_t government, std::int64_t rest_of_world,
-                           std::int64_t bank) {
+  void set_single_balances(std::int64_t government, std::int64_t rest_of_world, std::int64_t bank) {
     government_ = government;
     rest_of_world_ = rest_of_world;
     bank_ = bank;
@@ -206,8 +223,6 @@ class Ledger {
 
 /// floor(x) as fen for a non-negative amount computed in floating point: the
 /// payer keeps the fraction of a fen.
-inline std::int64_t floor_fen(double x) {
-  return x > 0 ? static_cast<std::int64_t>(x) : 0;
-}
+inline std::int64_t floor_fen(double x) { return x > 0 ? static_cast<std::int64_t>(x) : 0; }
 
 }  // namespace cpsim::models::economy

@@ -76,8 +76,8 @@ std::vector<std::int32_t> match_jobs(std::span<const std::uint64_t> seeker_keys,
         offered[s] = 0;
         if (hired[s] >= 0) continue;
         const RandomBlock head = stream.block(seeker_keys[s], step, round_index);
-        const auto span = static_cast<std::uint64_t>(rules.applications_max -
-                                                     rules.applications_min + 1);
+        const auto span =
+            static_cast<std::uint64_t>(rules.applications_max - rules.applications_min + 1);
         const auto count = std::min<std::size_t>(
             per_seeker, static_cast<std::size_t>(rules.applications_min) +
                             static_cast<std::size_t>(to_index(head[0], span)));

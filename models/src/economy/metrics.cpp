@@ -33,51 +33,87 @@ EconomyMetrics::EconomyMetrics(MetricSet& m, const Economy& economy) : economy_(
   const std::size_t institution = m.add_dimension("institution", labels(institution_names));
   gdp_ = m.add_real("gdp", "RMB/month", "Value added: firm sales plus village scenic fees");
   gdp_by_sector_ = m.add_real("gdp_by_sector", "RMB/month", "Value added by sector", {sector});
-  services_share_ = m.add_real("services_share", "1", "Services (digital, services, rural tourism) share of value added");
+  services_share_ = m.add_real("services_share", "1",
+                               "Services (digital, services, rural tourism) share of value added");
   digital_share_ = m.add_real("digital_share", "1", "Digital-economy share of value added");
   employment_ = m.add_integer("employment", "persons", "Employed workers");
   labour_force_ = m.add_integer("labour_force", "persons", "Workers employed or seeking");
   population_ = m.add_integer("population", "persons", "Residents");
   unemployment_rate_ = m.add_real("unemployment_rate", "1", "Unemployed share of the labour force");
   mean_wage_ = m.add_real("mean_wage", "RMB/month", "Mean gross wage of employed workers");
-  urban_income_ = m.add_real("urban_income_per_capita", "RMB/person/month", "Disposable income per urban resident this month");
-  rural_income_ = m.add_real("rural_income_per_capita", "RMB/person/month", "Disposable income per village resident this month");
-  urban_income_annual_ = m.add_real("urban_income_per_capita_annualised", "RMB/person/year", "Urban disposable income per person this month x 12");
-  rural_income_annual_ = m.add_real("rural_income_per_capita_annualised", "RMB/person/year", "Village disposable income per person this month x 12");
-  ratio_ = m.add_real("urban_rural_ratio", "1", "Urban over village per-capita disposable income this month");
-  urban_income_ytd_ = m.add_real("urban_income_per_capita_ytd", "RMB/person", "Urban disposable income per person so far this year");
-  rural_income_ytd_ = m.add_real("rural_income_per_capita_ytd", "RMB/person", "Village disposable income per person so far this year");
-  ratio_ytd_ = m.add_real("urban_rural_ratio_ytd", "1", "Urban over village per-capita disposable income so far this year");
-  gini_income_ = m.add_real("gini_income", "1", "Gini of per-capita disposable income this month, person-weighted");
-  gini_income_ytd_ = m.add_real("gini_income_ytd", "1", "Gini of per-capita disposable income so far this year, person-weighted");
-  gini_wealth_ = m.add_real("gini_wealth", "1", "Gini of household wealth (deposits + housing + firm equity)");
-  theil_ = m.add_real("theil_t", "1", "Theil T of per-capita disposable income this month, person-weighted");
-  theil_within_ = m.add_real("theil_within", "1", "Within urban and village groups part of Theil T");
-  theil_between_ = m.add_real("theil_between", "1", "Between urban and village groups part of Theil T");
-  palma_ = m.add_real("palma", "1", "Top 10 % over bottom 40 % share of per-capita disposable income");
-  quintile_share_ = m.add_real("quintile_share", "1", "Share of disposable income by person-weighted quintile", {quintile});
-  median_income_ = m.add_real("median_income_annualised", "RMB/person/year", "Median per-capita disposable income x 12");
-  relative_poverty_ = m.add_real("relative_poverty_rate", "1", "Share of persons below 50 % of the median per-capita income");
-  dibao_poverty_ = m.add_real("dibao_poverty_rate", "1", "Share of persons with per-capita income below the dibao standard, after transfers");
-  middle_income_share_ = m.add_real("middle_income_share", "1", "Share of persons with 33,333-166,667 RMB per capita a year (NBS band, x 12)");
-  income_by_area_ = m.add_real("income_per_capita_by_area", "RMB/person/year", "Disposable income per person x 12 by subdistrict and town", {area});
-  revenue_ = m.add_real("government_revenue", "RMB/month", "Taxes collected in the district (before sharing)");
-  retained_revenue_ = m.add_real("government_retained_revenue", "RMB/month", "Revenue after sharing with upper levels");
-  spending_ = m.add_real("government_spending", "RMB/month", "Pensions, dibao and public purchases");
-  balance_ = m.add_real("government_balance", "RMB/month", "Change of the government's deposits this month");
-  debt_ = m.add_real("government_debt", "RMB", "Government overdraft (debt); 0 while deposits are positive");
-  village_income_ = m.add_real("village_collective_income", "RMB/month", "Rent and scenic fees of all village collectives");
-  village_dividends_ = m.add_real("village_collective_dividends", "RMB/month", "Collective dividends paid to members");
-  dibao_households_ = m.add_integer("dibao_households", "households", "Households receiving a dibao top-up");
+  urban_income_ = m.add_real("urban_income_per_capita", "RMB/person/month",
+                             "Disposable income per urban resident this month");
+  rural_income_ = m.add_real("rural_income_per_capita", "RMB/person/month",
+                             "Disposable income per village resident this month");
+  urban_income_annual_ = m.add_real("urban_income_per_capita_annualised", "RMB/person/year",
+                                    "Urban disposable income per person this month x 12");
+  rural_income_annual_ = m.add_real("rural_income_per_capita_annualised", "RMB/person/year",
+                                    "Village disposable income per person this month x 12");
+  ratio_ = m.add_real("urban_rural_ratio", "1",
+                      "Urban over village per-capita disposable income this month");
+  urban_income_ytd_ = m.add_real("urban_income_per_capita_ytd", "RMB/person",
+                                 "Urban disposable income per person so far this year");
+  rural_income_ytd_ = m.add_real("rural_income_per_capita_ytd", "RMB/person",
+                                 "Village disposable income per person so far this year");
+  ratio_ytd_ = m.add_real("urban_rural_ratio_ytd", "1",
+                          "Urban over village per-capita disposable income so far this year");
+  gini_income_ = m.add_real("gini_income", "1",
+                            "Gini of per-capita disposable income this month, person-weighted");
+  gini_income_ytd_ =
+      m.add_real("gini_income_ytd", "1",
+                 "Gini of per-capita disposable income so far this year, person-weighted");
+  gini_wealth_ =
+      m.add_real("gini_wealth", "1", "Gini of household wealth (deposits + housing + firm equity)");
+  theil_ = m.add_real("theil_t", "1",
+                      "Theil T of per-capita disposable income this month, person-weighted");
+  theil_within_ =
+      m.add_real("theil_within", "1", "Within urban and village groups part of Theil T");
+  theil_between_ =
+      m.add_real("theil_between", "1", "Between urban and village groups part of Theil T");
+  palma_ =
+      m.add_real("palma", "1", "Top 10 % over bottom 40 % share of per-capita disposable income");
+  quintile_share_ = m.add_real(
+      "quintile_share", "1", "Share of disposable income by person-weighted quintile", {quintile});
+  median_income_ = m.add_real("median_income_annualised", "RMB/person/year",
+                              "Median per-capita disposable income x 12");
+  relative_poverty_ = m.add_real("relative_poverty_rate", "1",
+                                 "Share of persons below 50 % of the median per-capita income");
+  dibao_poverty_ = m.add_real(
+      "dibao_poverty_rate", "1",
+      "Share of persons with per-capita income below the dibao standard, after transfers");
+  middle_income_share_ =
+      m.add_real("middle_income_share", "1",
+                 "Share of persons with 33,333-166,667 RMB per capita a year (NBS band, x 12)");
+  income_by_area_ = m.add_real("income_per_capita_by_area", "RMB/person/year",
+                               "Disposable income per person x 12 by subdistrict and town", {area});
+  revenue_ = m.add_real("government_revenue", "RMB/month",
+                        "Taxes collected in the district (before sharing)");
+  retained_revenue_ = m.add_real("government_retained_revenue", "RMB/month",
+                                 "Revenue after sharing with upper levels");
+  spending_ =
+      m.add_real("government_spending", "RMB/month", "Pensions, dibao and public purchases");
+  balance_ = m.add_real("government_balance", "RMB/month",
+                        "Change of the government's deposits this month");
+  debt_ = m.add_real("government_debt", "RMB",
+                     "Government overdraft (debt); 0 while deposits are positive");
+  village_income_ = m.add_real("village_collective_income", "RMB/month",
+                               "Rent and scenic fees of all village collectives");
+  village_dividends_ = m.add_real("village_collective_dividends", "RMB/month",
+                                  "Collective dividends paid to members");
+  dibao_households_ =
+      m.add_integer("dibao_households", "households", "Households receiving a dibao top-up");
   hires_ = m.add_integer("hires", "persons", "Hires this month");
   separations_ = m.add_integer("separations", "persons", "Separations and dismissals this month");
-  firm_exits_ = m.add_integer("firm_exits", "firms", "Exits this month (each replaced by an entrant)");
-  flow_matrix_ = m.add_integer("flow_matrix", "fen",
-                               "Transaction-flow matrix of the month: flow kind x institution, + received, - paid; "
-                               "every row and column sums to 0",
-                               {flow, institution});
+  firm_exits_ =
+      m.add_integer("firm_exits", "firms", "Exits this month (each replaced by an entrant)");
+  flow_matrix_ = m.add_integer(
+      "flow_matrix", "fen",
+      "Transaction-flow matrix of the month: flow kind x institution, + received, - paid; "
+      "every row and column sums to 0",
+      {flow, institution});
   money_total_ = m.add_integer("money_total", "fen", "Sum of all balances");
-  money_error_ = m.add_integer("money_error", "fen", "Sum of all balances minus the initial sum (must be 0)");
+  money_error_ =
+      m.add_integer("money_error", "fen", "Sum of all balances minus the initial sum (must be 0)");
 }
 
 CalibrationSample EconomyMetrics::measure(const StepContext& /*context*/, MetricRow& row) const {
@@ -117,16 +153,21 @@ CalibrationSample EconomyMetrics::measure(const StepContext& /*context*/, Metric
   row.set(digital_share_, ratio(sample.gdp_by_sector[digital_economy], gdp));
 
   // Labour
-  const std::int64_t labour_force = deterministic_sum<std::int64_t>(n, [&](std::size_t i) { return static_cast<std::int64_t>(workers[i]); });
+  const std::int64_t labour_force = deterministic_sum<std::int64_t>(
+      n, [&](std::size_t i) { return static_cast<std::int64_t>(workers[i]); });
   const std::int64_t employed = deterministic_sum<std::int64_t>(n, [&](std::size_t i) {
     return static_cast<std::int64_t>((employer_0[i] >= 0 ? 1 : 0) + (employer_1[i] >= 0 ? 1 : 0));
   });
-  const std::int64_t wages = deterministic_sum<std::int64_t>(n, [&](std::size_t i) { return t[h.wage_income][i]; });
+  const std::int64_t wages =
+      deterministic_sum<std::int64_t>(n, [&](std::size_t i) { return t[h.wage_income][i]; });
   row.set(employment_, employed);
   row.set(labour_force_, labour_force);
-  sample.unemployment_rate = labour_force > 0 ? 1.0 - static_cast<double>(employed) / static_cast<double>(labour_force) : 0.0;
+  sample.unemployment_rate =
+      labour_force > 0 ? 1.0 - static_cast<double>(employed) / static_cast<double>(labour_force)
+                       : 0.0;
   row.set(unemployment_rate_, sample.unemployment_rate);
-  row.set(mean_wage_, ratio(static_cast<double>(wages) / fen_per_rmb, static_cast<double>(employed)));
+  row.set(mean_wage_,
+          ratio(static_cast<double>(wages) / fen_per_rmb, static_cast<double>(employed)));
 
   // Incomes per person
   std::vector<double> per_capita(n), per_capita_ytd(n), weight(n), wealth(n);
@@ -135,7 +176,8 @@ CalibrationSample EconomyMetrics::measure(const StepContext& /*context*/, Metric
     for (std::size_t i = b; i < end; ++i) {
       const double m = e.members(i);
       weight[i] = m;
-      per_capita[i] = m > 0 ? 12.0 * static_cast<double>(e.disposable_income(i)) / fen_per_rmb / m : 0.0;
+      per_capita[i] =
+          m > 0 ? 12.0 * static_cast<double>(e.disposable_income(i)) / fen_per_rmb / m : 0.0;
       per_capita_ytd[i] = m > 0 ? static_cast<double>(ytd[i]) / fen_per_rmb / m : 0.0;
       group[i] = (flags[i] & flag_rural_resident) != 0 ? 1U : 0U;
       wealth[i] = static_cast<double>(deposits[i] + housing[i] + equity[i]) / fen_per_rmb;
@@ -156,27 +198,34 @@ CalibrationSample EconomyMetrics::measure(const StepContext& /*context*/, Metric
     area_persons[a] += m;
   }
   row.set(population_, group_persons[0] + group_persons[1]);
-  const double urban = ratio(static_cast<double>(group_income[0]) / fen_per_rmb, static_cast<double>(group_persons[0]));
-  const double rural = ratio(static_cast<double>(group_income[1]) / fen_per_rmb, static_cast<double>(group_persons[1]));
+  const double urban = ratio(static_cast<double>(group_income[0]) / fen_per_rmb,
+                             static_cast<double>(group_persons[0]));
+  const double rural = ratio(static_cast<double>(group_income[1]) / fen_per_rmb,
+                             static_cast<double>(group_persons[1]));
   row.set(urban_income_, urban);
   row.set(rural_income_, rural);
   row.set(urban_income_annual_, 12.0 * urban);
   row.set(rural_income_annual_, 12.0 * rural);
   row.set(ratio_, ratio(urban, rural));
-  sample.urban_income_ytd = ratio(static_cast<double>(group_ytd[0]) / fen_per_rmb, static_cast<double>(group_persons[0]));
-  sample.rural_income_ytd = ratio(static_cast<double>(group_ytd[1]) / fen_per_rmb, static_cast<double>(group_persons[1]));
+  sample.urban_income_ytd =
+      ratio(static_cast<double>(group_ytd[0]) / fen_per_rmb, static_cast<double>(group_persons[0]));
+  sample.rural_income_ytd =
+      ratio(static_cast<double>(group_ytd[1]) / fen_per_rmb, static_cast<double>(group_persons[1]));
   row.set(urban_income_ytd_, sample.urban_income_ytd);
   row.set(rural_income_ytd_, sample.rural_income_ytd);
   row.set(ratio_ytd_, ratio(sample.urban_income_ytd, sample.rural_income_ytd));
   for (std::size_t a = 0; a < areas; ++a) {
-    row.set(income_by_area_, a, 12.0 * ratio(static_cast<double>(area_income[a]) / fen_per_rmb, static_cast<double>(area_persons[a])));
+    row.set(income_by_area_, a,
+            12.0 * ratio(static_cast<double>(area_income[a]) / fen_per_rmb,
+                         static_cast<double>(area_persons[a])));
   }
 
   const Distribution income(per_capita, weight);
   row.set(gini_income_, income.gini());
   row.set(palma_, income.palma());
   for (std::size_t q = 0; q < 5; ++q) {
-    row.set(quintile_share_, q, income.share_between(0.2 * static_cast<double>(q), 0.2 * static_cast<double>(q + 1)));
+    row.set(quintile_share_, q,
+            income.share_between(0.2 * static_cast<double>(q), 0.2 * static_cast<double>(q + 1)));
   }
   const double median = income.median();
   row.set(median_income_, median);
@@ -199,7 +248,9 @@ CalibrationSample EconomyMetrics::measure(const StepContext& /*context*/, Metric
   row.set(spending_, static_cast<double>(month.spending) / fen_per_rmb);
   const FlowMatrix& flows = e.ledger().step_flows();
   const std::size_t saving_row = static_cast<std::size_t>(Flow::deposit_change) * institution_count;
-  row.set(balance_, -static_cast<double>(flows[saving_row + static_cast<std::size_t>(Institution::government)]) / fen_per_rmb);
+  row.set(balance_, -static_cast<double>(
+                        flows[saving_row + static_cast<std::size_t>(Institution::government)]) /
+                        fen_per_rmb);
   row.set(debt_, static_cast<double>(e.government_debt()) / fen_per_rmb);
   row.set(village_income_, static_cast<double>(month.village_income) / fen_per_rmb);
   row.set(village_dividends_, static_cast<double>(month.village_dividends) / fen_per_rmb);

@@ -32,7 +32,8 @@ class EconomyMetrics {
   Metric<double> unemployment_rate_, mean_wage_;
   Metric<double> urban_income_, rural_income_, urban_income_annual_, rural_income_annual_, ratio_;
   Metric<double> urban_income_ytd_, rural_income_ytd_, ratio_ytd_;
-  Metric<double> gini_income_, gini_income_ytd_, gini_wealth_, theil_, theil_within_, theil_between_;
+  Metric<double> gini_income_, gini_income_ytd_, gini_wealth_, theil_, theil_within_,
+      theil_between_;
   Metric<double> palma_, quintile_share_, median_income_, relative_poverty_, dibao_poverty_,
       middle_income_share_;
   Metric<double> income_by_area_;

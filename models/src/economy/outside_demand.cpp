@@ -60,13 +60,15 @@ void Economy::buy_outside_demand(const StepContext& context) {
 
   // Public purchases of services (health, education, administration) out of
   // last month's retained revenue.
-  const std::int64_t purchases = floor_fen(p_.public_spending_share *
-                                           static_cast<double>(std::max<std::int64_t>(0, last_retained_revenue_)));
+  const std::int64_t purchases =
+      floor_fen(p_.public_spending_share *
+                static_cast<double>(std::max<std::int64_t>(0, last_retained_revenue_)));
   {
     const auto amounts = pro_rata(purchases, weights[services]);
     for (std::size_t k = 0; k < amounts.size(); ++k) {
       const std::size_t f = sector_firms_[services][k];
-      ledger_.transfer(government_account, firm_account(f), amounts[k], Flow::government_purchases, tally);
+      ledger_.transfer(government_account, firm_account(f), amounts[k], Flow::government_purchases,
+                       tally);
       sales[f] += amounts[k];
     }
   }
@@ -74,18 +76,20 @@ void Economy::buy_outside_demand(const StepContext& context) {
   const RandomStream stream = context.stream("rest_of_world.demand");
   for (std::size_t s = 0; s < sector_count; ++s) {
     if (!outside_demand_calibrated_) {
-      const double domestic = static_cast<double>(month_.household_spending[s] +
-                                                  (s == services ? purchases : 0)) / fen_per_rmb;
+      const double domestic =
+          static_cast<double>(month_.household_spending[s] + (s == services ? purchases : 0)) /
+          fen_per_rmb;
       outside_demand_[s] = std::max(0.0, capacity[s] - domestic);
     } else {
-      const double shock = p_.export_noise_sigma *
-                           stream.normal(s, static_cast<std::uint64_t>(context.step));
+      const double shock =
+          p_.export_noise_sigma * stream.normal(s, static_cast<std::uint64_t>(context.step));
       outside_demand_[s] *= std::exp(p_.sectors[s].export_growth / 12.0 + shock);
       // The first public purchases come in month 2, once a month's revenue is
       // known: take them out of the services gap closed in month 1, so that
       // total demand stays at the calibrated level.
       if (s == services && !purchases_netted_ && purchases > 0) {
-        outside_demand_[s] = std::max(0.0, outside_demand_[s] - static_cast<double>(purchases) / fen_per_rmb);
+        outside_demand_[s] =
+            std::max(0.0, outside_demand_[s] - static_cast<double>(purchases) / fen_per_rmb);
         purchases_netted_ = true;
       }
     }
@@ -95,7 +99,8 @@ void Economy::buy_outside_demand(const StepContext& context) {
       std::int64_t to_firm = amounts[k];
       if (s == rural_tourism) {
         const std::size_t village = firm_region[f] - regions_.communities;
-        const std::int64_t fee = floor_fen(static_cast<double>(to_firm) * p_.tourism_collective_share);
+        const std::int64_t fee =
+            floor_fen(static_cast<double>(to_firm) * p_.tourism_collective_share);
         ledger_.transfer(rest_of_world_account, village_account(village), fee,
                          Flow::tourism_spending, tally);
         village_income[village] += fee;

@@ -43,19 +43,18 @@ ParamSchema economy_schema() {
   s.real("population.rural_share", 0.10,
          "Share of residents living in villages (assumption: 32 of 197 units, villages smaller)",
          0.0, 1.0, "1");
-  s.real("households.elderly_only_share", 0.12,
-         "Share of households of elderly only (assumption)", 0.0, 1.0, "1");
+  s.real("households.elderly_only_share", 0.12, "Share of households of elderly only (assumption)",
+         0.0, 1.0, "1");
   s.real("households.second_worker_probability", 0.75,
          "Probability that a working household has a second worker (assumption)", 0.0, 1.0, "1");
   s.real("households.child_probability", 0.30,
          "Probability of each of two child places being filled (assumption; mean size ~2.6)", 0.0,
          1.0, "1");
   s.real("households.elderly_probability", 0.20,
-         "Probability of each of two elderly places being filled in a working household", 0.0,
-         1.0, "1");
-  s.real("households.migrant_share_urban", 0.35,
-         "Share of urban households with a hukou outside the district (assumption)", 0.0, 1.0,
+         "Probability of each of two elderly places being filled in a working household", 0.0, 1.0,
          "1");
+  s.real("households.migrant_share_urban", 0.35,
+         "Share of urban households with a hukou outside the district (assumption)", 0.0, 1.0, "1");
   s.real("households.rural_hukou_share_urban", 0.08,
          "Share of urban households of local agricultural hukou (assumption)", 0.0, 1.0, "1");
   s.real("skills.sigma", 0.5, "Log-sd of the worker skill factor (economy-rules R4)", 0.0, 3.0,
@@ -67,8 +66,8 @@ ParamSchema economy_schema() {
          "Mean skill of village residents (calibrated to the 1.49 urban:rural ratio)", 0.01, 10,
          "1");
   s.real("wealth.deposits_months", 24,
-         "Initial deposits in months of household income (near (1-c_y)/c_w, economy-rules R7)",
-         0.0, 600, "months");
+         "Initial deposits in months of household income (near (1-c_y)/c_w, economy-rules R7)", 0.0,
+         600, "months");
   s.real("wealth.deposits_sigma", 0.8, "Log-sd of initial deposits (assumption)", 0.0, 3.0, "1");
   s.real("wealth.housing_value_urban", 3.0e6,
          "Mean housing wealth of an urban household (assumption: ~75 m2 at ~40,000 RMB/m2)", 0.0,
@@ -77,8 +76,8 @@ ParamSchema economy_schema() {
          "Mean housing wealth of a village household (assumption)", 0.0, 1e9, "RMB");
   s.real("wealth.housing_sigma", 0.5, "Log-sd of housing wealth (assumption)", 0.0, 3.0, "1");
   // firms
-  s.real("firms.count_per_1000_residents", 20, "Firms per 1,000 residents (assumption)", 0.01,
-         1000, "firms");
+  s.real("firms.count_per_1000_residents", 20, "Firms per 1,000 residents (assumption)", 0.01, 1000,
+         "firms");
   s.real("firms.size_cap_share", 0.05,
          "Largest initial firm as a share of its sector's employment (truncates the Zipf law)",
          0.0001, 1.0, "1");
@@ -89,8 +88,7 @@ ParamSchema economy_schema() {
   s.integer("firms.entrant_max_employees", 5, "Largest labour demand of an entrant", 1, 1e6,
             "workers");
   s.real("firms.local_owner_share_small", 0.9,
-         "Probability that a household business is owned by a district household", 0.0, 1.0,
-         "1");
+         "Probability that a household business is owned by a district household", 0.0, 1.0, "1");
   s.real("firms.local_owner_share_large", 0.12,
          "Probability that a larger firm is owned by a district household (else outside "
          "owners; calibrated to the urban property-income share of 15 %)",
@@ -99,24 +97,24 @@ ParamSchema economy_schema() {
          "Adaptive weight of sales expectations per month (economy-rules R1, 0.25/quarter)", 0.0,
          1.0, "1/month");
   s.real("firms.wage_productivity_passthrough", 0.5,
-         "Share of productivity growth passed to the wage index (K+S; economy-rules R4)", 0.0,
-         2.0, "1");
+         "Share of productivity growth passed to the wage index (K+S; economy-rules R4)", 0.0, 2.0,
+         "1");
   s.real("firms.wage_premium_elasticity", 0.3,
          "Elasticity of a firm's wage index to its relative productivity (assumption)", 0.0, 1.0,
          "1");
-  s.real("firms.productivity_shock_sigma", 0.02, "Monthly log-sd of firm productivity shocks",
-         0.0, 1.0, "1");
-  s.real("firms.dividend_payout", 0.9,
-         "Share of after-tax profit paid out (Caiani et al. 2016: 0.9; economy-rules R8)", 0.0,
+  s.real("firms.productivity_shock_sigma", 0.02, "Monthly log-sd of firm productivity shocks", 0.0,
          1.0, "1");
+  s.real("firms.dividend_payout", 0.9,
+         "Share of after-tax profit paid out (Caiani et al. 2016: 0.9; economy-rules R8)", 0.0, 1.0,
+         "1");
   s.real("firms.exit_overdraft_months", 3,
          "A firm exits when its overdraft exceeds this many months of its wage bill", 0.0, 1000,
          "months");
   s.integer("firms.exit_idle_months", 6, "A firm without workers and sales this long exits", 1,
             1000, "months");
   s.real("firms.entry_capital_months", 3,
-         "An entrant's start-up deposits in months of its wage bill (economy-rules R10)", 0.0,
-         1000, "months");
+         "An entrant's start-up deposits in months of its wage bill (economy-rules R10)", 0.0, 1000,
+         "months");
   for (std::size_t k = 0; k < sector_count; ++k) {
     const std::string p = "sectors." + std::string(sector_names[k]) + ".";
     const SectorDefaults& d = sector_defaults[k];
@@ -129,16 +127,16 @@ ParamSchema economy_schema() {
     s.real(p + "productivity_sigma", d.productivity_sigma,
            "Log-sd of firm productivity within the sector (heavy tail; economy-rules R2)", 0.0, 3.0,
            "1");
-    s.real(p + "wage_month", d.wage, "Wage per unit of skill at a firm of mean productivity",
-           0.0, 1e8, "RMB/month");
+    s.real(p + "wage_month", d.wage, "Wage per unit of skill at a firm of mean productivity", 0.0,
+           1e8, "RMB/month");
     s.real(p + "productivity_growth", d.productivity_growth, "Trend productivity growth (log)",
            -1.0, 1.0, "1/year");
     s.real(p + "export_growth", d.export_growth,
            "Trend growth of outside demand (exports, visitors) (log)", -1.0, 1.0, "1/year");
     s.real(p + "firm_share", d.firm_share, "Share of the firm count", 0.0, 1.0, "1");
     s.real(p + "consumption_share_urban", d.consumption_urban,
-           "Share of urban household spending bought from this sector (the rest is imported)",
-           0.0, 1.0, "1");
+           "Share of urban household spending bought from this sector (the rest is imported)", 0.0,
+           1.0, "1");
     s.real(p + "consumption_share_rural", d.consumption_rural,
            "Share of village household spending bought from this sector", 0.0, 1.0, "1");
     s.real(p + "high_tech_share", d.high_tech_share,
@@ -146,8 +144,8 @@ ParamSchema economy_schema() {
   }
   // labour market
   s.real("labour.initial_unemployment", 0.045,
-         "Unfilled share of the labour force at set-up (near s/(s+f); economy-rules R3)", 0.0,
-         0.9, "1");
+         "Unfilled share of the labour force at set-up (near s/(s+f); economy-rules R3)", 0.0, 0.9,
+         "1");
   s.real("labour.separation_rate", 0.015,
          "Exogenous separations per worker and month (economy-rules R3)", 0.0, 1.0, "1/month");
   s.integer("labour.applications_min", 3, "Fewest applications a seeker sends per round", 1, 64,
@@ -172,16 +170,16 @@ ParamSchema economy_schema() {
          "Share of rural-tourism spending collected by the village collective (scenic fees)", 0.0,
          1.0, "1");
   s.real("village.collective_payout", 0.6,
-         "Share of a collective's monthly income paid as dividends to members (assumption)",
-         0.0, 1.0, "1");
-  s.real("village.attractiveness_decay", 0.05, "Yearly decay of tourism attractiveness", 0.0,
-         1.0, "1/year");
+         "Share of a collective's monthly income paid as dividends to members (assumption)", 0.0,
+         1.0, "1");
+  s.real("village.attractiveness_decay", 0.05, "Yearly decay of tourism attractiveness", 0.0, 1.0,
+         "1/year");
   s.real("village.attractiveness_gain", 2.0,
-         "Attractiveness gained per unit of investment relative to reserved-land value", 0.0,
-         1e6, "1");
+         "Attractiveness gained per unit of investment relative to reserved-land value", 0.0, 1e6,
+         "1");
   s.real("village.tea_brand_premium", 0.3,
-         "Price premium of West Lake Longjing on tea output (brand value 7.4 bn RMB; article)",
-         0.0, 10.0, "1");
+         "Price premium of West Lake Longjing on tea output (brand value 7.4 bn RMB; article)", 0.0,
+         10.0, "1");
   // taxes
   s.real_list("tax.brackets_upper", {36000, 144000, 300000, 420000, 660000, 960000},
               "Upper bounds of the annual PIT brackets on income after the deduction (China 2019)",
@@ -195,8 +193,8 @@ ParamSchema economy_schema() {
          "Effective tax on urban household-business income (assumption; farm income exempt)", 0.0,
          1.0, "1");
   s.real("tax.corporate_rate", 0.25, "Corporate income tax (China)", 0.0, 1.0, "1");
-  s.real("tax.corporate_rate_high_tech", 0.15, "Corporate tax of high-tech firms (China)", 0.0,
-         1.0, "1");
+  s.real("tax.corporate_rate_high_tech", 0.15, "Corporate tax of high-tech firms (China)", 0.0, 1.0,
+         "1");
   s.real("tax.vat_rate", 0.06, "VAT on sales (China's rate for modern services)", 0.0, 1.0, "1");
   // transfers
   s.real("dibao.standard_per_person_month", 917,
@@ -219,8 +217,7 @@ ParamSchema economy_schema() {
          "Share of pension spending covered by the provincial pool (assumption)", 0.0, 1.0, "1");
   // government
   s.real("government.upper_tax_share", 0.48,
-         "Share of taxes passed to upper levels (article: 1 - 11.84/22.8, H1 2021)", 0.0, 1.0,
-         "1");
+         "Share of taxes passed to upper levels (article: 1 - 11.84/22.8, H1 2021)", 0.0, 1.0, "1");
   s.real("government.public_spending_share", 0.7,
          "Public purchases from services firms as a share of last month's retained revenue", 0.0,
          5.0, "1");
@@ -243,16 +240,16 @@ ParamSchema economy_schema() {
   s.real("rest_of_world.export_noise_sigma", 0.01, "Monthly log-sd of outside demand", 0.0, 1.0,
          "1");
   s.real("bank.overdraft_rate_annual", 0.05, "Interest on firm overdrafts", 0.0, 1.0, "1/year");
-  s.real("demography.retirement_probability", 0.03,
-         "Yearly probability that a worker retires", 0.0, 1.0, "1/year");
+  s.real("demography.retirement_probability", 0.03, "Yearly probability that a worker retires", 0.0,
+         1.0, "1/year");
   s.real("demography.elderly_exit_probability", 0.06,
          "Yearly probability that an elderly member leaves (death, care home)", 0.0, 1.0, "1/year");
   s.real("demography.labour_entry_probability", 0.12,
-         "Yearly probability that a child enters the labour force (if a worker place is free)",
-         0.0, 1.0, "1/year");
+         "Yearly probability that a child enters the labour force (if a worker place is free)", 0.0,
+         1.0, "1/year");
   s.real("demography.birth_probability", 0.055,
-         "Yearly probability of a birth in a working household with fewer than two children",
-         0.0, 1.0, "1/year");
+         "Yearly probability of a birth in a working household with fewer than two children", 0.0,
+         1.0, "1/year");
   s.real("demography.training_gain", 0.01, "Yearly skill growth of an employed worker (log)", 0.0,
          1.0, "1/year");
   return s;

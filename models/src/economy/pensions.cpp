@@ -15,10 +15,10 @@ void Economy::pay_pensions(const StepContext& /*context*/) {
   const auto elderly = t[h_.elderly];
   const auto flags = t[h_.flags];
   auto pension = t[h_.pension_income];
-  const std::int64_t employee =
-      monthly_pension_fen(true, p_.pension_replacement, average_wage_, p_.pension_rural_basic_month);
-  const std::int64_t basic =
-      monthly_pension_fen(false, p_.pension_replacement, average_wage_, p_.pension_rural_basic_month);
+  const std::int64_t employee = monthly_pension_fen(true, p_.pension_replacement, average_wage_,
+                                                    p_.pension_rural_basic_month);
+  const std::int64_t basic = monthly_pension_fen(false, p_.pension_replacement, average_wage_,
+                                                 p_.pension_rural_basic_month);
   std::atomic<std::int64_t> total{0};
   ledger_.parallel_payments(t.size(), [&](std::size_t b, std::size_t e, FlowTally& tally) {
     std::int64_t local = 0;
@@ -33,9 +33,10 @@ void Economy::pay_pensions(const StepContext& /*context*/) {
     total.fetch_add(local);
   });
   month_.pensions = total.load();
-  ledger_.transfer_now(rest_of_world_account, government_account,
-                       floor_fen(p_.pension_upper_funded_share * static_cast<double>(month_.pensions)),
-                       Flow::transfers_upper);
+  ledger_.transfer_now(
+      rest_of_world_account, government_account,
+      floor_fen(p_.pension_upper_funded_share * static_cast<double>(month_.pensions)),
+      Flow::transfers_upper);
 }
 
 }  // namespace cpsim::models::economy

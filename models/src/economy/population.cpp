@@ -33,7 +33,8 @@ Composition draw_composition(const EconomyParameters& p, const RandomStream& str
     c.elderly = static_cast<std::uint8_t>(1 + (to_unit_interval(a[1]) < 0.5 ? 1 : 0));
     return c;
   }
-  c.workers = static_cast<std::uint8_t>(1 + (to_unit_interval(a[1]) < p.second_worker_probability ? 1 : 0));
+  c.workers =
+      static_cast<std::uint8_t>(1 + (to_unit_interval(a[1]) < p.second_worker_probability ? 1 : 0));
   c.children = static_cast<std::uint8_t>((to_unit_interval(a[2]) < p.child_probability ? 1 : 0) +
                                          (to_unit_interval(a[3]) < p.child_probability ? 1 : 0));
   c.elderly = static_cast<std::uint8_t>((to_unit_interval(b[0]) < p.elderly_probability ? 1 : 0) +
@@ -129,7 +130,8 @@ void Economy::create_regions() {
   for (std::size_t i = 1; i <= subdistricts; ++i) {
     regions_.area_names.push_back("subdistrict_" + std::to_string(i));
   }
-  for (std::size_t i = 1; i <= towns; ++i) regions_.area_names.push_back("town_" + std::to_string(i));
+  for (std::size_t i = 1; i <= towns; ++i)
+    regions_.area_names.push_back("town_" + std::to_string(i));
   // Communities are dealt to subdistricts and villages to towns in turn.
   for (std::size_t c = 0; c < communities; ++c) {
     regions_.area[c] = static_cast<std::uint16_t>(c % subdistricts);
@@ -182,37 +184,63 @@ void Economy::create_households(const StepContext& context) {
   households_ = &simulation_.add_table("households");
   AgentTable& t = *households_;
   t.create(total);
-  h_.region = t.add_column<std::uint16_t>({"region", "1", "Region index (urban communities first, then villages)"});
+  h_.region = t.add_column<std::uint16_t>(
+      {"region", "1", "Region index (urban communities first, then villages)"});
   h_.flags = t.add_column<std::uint8_t>(
       {"flags", "bits", "1 village resident, 2 agricultural hukou, 4 migrant, 8 employee pension"});
-  h_.workers = t.add_column<std::uint8_t>({"workers", "persons", "Members in the labour force (0-2)"});
+  h_.workers =
+      t.add_column<std::uint8_t>({"workers", "persons", "Members in the labour force (0-2)"});
   h_.children = t.add_column<std::uint8_t>({"children", "persons", "Children"});
   h_.elderly = t.add_column<std::uint8_t>({"elderly", "persons", "Retired members"});
   h_.skill_0 = t.add_column<float>({"skill_0", "1", "Skill factor of the first worker"});
   h_.skill_1 = t.add_column<float>({"skill_1", "1", "Skill factor of the second worker"});
-  h_.employer_0 = t.add_column<std::int32_t>({"employer_0", "1", "Firm row of the first worker's employer, -1 if none"});
-  h_.employer_1 = t.add_column<std::int32_t>({"employer_1", "1", "Firm row of the second worker's employer, -1 if none"});
-  h_.months_unemployed_0 = t.add_column<std::uint8_t>({"months_unemployed_0", "months", "Current unemployment spell, first worker"});
-  h_.months_unemployed_1 = t.add_column<std::uint8_t>({"months_unemployed_1", "months", "Current unemployment spell, second worker"});
-  h_.months_employed_0 = t.add_column<std::uint8_t>({"months_employed_0", "months", "Months with wages this tax year, first worker"});
-  h_.months_employed_1 = t.add_column<std::uint8_t>({"months_employed_1", "months", "Months with wages this tax year, second worker"});
-  h_.ytd_wage_0 = t.add_column<std::int64_t>({"ytd_wage_0", "fen", "Wages this tax year, first worker"});
-  h_.ytd_wage_1 = t.add_column<std::int64_t>({"ytd_wage_1", "fen", "Wages this tax year, second worker"});
-  h_.ytd_tax_0 = t.add_column<std::int64_t>({"ytd_tax_0", "fen", "PIT withheld this tax year, first worker"});
-  h_.ytd_tax_1 = t.add_column<std::int64_t>({"ytd_tax_1", "fen", "PIT withheld this tax year, second worker"});
+  h_.employer_0 = t.add_column<std::int32_t>(
+      {"employer_0", "1", "Firm row of the first worker's employer, -1 if none"});
+  h_.employer_1 = t.add_column<std::int32_t>(
+      {"employer_1", "1", "Firm row of the second worker's employer, -1 if none"});
+  h_.months_unemployed_0 = t.add_column<std::uint8_t>(
+      {"months_unemployed_0", "months", "Current unemployment spell, first worker"});
+  h_.months_unemployed_1 = t.add_column<std::uint8_t>(
+      {"months_unemployed_1", "months", "Current unemployment spell, second worker"});
+  h_.months_employed_0 = t.add_column<std::uint8_t>(
+      {"months_employed_0", "months", "Months with wages this tax year, first worker"});
+  h_.months_employed_1 = t.add_column<std::uint8_t>(
+      {"months_employed_1", "months", "Months with wages this tax year, second worker"});
+  h_.ytd_wage_0 =
+      t.add_column<std::int64_t>({"ytd_wage_0", "fen", "Wages this tax year, first worker"});
+  h_.ytd_wage_1 =
+      t.add_column<std::int64_t>({"ytd_wage_1", "fen", "Wages this tax year, second worker"});
+  h_.ytd_tax_0 =
+      t.add_column<std::int64_t>({"ytd_tax_0", "fen", "PIT withheld this tax year, first worker"});
+  h_.ytd_tax_1 =
+      t.add_column<std::int64_t>({"ytd_tax_1", "fen", "PIT withheld this tax year, second worker"});
   h_.deposits = t.add_column<std::int64_t>({"deposits", "fen", "Bank deposits (money)"});
-  h_.housing_wealth = t.add_column<std::int64_t>({"housing_wealth", "fen", "Value of owned housing"});
-  h_.firm_equity = t.add_column<std::int64_t>({"firm_equity", "fen", "Deposits of owned firms (book equity), floored at 0"});
-  h_.expected_income = t.add_column<float>({"expected_income", "RMB/month", "Expected disposable income (adaptive)"});
-  h_.wage_income = t.add_column<std::int64_t>({"wage_income", "fen/month", "Gross wages this month"});
-  h_.business_income = t.add_column<std::int64_t>({"business_income", "fen/month", "Household-business and cooperative income this month"});
-  h_.property_income = t.add_column<std::int64_t>({"property_income", "fen/month", "Dividends this month"});
-  h_.collective_dividend = t.add_column<std::int32_t>({"collective_dividend", "fen/month", "Village collective dividend this month"});
-  h_.pension_income = t.add_column<std::int32_t>({"pension_income", "fen/month", "Pensions this month"});
-  h_.transfer_income = t.add_column<std::int32_t>({"transfer_income", "fen/month", "Dibao top-up this month"});
-  h_.taxes_paid = t.add_column<std::int64_t>({"taxes_paid", "fen/month", "PIT, capital and business income tax this month (negative: refund)"});
-  h_.consumption = t.add_column<std::int64_t>({"consumption", "fen/month", "Consumption spending this month"});
-  h_.income_ytd = t.add_column<std::int64_t>({"income_ytd", "fen", "Disposable income so far this calendar year (a full year at steps 12, 24, ...)"});
+  h_.housing_wealth =
+      t.add_column<std::int64_t>({"housing_wealth", "fen", "Value of owned housing"});
+  h_.firm_equity = t.add_column<std::int64_t>(
+      {"firm_equity", "fen", "Deposits of owned firms (book equity), floored at 0"});
+  h_.expected_income = t.add_column<float>(
+      {"expected_income", "RMB/month", "Expected disposable income (adaptive)"});
+  h_.wage_income =
+      t.add_column<std::int64_t>({"wage_income", "fen/month", "Gross wages this month"});
+  h_.business_income = t.add_column<std::int64_t>(
+      {"business_income", "fen/month", "Household-business and cooperative income this month"});
+  h_.property_income =
+      t.add_column<std::int64_t>({"property_income", "fen/month", "Dividends this month"});
+  h_.collective_dividend = t.add_column<std::int32_t>(
+      {"collective_dividend", "fen/month", "Village collective dividend this month"});
+  h_.pension_income =
+      t.add_column<std::int32_t>({"pension_income", "fen/month", "Pensions this month"});
+  h_.transfer_income =
+      t.add_column<std::int32_t>({"transfer_income", "fen/month", "Dibao top-up this month"});
+  h_.taxes_paid = t.add_column<std::int64_t>(
+      {"taxes_paid", "fen/month",
+       "PIT, capital and business income tax this month (negative: refund)"});
+  h_.consumption =
+      t.add_column<std::int64_t>({"consumption", "fen/month", "Consumption spending this month"});
+  h_.income_ytd = t.add_column<std::int64_t>(
+      {"income_ytd", "fen",
+       "Disposable income so far this calendar year (a full year at steps 12, 24, ...)"});
 
   const RandomStream skills = context.stream("population.skills");
   auto region = t[h_.region];
@@ -225,50 +253,57 @@ void Economy::create_households(const StepContext& context) {
   auto employer_0 = t[h_.employer_0];
   auto employer_1 = t[h_.employer_1];
   auto housing = t[h_.housing_wealth];
-  parallel_for(regions, [&](std::size_t b, std::size_t e) {
-    for (std::size_t r = b; r < e; ++r) {
-      std::int64_t left = quota[r];
-      const bool rural = regions_.rural[r] != 0;
-      for (std::uint32_t serial = 0; serial < regions_.household_count[r]; ++serial) {
-        const std::size_t i = regions_.first_household[r] + serial;
-        Composition c = draw_composition(p_, stream, region_subject(r, serial));
-        trim(c, static_cast<int>(std::min<std::int64_t>(left, 1000)));
-        left -= c.members();
-        region[i] = static_cast<std::uint16_t>(r);
-        workers[i] = c.workers;
-        children[i] = c.children;
-        elderly[i] = c.elderly;
-        employer_0[i] = no_employer;
-        employer_1[i] = no_employer;
-        const RandomBlock u = skills.block(i, 0, 0);
-        std::uint8_t f = 0;
-        double mean_skill = p_.skill_mean_urban;
-        if (rural) {
-          f = flag_rural_resident | flag_rural_hukou;
-          mean_skill = p_.skill_mean_rural;
-        } else if (to_unit_interval(u[0]) < p_.migrant_share_urban) {
-          f = flag_migrant | flag_rural_hukou;
-          mean_skill = p_.skill_mean_migrant;
-        } else if (to_unit_interval(u[0]) < p_.migrant_share_urban + p_.rural_hukou_share_urban) {
-          f = flag_rural_hukou;
+  parallel_for(
+      regions,
+      [&](std::size_t b, std::size_t e) {
+        for (std::size_t r = b; r < e; ++r) {
+          std::int64_t left = quota[r];
+          const bool rural = regions_.rural[r] != 0;
+          for (std::uint32_t serial = 0; serial < regions_.household_count[r]; ++serial) {
+            const std::size_t i = regions_.first_household[r] + serial;
+            Composition c = draw_composition(p_, stream, region_subject(r, serial));
+            trim(c, static_cast<int>(std::min<std::int64_t>(left, 1000)));
+            left -= c.members();
+            region[i] = static_cast<std::uint16_t>(r);
+            workers[i] = c.workers;
+            children[i] = c.children;
+            elderly[i] = c.elderly;
+            employer_0[i] = no_employer;
+            employer_1[i] = no_employer;
+            const RandomBlock u = skills.block(i, 0, 0);
+            std::uint8_t f = 0;
+            double mean_skill = p_.skill_mean_urban;
+            if (rural) {
+              f = flag_rural_resident | flag_rural_hukou;
+              mean_skill = p_.skill_mean_rural;
+            } else if (to_unit_interval(u[0]) < p_.migrant_share_urban) {
+              f = flag_migrant | flag_rural_hukou;
+              mean_skill = p_.skill_mean_migrant;
+            } else if (to_unit_interval(u[0]) <
+                       p_.migrant_share_urban + p_.rural_hukou_share_urban) {
+              f = flag_rural_hukou;
+            }
+            const bool urban_hukou = (f & flag_rural_hukou) == 0;
+            if (urban_hukou || to_unit_interval(u[1]) < p_.pension_employee_share_rural_hukou) {
+              f = static_cast<std::uint8_t>(f | flag_employee_pension);
+            }
+            flags[i] = f;
+            const RandomBlock n = skills.block(i, 0, 1);
+            const double z0 = RandomStream::box_muller(n[0], n[1]);
+            const double z1 = RandomStream::box_muller(n[2], n[3]);
+            skill_0[i] = static_cast<float>(
+                std::clamp(lognormal(mean_skill, p_.skill_sigma, z0), 0.05, 20.0));
+            skill_1[i] = static_cast<float>(
+                std::clamp(lognormal(mean_skill, p_.skill_sigma, z1), 0.05, 20.0));
+            const RandomBlock hblock = skills.block(i, 0, 2);
+            const double hz = RandomStream::box_muller(hblock[0], hblock[1]);
+            const double value = rural ? p_.housing_value_rural : p_.housing_value_urban;
+            housing[i] =
+                static_cast<std::int64_t>(lognormal(value, p_.housing_sigma, hz) * fen_per_rmb);
+          }
         }
-        const bool urban_hukou = (f & flag_rural_hukou) == 0;
-        if (urban_hukou || to_unit_interval(u[1]) < p_.pension_employee_share_rural_hukou) {
-          f = static_cast<std::uint8_t>(f | flag_employee_pension);
-        }
-        flags[i] = f;
-        const RandomBlock n = skills.block(i, 0, 1);
-        const double z0 = RandomStream::box_muller(n[0], n[1]);
-        const double z1 = RandomStream::box_muller(n[2], n[3]);
-        skill_0[i] = static_cast<float>(std::clamp(lognormal(mean_skill, p_.skill_sigma, z0), 0.05, 20.0));
-        skill_1[i] = static_cast<float>(std::clamp(lognormal(mean_skill, p_.skill_sigma, z1), 0.05, 20.0));
-        const RandomBlock hblock = skills.block(i, 0, 2);
-        const double hz = RandomStream::box_muller(hblock[0], hblock[1]);
-        const double value = rural ? p_.housing_value_rural : p_.housing_value_urban;
-        housing[i] = static_cast<std::int64_t>(lognormal(value, p_.housing_sigma, hz) * fen_per_rmb);
-      }
-    }
-  }, 1);
+      },
+      1);
 }
 
 void Economy::create_firms(const StepContext& context) {
@@ -292,7 +327,8 @@ void Economy::create_firms(const StepContext& context) {
   std::array<std::size_t, sector_count> count{};
   std::size_t firm_total = 0;
   for (std::size_t s = 0; s < sector_count; ++s) {
-    auto n = static_cast<std::size_t>(std::llround(total_firms * p_.sectors[s].firm_share / share_total));
+    auto n = static_cast<std::size_t>(
+        std::llround(total_firms * p_.sectors[s].firm_share / share_total));
     if (is_village_sector(s)) n = std::max(n, regions_.villages);
     if (p_.sectors[s].value_added_share > 0) n = std::max<std::size_t>(n, 1);
     count[s] = n;
@@ -302,22 +338,30 @@ void Economy::create_firms(const StepContext& context) {
   firms_ = &simulation_.add_table("firms");
   AgentTable& t = *firms_;
   t.create(firm_total);
-  f_.sector = t.add_column<std::uint8_t>({"sector", "1", "Sector index (see the sector dimension)"});
+  f_.sector =
+      t.add_column<std::uint8_t>({"sector", "1", "Sector index (see the sector dimension)"});
   f_.region = t.add_column<std::uint16_t>({"region", "1", "Region index"});
-  f_.high_tech = t.add_column<std::uint8_t>({"high_tech", "1", "1 if taxed at the high-tech corporate rate"});
-  f_.household_business = t.add_column<std::uint8_t>({"household_business", "1", "1 if the profit is the owner's business income"});
+  f_.high_tech =
+      t.add_column<std::uint8_t>({"high_tech", "1", "1 if taxed at the high-tech corporate rate"});
+  f_.household_business = t.add_column<std::uint8_t>(
+      {"household_business", "1", "1 if the profit is the owner's business income"});
   f_.idle_months = t.add_column<std::uint8_t>({"idle_months", "months", "Months without workers"});
-  f_.owner = t.add_column<std::int32_t>({"owner", "1", "Owner household row; -1 outside owners; -2-v village v's cooperative"});
+  f_.owner = t.add_column<std::int32_t>(
+      {"owner", "1", "Owner household row; -1 outside owners; -2-v village v's cooperative"});
   f_.employees = t.add_column<std::int32_t>({"employees", "workers", "Workers employed"});
-  f_.labour_demand = t.add_column<std::int32_t>({"labour_demand", "workers", "Workers needed for expected sales"});
+  f_.labour_demand =
+      t.add_column<std::int32_t>({"labour_demand", "workers", "Workers needed for expected sales"});
   f_.vacancies = t.add_column<std::int32_t>({"vacancies", "workers", "Open positions this month"});
   f_.productivity = t.add_column<float>({"productivity", "RMB/month", "Value added per worker"});
   f_.wage_index = t.add_column<float>({"wage_index", "RMB/month", "Wage per unit of skill"});
-  f_.expected_sales = t.add_column<double>({"expected_sales", "RMB/month", "Adaptive sales expectation"});
-  f_.deposits = t.add_column<std::int64_t>({"deposits", "fen", "Deposits (negative: overdraft at the bank)"});
+  f_.expected_sales =
+      t.add_column<double>({"expected_sales", "RMB/month", "Adaptive sales expectation"});
+  f_.deposits =
+      t.add_column<std::int64_t>({"deposits", "fen", "Deposits (negative: overdraft at the bank)"});
   f_.sales = t.add_column<std::int64_t>({"sales", "fen/month", "Sales this month"});
   f_.wage_bill = t.add_column<std::int64_t>({"wage_bill", "fen/month", "Wages paid this month"});
-  f_.profit = t.add_column<std::int64_t>({"profit", "fen/month", "Profit before corporate tax this month"});
+  f_.profit =
+      t.add_column<std::int64_t>({"profit", "fen/month", "Profit before corporate tax this month"});
   f_.generation = t.add_column<std::uint32_t>({"generation", "1", "Entrants that took this slot"});
 
   const RandomStream stream = context.stream("population.firms");
@@ -351,17 +395,20 @@ void Economy::create_firms(const StepContext& context) {
       demand[i] = sizes[k];
       const RandomBlock n = stream.block(i, 0, 1);
       const double z = RandomStream::box_muller(n[0], n[1]);
-      const double alpha = lognormal(effective_productivity[s], p_.sectors[s].productivity_sigma, z);
+      const double alpha =
+          lognormal(effective_productivity[s], p_.sectors[s].productivity_sigma, z);
       productivity[i] = static_cast<float>(alpha);
-      wage_index[i] = static_cast<float>(p_.sectors[s].wage_month *
-                                         std::pow(alpha / effective_productivity[s], p_.wage_premium_elasticity));
+      wage_index[i] =
+          static_cast<float>(p_.sectors[s].wage_month * std::pow(alpha / effective_productivity[s],
+                                                                 p_.wage_premium_elasticity));
       high_tech[i] = to_unit_interval(n[2]) < p_.sectors[s].high_tech_share ? 1 : 0;
       expected[i] = alpha * demand[i];
       t[f_.sales][i] = static_cast<std::int64_t>(expected[i] * fen_per_rmb);
-      deposits[i] = static_cast<std::int64_t>(p_.entry_capital_months * static_cast<double>(wage_index[i]) * demand[i] *
-                                              fen_per_rmb);
+      deposits[i] = static_cast<std::int64_t>(
+          p_.entry_capital_months * static_cast<double>(wage_index[i]) * demand[i] * fen_per_rmb);
       // The smallest Pareto draws (raw size below the quantile) are household businesses.
-      draw_owner(i, owners, i, 0, size[k] < 1.0 / (1.0 - std::min(p_.household_business_share, 0.999999)));
+      draw_owner(i, owners, i, 0,
+                 size[k] < 1.0 / (1.0 - std::min(p_.household_business_share, 0.999999)));
     }
     first += count[s];
   }
@@ -398,13 +445,19 @@ void Economy::create_villages(const StepContext& context) {
   AgentTable& t = *villages_;
   t.create(regions_.villages);
   v_.region = t.add_column<std::uint16_t>({"region", "1", "Region index of the village"});
-  v_.members = t.add_column<std::int32_t>({"members", "persons", "Residents who are collective members"});
+  v_.members =
+      t.add_column<std::int32_t>({"members", "persons", "Residents who are collective members"});
   v_.deposits = t.add_column<std::int64_t>({"deposits", "fen", "Collective deposits"});
-  v_.reserved_land_value = t.add_column<std::int64_t>({"reserved_land_value", "fen", "Value of developed reserved land"});
-  v_.attractiveness = t.add_column<float>({"attractiveness", "1", "Tourism attractiveness (weights visitor choice)"});
-  v_.tenant_firm = t.add_column<std::int32_t>({"tenant_firm", "1", "Firm row renting the reserved land"});
-  v_.collective_income = t.add_column<std::int64_t>({"collective_income", "fen/month", "Rent and tourism fees this month"});
-  v_.dividends_paid = t.add_column<std::int64_t>({"dividends_paid", "fen/month", "Collective dividends paid this month"});
+  v_.reserved_land_value = t.add_column<std::int64_t>(
+      {"reserved_land_value", "fen", "Value of developed reserved land"});
+  v_.attractiveness = t.add_column<float>(
+      {"attractiveness", "1", "Tourism attractiveness (weights visitor choice)"});
+  v_.tenant_firm =
+      t.add_column<std::int32_t>({"tenant_firm", "1", "Firm row renting the reserved land"});
+  v_.collective_income = t.add_column<std::int64_t>(
+      {"collective_income", "fen/month", "Rent and tourism fees this month"});
+  v_.dividends_paid = t.add_column<std::int64_t>(
+      {"dividends_paid", "fen/month", "Collective dividends paid this month"});
   const RandomStream stream = context.stream("population.villages");
   const auto hh_workers = (*households_)[h_.workers];
   const auto hh_children = (*households_)[h_.children];
@@ -423,14 +476,18 @@ void Economy::create_villages(const StepContext& context) {
     }
     t[v_.members][v] = members;
     const RandomBlock n = stream.block(v, 0, 0);
-    const double value = lognormal(p_.reserved_land_value * members, 0.5, RandomStream::box_muller(n[0], n[1]));
+    const double value =
+        lognormal(p_.reserved_land_value * members, 0.5, RandomStream::box_muller(n[0], n[1]));
     t[v_.reserved_land_value][v] = static_cast<std::int64_t>(value * fen_per_rmb);
-    t[v_.attractiveness][v] = static_cast<float>(std::exp(0.3 * RandomStream::box_muller(n[2], n[3])));
-    t[v_.tenant_firm][v] = urban_firms.empty()
-                               ? -1
-                               : static_cast<std::int32_t>(urban_firms[stream.index(v, 0, urban_firms.size(), 8)]);
+    t[v_.attractiveness][v] =
+        static_cast<float>(std::exp(0.3 * RandomStream::box_muller(n[2], n[3])));
+    t[v_.tenant_firm][v] =
+        urban_firms.empty()
+            ? -1
+            : static_cast<std::int32_t>(urban_firms[stream.index(v, 0, urban_firms.size(), 8)]);
     // Three months of rent as working balance.
-    t[v_.deposits][v] = static_cast<std::int64_t>(3.0 * value * p_.reserved_land_yield / 12.0 * fen_per_rmb);
+    t[v_.deposits][v] =
+        static_cast<std::int64_t>(3.0 * value * p_.reserved_land_yield / 12.0 * fen_per_rmb);
   }
 }
 
@@ -460,10 +517,13 @@ void Economy::initialise_balances(const StepContext& context) {
   parallel_for(t.size(), [&](std::size_t b, std::size_t e) {
     for (std::size_t i = b; i < e; ++i) {
       double income = 0;
-      if (employer_0[i] >= 0) income += wage_of(static_cast<std::size_t>(employer_0[i]), skill_0[i]);
-      if (employer_1[i] >= 0) income += wage_of(static_cast<std::size_t>(employer_1[i]), skill_1[i]);
-      income += elderly[i] * ((flags[i] & flag_employee_pension) != 0 ? employee_pension
-                                                                       : p_.pension_rural_basic_month);
+      if (employer_0[i] >= 0)
+        income += wage_of(static_cast<std::size_t>(employer_0[i]), skill_0[i]);
+      if (employer_1[i] >= 0)
+        income += wage_of(static_cast<std::size_t>(employer_1[i]), skill_1[i]);
+      income +=
+          elderly[i] * ((flags[i] & flag_employee_pension) != 0 ? employee_pension
+                                                                : p_.pension_rural_basic_month);
       income = std::max(income, p_.subsistence_month * members(i));
       expected[i] = static_cast<float>(income);
       const RandomBlock n = stream.block(i, 0, 0);

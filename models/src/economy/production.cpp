@@ -34,54 +34,62 @@ void Economy::settle_firm_accounts(const StepContext& /*context*/) {
   const auto add = [](std::int64_t& x, std::int64_t v) {
     std::atomic_ref<std::int64_t>(x).fetch_add(v, std::memory_order_relaxed);
   };
-  ledger_.parallel_payments(firms.size(), [&](std::size_t b, std::size_t e, FlowTally& tally) {
-    for (std::size_t f = b; f < e; ++f) {
-      ledger_.transfer(firm_account(f), government_account,
-                       floor_fen(p_.vat_rate * static_cast<double>(sales[f])), Flow::value_added_tax,
-                       tally);
-      if (deposits[f] < 0) {
-        ledger_.transfer(firm_account(f), bank_account,
-                         floor_fen(static_cast<double>(-deposits[f]) * p_.overdraft_rate_annual / 12.0),
-                         Flow::overdraft_interest, tally);
-      }
-      profit[f] = deposits[f] - firm_deposits_at_start_[f];
-      std::int64_t after_tax = profit[f];
-      if (profit[f] > 0 && business[f] == 0) {
-        const double rate = high_tech[f] != 0 ? p_.corporate_rate_high_tech : p_.corporate_rate;
-        const std::int64_t tax = floor_fen(rate * static_cast<double>(profit[f]));
-        ledger_.transfer(firm_account(f), government_account, tax, Flow::corporate_tax, tally);
-        after_tax -= tax;
-      }
-      const std::int64_t payout =
-          std::min(floor_fen(p_.dividend_payout * static_cast<double>(after_tax)),
-                   std::max<std::int64_t>(0, deposits[f]));
-      if (payout <= 0) continue;
-      if (owner[f] >= 0) {
-        const auto i = static_cast<std::size_t>(owner[f]);
-        const bool own_business = business[f] != 0;
-        ledger_.transfer(firm_account(f), household_account(i), payout,
-                         own_business ? Flow::business_income : Flow::dividends, tally);
-        const std::int64_t tax = floor_fen(
-            (own_business ? p_.business_income_rate : p_.capital_income_rate) * static_cast<double>(payout));
-        ledger_.transfer(household_account(i), government_account, tax,
-                         own_business ? Flow::business_income_tax : Flow::capital_income_tax, tally);
-        add(own_business ? business_income[i] : property_income[i], payout);
-        add(taxes[i], tax);
-      } else if (owner[f] == owner_rest_of_world) {
-        ledger_.transfer(firm_account(f), rest_of_world_account, payout, Flow::dividends, tally);
-      } else {
-        const auto v = static_cast<std::size_t>(owner_village_base - owner[f]);
-        const std::size_t r = regions_.communities + v;
-        if (village_members[v] <= 0) continue;
-        for (std::size_t i = regions_.first_household[r];
-             i < regions_.first_household[r] + regions_.household_count[r]; ++i) {
-          const std::int64_t share = payout * members(i) / village_members[v];
-          ledger_.transfer(firm_account(f), household_account(i), share, Flow::business_income, tally);
-          add(business_income[i], share);
+  ledger_.parallel_payments(
+      firms.size(),
+      [&](std::size_t b, std::size_t e, FlowTally& tally) {
+        for (std::size_t f = b; f < e; ++f) {
+          ledger_.transfer(firm_account(f), government_account,
+                           floor_fen(p_.vat_rate * static_cast<double>(sales[f])),
+                           Flow::value_added_tax, tally);
+          if (deposits[f] < 0) {
+            ledger_.transfer(
+                firm_account(f), bank_account,
+                floor_fen(static_cast<double>(-deposits[f]) * p_.overdraft_rate_annual / 12.0),
+                Flow::overdraft_interest, tally);
+          }
+          profit[f] = deposits[f] - firm_deposits_at_start_[f];
+          std::int64_t after_tax = profit[f];
+          if (profit[f] > 0 && business[f] == 0) {
+            const double rate = high_tech[f] != 0 ? p_.corporate_rate_high_tech : p_.corporate_rate;
+            const std::int64_t tax = floor_fen(rate * static_cast<double>(profit[f]));
+            ledger_.transfer(firm_account(f), government_account, tax, Flow::corporate_tax, tally);
+            after_tax -= tax;
+          }
+          const std::int64_t payout =
+              std::min(floor_fen(p_.dividend_payout * static_cast<double>(after_tax)),
+                       std::max<std::int64_t>(0, deposits[f]));
+          if (payout <= 0) continue;
+          if (owner[f] >= 0) {
+            const auto i = static_cast<std::size_t>(owner[f]);
+            const bool own_business = business[f] != 0;
+            ledger_.transfer(firm_account(f), household_account(i), payout,
+                             own_business ? Flow::business_income : Flow::dividends, tally);
+            const std::int64_t tax =
+                floor_fen((own_business ? p_.business_income_rate : p_.capital_income_rate) *
+                          static_cast<double>(payout));
+            ledger_.transfer(household_account(i), government_account, tax,
+                             own_business ? Flow::business_income_tax : Flow::capital_income_tax,
+                             tally);
+            add(own_business ? business_income[i] : property_income[i], payout);
+            add(taxes[i], tax);
+          } else if (owner[f] == owner_rest_of_world) {
+            ledger_.transfer(firm_account(f), rest_of_world_account, payout, Flow::dividends,
+                             tally);
+          } else {
+            const auto v = static_cast<std::size_t>(owner_village_base - owner[f]);
+            const std::size_t r = regions_.communities + v;
+            if (village_members[v] <= 0) continue;
+            for (std::size_t i = regions_.first_household[r];
+                 i < regions_.first_household[r] + regions_.household_count[r]; ++i) {
+              const std::int64_t share = payout * members(i) / village_members[v];
+              ledger_.transfer(firm_account(f), household_account(i), share, Flow::business_income,
+                               tally);
+              add(business_income[i], share);
+            }
+          }
         }
-      }
-    }
-  }, 64);
+      },
+      64);
 }
 
 }  // namespace cpsim::models::economy

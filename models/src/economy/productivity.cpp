@@ -22,7 +22,8 @@ void Economy::update_productivity(const StepContext& context) {
       const double trend = p_.sectors[sector[i]].productivity_growth / 12.0;
       const double change = trend + p_.productivity_shock_sigma * stream.normal(subject, step);
       productivity[i] = static_cast<float>(static_cast<double>(productivity[i]) * std::exp(change));
-      wage_index[i] = static_cast<float>(static_cast<double>(wage_index[i]) * (1.0 + p_.wage_productivity_passthrough * change));
+      wage_index[i] = static_cast<float>(static_cast<double>(wage_index[i]) *
+                                         (1.0 + p_.wage_productivity_passthrough * change));
     }
   });
 }

@@ -6,8 +6,8 @@
 // economy_model.cpp wires the processes into the monthly schedule.
 #include <array>
 #include <cstdint>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cpsim/engine/agent_table.hpp"
@@ -38,10 +38,11 @@ inline constexpr bool is_village_sector(std::size_t s) {
 }
 
 // ------------------------------------------------------- household flags
-inline constexpr std::uint8_t flag_rural_resident = 1;   ///< lives in a village
-inline constexpr std::uint8_t flag_rural_hukou = 2;      ///< agricultural hukou
-inline constexpr std::uint8_t flag_migrant = 4;          ///< hukou outside Xihu ("new Hangzhou people")
-inline constexpr std::uint8_t flag_employee_pension = 8; ///< elderly draw the urban employee pension
+inline constexpr std::uint8_t flag_rural_resident = 1;  ///< lives in a village
+inline constexpr std::uint8_t flag_rural_hukou = 2;     ///< agricultural hukou
+inline constexpr std::uint8_t flag_migrant = 4;  ///< hukou outside Xihu ("new Hangzhou people")
+inline constexpr std::uint8_t flag_employee_pension =
+    8;  ///< elderly draw the urban employee pension
 
 /// Firm ownership codes in firms.owner besides a household index.
 inline constexpr std::int32_t owner_rest_of_world = -1;
@@ -53,16 +54,16 @@ inline constexpr std::int32_t no_employer = -1;
 
 // -------------------------------------------------------------- parameters
 struct SectorParameters {
-  double value_added_share = 0;       ///< target share of district value added
-  double productivity_month = 0;      ///< value added per worker, RMB/month
-  double productivity_sigma = 0;      ///< log-sd of firm productivity
-  double wage_month = 0;              ///< wage per unit of skill, RMB/month
-  double productivity_growth = 0;     ///< trend, per year (log)
-  double export_growth = 0;           ///< trend of outside demand, per year (log)
-  double firm_share = 0;              ///< share of the firm count
-  double consumption_share_urban = 0; ///< of urban household spending
-  double consumption_share_rural = 0; ///< of rural household spending
-  double high_tech_share = 0;         ///< share of firms taxed at the high-tech rate
+  double value_added_share = 0;        ///< target share of district value added
+  double productivity_month = 0;       ///< value added per worker, RMB/month
+  double productivity_sigma = 0;       ///< log-sd of firm productivity
+  double wage_month = 0;               ///< wage per unit of skill, RMB/month
+  double productivity_growth = 0;      ///< trend, per year (log)
+  double export_growth = 0;            ///< trend of outside demand, per year (log)
+  double firm_share = 0;               ///< share of the firm count
+  double consumption_share_urban = 0;  ///< of urban household spending
+  double consumption_share_rural = 0;  ///< of rural household spending
+  double high_tech_share = 0;          ///< share of firms taxed at the high-tech rate
 };
 
 struct EconomyParameters {
@@ -159,9 +160,9 @@ struct EconomyParameters {
 // ------------------------------------------------------------------ regions
 /// Urban communities come first (0 .. communities-1), villages after them.
 struct Regions {
-  std::vector<std::uint8_t> rural;                ///< 1 for a village
-  std::vector<std::uint16_t> area;                ///< subdistrict or town index
-  std::vector<std::uint32_t> first_household;     ///< households are region-major
+  std::vector<std::uint8_t> rural;             ///< 1 for a village
+  std::vector<std::uint16_t> area;             ///< subdistrict or town index
+  std::vector<std::uint32_t> first_household;  ///< households are region-major
   std::vector<std::uint32_t> household_count;
   std::vector<std::string> area_names;
   std::size_t communities = 0;
@@ -209,8 +210,8 @@ struct FirmColumns {
   Column<std::int32_t> employees;
   Column<std::int32_t> labour_demand;
   Column<std::int32_t> vacancies;
-  Column<float> productivity;  ///< value added per worker, RMB/month
-  Column<float> wage_index;    ///< wage per unit of skill, RMB/month
+  Column<float> productivity;     ///< value added per worker, RMB/month
+  Column<float> wage_index;       ///< wage per unit of skill, RMB/month
   Column<double> expected_sales;  ///< RMB/month
   Column<std::int64_t> deposits;
   Column<std::int64_t> sales;

@@ -31,7 +31,8 @@ void Economy::run_village_economy(const StepContext& context) {
   const RandomStream stream = context.stream("village.investment");
   const auto step = static_cast<std::uint64_t>(context.step);
   std::vector<double> weights(sector_firms_[services].size());
-  for (std::size_t k = 0; k < weights.size(); ++k) weights[k] = firm_capacity(sector_firms_[services][k]);
+  for (std::size_t k = 0; k < weights.size(); ++k)
+    weights[k] = firm_capacity(sector_firms_[services][k]);
   const AliasTable builders(weights);
   FlowTally tally;
   for (std::size_t v = 0; v < villages.size(); ++v) {
@@ -42,8 +43,9 @@ void Economy::run_village_economy(const StepContext& context) {
                        Flow::reserved_land_rent, tally);
       income[v] += rent;
     }
-    const std::int64_t pool = std::min(floor_fen(p_.collective_payout * static_cast<double>(income[v])),
-                                       std::max<std::int64_t>(0, deposits[v]));
+    const std::int64_t pool =
+        std::min(floor_fen(p_.collective_payout * static_cast<double>(income[v])),
+                 std::max<std::int64_t>(0, deposits[v]));
     std::int64_t paid = 0;
     if (pool > 0 && village_members[v] > 0) {
       const std::size_t r = regions_.communities + v;
@@ -57,12 +59,12 @@ void Economy::run_village_economy(const StepContext& context) {
       }
     }
     dividends[v] = paid;
-    const std::int64_t invest =
-        std::min(income[v] - pool, std::max<std::int64_t>(0, deposits[v]));
+    const std::int64_t invest = std::min(income[v] - pool, std::max<std::int64_t>(0, deposits[v]));
     if (invest > 0 && !builders.empty()) {
       const RandomBlock u = stream.block(v, step);
       const std::size_t f = sector_firms_[services][builders.draw(u[0], u[1])];
-      ledger_.transfer(village_account(v), firm_account(f), invest, Flow::village_investment, tally);
+      ledger_.transfer(village_account(v), firm_account(f), invest, Flow::village_investment,
+                       tally);
       sales[f] += invest;
     }
     attractiveness[v] = static_cast<float>(

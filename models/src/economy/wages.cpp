@@ -11,7 +11,8 @@ namespace cpsim::models::economy {
 
 void Economy::pay_wages(const StepContext& /*context*/) {
   AgentTable& t = *households_;
-  const TaxSchedule schedule(p_.tax_brackets_upper, p_.tax_brackets_rate, p_.standard_deduction_year);
+  const TaxSchedule schedule(p_.tax_brackets_upper, p_.tax_brackets_rate,
+                             p_.standard_deduction_year);
   const auto employer_0 = t[h_.employer_0];
   const auto employer_1 = t[h_.employer_1];
   const auto skill_0 = t[h_.skill_0];
@@ -41,8 +42,8 @@ void Economy::pay_wages(const StepContext& /*context*/) {
         ytd_wage += wage;
         if (months < 12) ++months;
         const std::int64_t tax = schedule.withholding(ytd_wage, months, ytd_tax);
-        ledger_.transfer(household_account(i), government_account, tax,
-                         Flow::income_tax_withheld, tally);
+        ledger_.transfer(household_account(i), government_account, tax, Flow::income_tax_withheld,
+                         tally);
         ytd_tax += tax;
         wage_income[i] += wage;
         taxes[i] += tax;
