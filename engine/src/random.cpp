@@ -1,5 +1,7 @@
 #include "cpsim/engine/random.hpp"
 
+#include <utility>
+
 namespace cpsim {
 namespace {
 // SplitMix64's finaliser: a strong 64-bit mixer used as the Feistel round
@@ -12,8 +14,16 @@ constexpr std::uint64_t mix64(std::uint64_t z) noexcept {
 }  // namespace
 
 KeyedPermutation::KeyedPermutation(std::uint64_t n, const RandomStream& stream,
-                                   std::uint64_t step) noexcept
+                                   std::uint64_t step)
     : n_(n) {
+  if (n <= small_domain) {
+    table_.resize(n);
+    for (std::uint32_t i = 0; i < n; ++i) table_[i] = i;
+    for (std::uint64_t i = n; i-- > 1;) {
+      std::swap(table_[i], table_[stream.index(~0ULL - 1 - i, step, i + 1)]);
+    }
+    return;
+  }
   // Smallest 2 * half_bits_ >= bit width of n - 1, at least 2 bits overall, so
   // the domain is under 4n and cycle walking takes < 4 tries on average.
   unsigned bits = 0;

@@ -30,7 +30,7 @@ TEST(Gini, WeightsActAsReplication) {
   const std::vector<double> weights{2, 1, 3};
   const std::vector<double> replicated{1, 1, 5, 2, 2, 2};
   EXPECT_NEAR(Distribution(values, weights).gini(), gini(replicated), 1e-15);
-  EXPECT_NEAR(Distribution(values, weights).mean(), 14.0 / 6.0, 1e-15);
+  EXPECT_NEAR(Distribution(values, weights).mean(), 13.0 / 6.0, 1e-15);
 }
 
 TEST(Distribution, LorenzSharesOfOneToTen) {
@@ -58,7 +58,7 @@ TEST(Distribution, PersonWeightedMedianAndPoverty) {
 
 TEST(Theil, DecomposesExactlyIntoWithinAndBetween) {
   const std::vector<double> values{1, 2, 3, 10, 20, 30};
-  const std::vector<double> weights{1, 2, 1, 1, 1, 2};
+  const std::vector<double> weights{1, 2, 1, 1, 2, 1};
   const std::vector<std::uint32_t> group{0, 0, 0, 1, 1, 1};
   const auto t = theil(values, weights, group, 2);
   // Direct: T = (1/W) sum w (x/mu) ln(x/mu).
@@ -84,7 +84,7 @@ TEST(Theil, DecomposesExactlyIntoWithinAndBetween) {
 TEST(Theil, EqualValuesGiveZero) {
   const std::vector<double> values(50, 7.0), weights(50, 1.0);
   const std::vector<std::uint32_t> group(50, 0);
-  EXPECT_NEAR(theil(values, weights, group, 1).total, 0.0, 1e-15);
+  EXPECT_NEAR(theil(values, weights, group, 1).total, 0.0, 1e-14);
 }
 
 template <class F>

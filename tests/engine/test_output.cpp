@@ -787,32 +787,5 @@ TEST_F(OutputTest, StepsMustIncrease) {
 
 /// With CPSIM_KEEP_OUTPUT=PATH, leaves a file with every kind of group at
 /// PATH (used to check the layout from Python while the CLI is not built).
-TEST_F(OutputTest, KeepsASampleFileWhenAsked) {
-  const char* keep = std::getenv("CPSIM_KEEP_OUTPUT");
-  if (keep == nullptr || *keep == '\0') GTEST_SKIP() << "CPSIM_KEEP_OUTPUT not set";
-  const TestMetrics metrics;
-  AgentTable people("people");
-  const auto wealth = people.add_column<double>({"wealth", "RMB", "wealth"});
-  people.add_column<std::int32_t>({"age", "years", "age"});
-  people.create(4);
-  for (std::size_t i = 0; i < 4; ++i) people[wealth][i] = 10.0 * static_cast<double>(i);
-  AgentTable firms("firms");
-  firms.add_column<double>({"capital", "RMB", "capital"});
-  ResultTable table;
-  table.name = "calibration";
-  table.columns.push_back({"target", "", std::vector<std::string>{"gini"}});
-  table.columns.push_back({"simulated", "1", std::vector<double>{0.4}});
-  {
-    RunWriter writer(keep, provenance_, metrics.set, 4, true);
-    for (std::int64_t step = 0; step <= 70; ++step) writer.append_metrics(step, metrics.row(step));
-    writer.write_snapshot(0, people);
-    writer.write_snapshot(70, people);
-    writer.write_snapshot(70, firms);
-    writer.write_table(table);
-    writer.finish(true, 70, 1.0);
-  }
-  EXPECT_TRUE(fs::exists(keep));
-}
-
 }  // namespace
 }  // namespace cpsim

@@ -74,7 +74,7 @@ TEST(RandomStream, NormalHasUnitVariance) {
 
 TEST(KeyedPermutation, IsABijectionForAwkwardSizes) {
   const RandomStream s(9, "perm");
-  for (const std::uint64_t n : {1ULL, 2ULL, 3ULL, 5ULL, 7ULL, 100ULL, 1000ULL, 65537ULL}) {
+  for (const std::uint64_t n : {1ULL, 2ULL, 3ULL, 5ULL, 7ULL, 100ULL, 4096ULL, 4097ULL, 65537ULL}) {
     const KeyedPermutation p(n, s, 4);
     std::vector<std::uint64_t> image(n);
     for (std::uint64_t i = 0; i < n; ++i) image[i] = p(i);
@@ -112,5 +112,28 @@ TEST(KeyedPermutation, PositionsAreUniform) {
   EXPECT_LT(chi2, 24.32);  // 99.9 % quantile, 7 degrees of freedom
 }
 
+}  // namespace
+}  // namespace cpsim
+
+namespace cpsim {
+namespace {
+TEST(KeyedPermutation, LargeDomainImagesAreUniform) {
+  // The Feistel branch (n > small_domain): where position 0 and position
+  // n - 1 land, over many steps, binned into 10 equal slices.
+  const RandomStream s(4, "perm");
+  constexpr std::uint64_t n = 100000;
+  constexpr int trials = 30000;
+  constexpr std::uint64_t bins = 10;
+  for (const std::uint64_t position : {std::uint64_t{0}, n - 1}) {
+    std::vector<int> counts(bins);
+    for (int t = 0; t < trials; ++t) {
+      ++counts[KeyedPermutation(n, s, static_cast<std::uint64_t>(t))(position) * bins / n];
+    }
+    double chi2 = 0;
+    const double expected = static_cast<double>(trials) / bins;
+    for (const int c : counts) chi2 += (c - expected) * (c - expected) / expected;
+    EXPECT_LT(chi2, 27.88) << "position " << position;  // 99.9 %, 9 degrees of freedom
+  }
+}
 }  // namespace
 }  // namespace cpsim

@@ -14,6 +14,7 @@
 #include <cmath>
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 namespace cpsim {
 
@@ -106,20 +107,26 @@ class RandomStream {
 /// image is computed alone in O(1) expected time, so a step's random order or
 /// random disjoint pairing can be built in parallel, identically at any
 /// thread count. The round keys come from Philox, keyed by (stream, step).
+/// Small domains (n <= small_domain) are where a Feistel network on a few bits
+/// is measurably non-uniform; there the permutation is an exact Fisher-Yates
+/// shuffle with keyed draws, stored as a table.
 class KeyedPermutation {
  public:
-  KeyedPermutation(std::uint64_t n, const RandomStream& stream, std::uint64_t step) noexcept;
+  KeyedPermutation(std::uint64_t n, const RandomStream& stream, std::uint64_t step);
 
   [[nodiscard]] std::uint64_t size() const noexcept { return n_; }
 
   /// The element at position `i` of the permuted order; i < size().
   [[nodiscard]] std::uint64_t operator()(std::uint64_t i) const noexcept {
+    if (!table_.empty()) return table_[i];
     std::uint64_t x = i;
     do {
       x = encrypt(x);
     } while (x >= n_);
     return x;
   }
+
+  static constexpr std::uint64_t small_domain = 4096;
 
  private:
   static constexpr int rounds = 6;
@@ -129,6 +136,7 @@ class KeyedPermutation {
   unsigned half_bits_ = 1;
   std::uint64_t half_mask_ = 1;
   std::array<std::uint64_t, rounds> round_keys_{};
+  std::vector<std::uint32_t> table_;  ///< used when n <= small_domain
 };
 
 }  // namespace cpsim
