@@ -121,7 +121,8 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
                         "output HDF5 file (default: SCENARIO-NAME.h5 in the current folder)")(
       "threads,t", po::value<int>()->default_value(0), "worker threads (0: all cores)")(
       "force,f", "overwrite an existing output file")(
-      "quiet,q", "print nothing but errors")("no-output", "run without writing a file");
+      "quiet,q", "print nothing but errors")("no-output", "run without writing a file")(
+      "profile", "print the wall time spent in each phase");
   po::variables_map vm;
   if (!parse(args, options, "scenario", vm, out,
              "usage: cpsim run SCENARIO [-o out.h5] [--threads N] [--seed S] [--steps T] "
@@ -170,6 +171,7 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
         {"step " + std::to_string(result.steps_completed), "", result.last_values});
     print_table(out, summary);
     for (const auto& table : result.tables) print_table(out, table);
+    if (vm.count("profile") != 0U) print_table(out, result.phase_times);
     if (!request.output.empty()) out << "\nwrote " << request.output.string() << '\n';
   }
   if (!result.complete) {

@@ -91,6 +91,14 @@ RunResult execute_run(const RunRequest& request) {
     for (const auto& table : result.tables) writer->write_table(table);
     writer->finish(result.complete, result.steps_completed, result.wall_seconds);
   }
+  std::vector<std::string> phase_names;
+  for (const Phase& phase : simulation.phases()) phase_names.push_back(phase.name);
+  phase_names.emplace_back("(metrics)");
+  std::vector<double> seconds = simulation.phase_seconds();
+  seconds.push_back(simulation.measure_seconds());
+  result.phase_times = ResultTable{"profile", "wall seconds per phase over the run", {}};
+  result.phase_times.columns.push_back({"phase", "", phase_names});
+  result.phase_times.columns.push_back({"seconds", "s", seconds});
   for (const MetricSpec& spec : simulation.metrics().specs()) {
     if (spec.size != 1 || !observer.first_) continue;
     result.metric_names.push_back(spec.name);

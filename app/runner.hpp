@@ -34,6 +34,7 @@ struct RunResult {
   std::vector<double> first_values;        ///< at step 0
   std::vector<double> last_values;         ///< at the last step run
   std::vector<ResultTable> tables;         ///< the model's report
+  ResultTable phase_times;                 ///< seconds per phase, in schedule order
 };
 
 /// Throws ScenarioError, OutputError or SimulationError; never leaves a file

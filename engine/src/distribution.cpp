@@ -1,8 +1,8 @@
 #include "cpsim/engine/distribution.hpp"
 
-#include <oneapi/tbb/parallel_sort.h>
-
 #include <algorithm>
+#include <array>
+#include <cstring>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -14,9 +14,73 @@ namespace cpsim {
 
 double gini(std::span<const double> values) { return Distribution(values).gini(); }
 
-Distribution::Distribution(std::span<const double> values)
-    : values_(values.begin(), values.end()), weights_(values.size(), 1.0) {
-  oneapi::tbb::parallel_sort(values_.begin(), values_.end());
+namespace {
+
+/// Maps a double to an unsigned integer with the same order (IEEE 754 total
+/// order; -0 and +0 map alike).
+std::uint64_t sortable_bits(double x) noexcept {
+  if (x == 0) x = 0.0;
+  std::uint64_t u = 0;
+  std::memcpy(&u, &x, sizeof u);
+  return (u & 0x8000000000000000ULL) != 0 ? ~u : (u | 0x8000000000000000ULL);
+}
+
+double from_sortable_bits(std::uint64_t u) noexcept {
+  u = (u & 0x8000000000000000ULL) != 0 ? (u & ~0x8000000000000000ULL) : ~u;
+  double x = 0;
+  std::memcpy(&x, &u, sizeof x);
+  return x;
+}
+
+/// Stable LSD radix sort of keys (and a payload moved alongside) with 11-bit
+/// digits; digits on which all keys agree are skipped, so values of similar
+/// magnitude take few passes. Linear time and, being a pure function of the
+/// input order, identical at any thread count.
+template <class Payload>
+void radix_sort(std::vector<std::uint64_t>& keys, std::vector<Payload>* payload) {
+  constexpr unsigned digit_bits = 11;
+  constexpr std::size_t buckets = std::size_t{1} << digit_bits;
+  constexpr unsigned passes = (64 + digit_bits - 1) / digit_bits;
+  const std::size_t n = keys.size();
+  if (n < 2) return;
+  std::vector<std::array<std::size_t, buckets>> counts(passes);
+  for (auto& c : counts) c.fill(0);
+  for (const std::uint64_t key : keys) {
+    for (unsigned p = 0; p < passes; ++p) ++counts[p][(key >> (p * digit_bits)) & (buckets - 1)];
+  }
+  std::vector<std::uint64_t> key_buffer(n);
+  std::vector<Payload> payload_buffer(payload != nullptr ? n : 0);
+  for (unsigned p = 0; p < passes; ++p) {
+    auto& count = counts[p];
+    if (count[(keys[0] >> (p * digit_bits)) & (buckets - 1)] == n) continue;  // all agree
+    std::size_t offset = 0;
+    for (auto& c : count) {
+      const std::size_t here = c;
+      c = offset;
+      offset += here;
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t to = count[(keys[i] >> (p * digit_bits)) & (buckets - 1)]++;
+      key_buffer[to] = keys[i];
+      if (payload != nullptr) payload_buffer[to] = (*payload)[i];
+    }
+    keys.swap(key_buffer);
+    if (payload != nullptr) payload->swap(payload_buffer);
+  }
+}
+
+}  // namespace
+
+Distribution::Distribution(std::span<const double> values) : weights_(values.size(), 1.0) {
+  std::vector<std::uint64_t> keys(values.size());
+  parallel_for(values.size(), [&](std::size_t b, std::size_t e) {
+    for (std::size_t i = b; i < e; ++i) keys[i] = sortable_bits(values[i]);
+  });
+  radix_sort<double>(keys, nullptr);
+  values_.resize(keys.size());
+  parallel_for(keys.size(), [&](std::size_t b, std::size_t e) {
+    for (std::size_t i = b; i < e; ++i) values_[i] = from_sortable_bits(keys[i]);
+  });
   finish();
 }
 
@@ -24,20 +88,21 @@ Distribution::Distribution(std::span<const double> values, std::span<const doubl
   if (values.size() != weights.size()) {
     throw std::invalid_argument("Distribution: values and weights differ in length");
   }
-  // Sorting full (value, weight) pairs makes the order unique up to identical
-  // pairs, so every pass below sees the same sequence at any thread count.
-  std::vector<std::pair<double, double>> pairs(values.size());
+  // A stable sort by value: equal values keep the input (agent) order, which
+  // does not depend on the thread count.
+  std::vector<std::uint64_t> keys(values.size());
+  weights_.assign(weights.begin(), weights.end());
   parallel_for(values.size(), [&](std::size_t b, std::size_t e) {
-    for (std::size_t i = b; i < e; ++i) pairs[i] = {values[i], weights[i]};
+    for (std::size_t i = b; i < e; ++i) keys[i] = sortable_bits(values[i]);
   });
-  oneapi::tbb::parallel_sort(pairs.begin(), pairs.end());
-  values_.resize(pairs.size());
-  weights_.resize(pairs.size());
-  for (std::size_t i = 0; i < pairs.size(); ++i) {
-    if (!(pairs[i].second >= 0)) throw std::invalid_argument("Distribution: negative weight");
-    values_[i] = pairs[i].first;
-    weights_[i] = pairs[i].second;
+  for (const double w : weights_) {
+    if (!(w >= 0)) throw std::invalid_argument("Distribution: negative weight");
   }
+  radix_sort(keys, &weights_);
+  values_.resize(keys.size());
+  parallel_for(keys.size(), [&](std::size_t b, std::size_t e) {
+    for (std::size_t i = b; i < e; ++i) values_[i] = from_sortable_bits(keys[i]);
+  });
   finish();
 }
 

@@ -60,7 +60,10 @@ void Simulation::build(std::unique_ptr<Model> model, const Parameters& parameter
 }
 
 void Simulation::measure(const StepContext& context, MetricRow& row) {
+  const auto start = std::chrono::steady_clock::now();
   for (const auto& measurement : measurements_) measurement(context, row);
+  measure_seconds_ +=
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   // A NaN or infinity would silently poison every later statistic: stop here
   // and name the step and the metric.
   for (const MetricSpec& spec : metrics_.specs()) {

@@ -2,9 +2,9 @@
 // Exact distributional statistics (Gini, Lorenz shares, Palma, median,
 // poverty rates, Theil T with its exact group decomposition).
 //
-// All statistics come from one parallel sort of (value, weight) pairs and
-// sequential passes in sorted order, so they are identical at any thread
-// count. Weights make person-weighted statistics of household values (weight
+// All statistics come from one stable radix sort by value (equal values keep
+// the agents' order) and sequential passes in sorted order, so they are
+// identical at any thread count. Weights make person-weighted statistics of household values (weight
 // = members); unit weights give the ordinary statistics of agents.
 #include <cstdint>
 #include <span>

@@ -93,6 +93,8 @@ class Simulation {
   [[nodiscard]] const Model* model() const noexcept { return model_.get(); }
   /// Seconds spent in each phase so far, in schedule order.
   [[nodiscard]] const std::vector<double>& phase_seconds() const noexcept { return phase_seconds_; }
+  /// Seconds spent in the measurements (metrics) so far.
+  [[nodiscard]] double measure_seconds() const noexcept { return measure_seconds_; }
 
  private:
   void measure(const StepContext& context, MetricRow& row);
@@ -104,6 +106,7 @@ class Simulation {
   std::vector<std::unique_ptr<AgentTable>> tables_;
   std::vector<Phase> phases_;
   std::vector<double> phase_seconds_;
+  double measure_seconds_ = 0;
   std::vector<std::function<void(const StepContext&, MetricRow&)>> measurements_;
   MetricSet metrics_;
   std::unique_ptr<Model> model_;
