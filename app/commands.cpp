@@ -85,6 +85,31 @@ void print_table(std::ostream& out, const ResultTable& table) {
   }
 }
 
+std::string format_default(const ParamValue& value) {
+  return std::visit(
+      [](const auto& v) -> std::string {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, bool>) {
+          return v ? "true" : "false";
+        } else if constexpr (std::is_same_v<T, std::string>) {
+          return v;
+        } else if constexpr (std::is_same_v<T, std::int64_t>) {
+          return std::to_string(v);
+        } else if constexpr (std::is_same_v<T, double>) {
+          std::ostringstream s;
+          s << v;
+          return s.str();
+        } else {
+          std::ostringstream s;
+          s << '[';
+          for (std::size_t i = 0; i < v.size(); ++i) s << (i > 0 ? ", " : "") << v[i];
+          s << ']';
+          return s.str();
+        }
+      },
+      value);
+}
+
 std::vector<Override> collect_overrides(const po::variables_map& vm) {
   std::vector<Override> overrides;
   if (vm.count("set") != 0U) {
@@ -276,11 +301,12 @@ int command_models(const std::vector<std::string>& args, std::ostream& out, std:
   }
   out << model->name << ": " << model->summary << "\n\nparameters:\n";
   for (const ParamSpec& spec : model->schema.specs()) {
-    out << "  " << spec.path;
+    out << "  " << spec.path << " = " << format_default(spec.default_value);
     if (!spec.unit.empty()) out << " [" << spec.unit << "]";
     if (spec.min || spec.max) {
-      out << "  range " << (spec.min ? format_number(*spec.min) : "-inf") << " .. "
-          << (spec.max ? format_number(*spec.max) : "inf");
+      out << "  range " << (spec.min ? format_default(*spec.min) : "-inf")
+          << (spec.min_exclusive ? " (excluded)" : "") << " .. "
+          << (spec.max ? format_default(*spec.max) : "inf");
     }
     if (!spec.choices.empty()) {
       out << "  one of:";
