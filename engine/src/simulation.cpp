@@ -85,12 +85,18 @@ void Simulation::run_step(const StepContext& context) {
     const Phase& phase = phases_[p];
     if (context.step % phase.every != 0) continue;
     const auto start = clock::now();
-    if (phase.kind == PhaseKind::PerAgent) {
-      parallel_for(phase.table->size(), [&](std::size_t begin, std::size_t end) {
-        phase.body(context, begin, end);
-      });
-    } else {
-      phase.body(context, 0, 0);
+    try {
+      if (phase.kind == PhaseKind::PerAgent) {
+        parallel_for(phase.table->size(), [&](std::size_t begin, std::size_t end) {
+          phase.body(context, begin, end);
+        });
+      } else {
+        phase.body(context, 0, 0);
+      }
+    } catch (const SimulationError& e) {
+      // Name where it happened: the step and the process.
+      throw SimulationError("step " + std::to_string(context.step) + ", phase '" + phase.name +
+                            "': " + e.what());
     }
     phase_seconds_[p] += std::chrono::duration<double>(clock::now() - start).count();
   }

@@ -97,3 +97,21 @@ TEST(MetricSet, ArrayMetricsUseTheirDimensions) {
 
 }  // namespace
 }  // namespace cpsim
+
+namespace cpsim {
+namespace {
+TEST(Simulation, ErrorsInAPhaseNameTheStepAndThePhase) {
+  Simulation sim(1, 5);
+  sim.add_phase("pay_wages", [](const StepContext& c) {
+    if (c.step == 3) throw SimulationError("money overflow in households[7]");
+  });
+  Collect observer;
+  try {
+    sim.run(1, observer);
+    FAIL() << "expected a SimulationError";
+  } catch (const SimulationError& e) {
+    EXPECT_STREQ(e.what(), "step 3, phase 'pay_wages': money overflow in households[7]");
+  }
+}
+}  // namespace
+}  // namespace cpsim

@@ -6,6 +6,10 @@
 
 #include <cstring>
 
+#include <cmath>
+#include <limits>
+#include "cpsim/engine/errors.hpp"
+#include "economy/ledger.hpp"
 #include "models/economy_fixture.hpp"
 
 namespace cpsim::testing {
@@ -87,3 +91,39 @@ TEST(EconomyAccounting, DifferentSeedsGiveDifferentRuns) {
 
 }  // namespace
 }  // namespace cpsim::testing
+
+namespace cpsim::models::economy {
+namespace {
+
+TEST(LedgerGuards, MoneyOverflowStopsWithTheAccountNamed) {
+  std::vector<std::int64_t> households{std::numeric_limits<std::int64_t>::max() - 5, 0};
+  std::vector<std::int64_t> firms{100}, villages{0};
+  Ledger ledger;
+  ledger.attach(households, firms, villages);
+  FlowTally tally;
+  ledger.transfer(firm_account(0), household_account(0), 5, Flow::wages, tally);  // fits exactly
+  try {
+    ledger.transfer(firm_account(0), household_account(0), 1, Flow::wages, tally);
+    FAIL() << "expected a SimulationError";
+  } catch (const SimulationError& e) {
+    EXPECT_STREQ(e.what(),
+                 "money overflow: balance of households[0] plus 1 fen (wages) does not fit in "
+                 "64-bit fen");
+  }
+}
+
+TEST(LedgerGuards, NegativeAndNonFiniteAmountsStopTheRun) {
+  std::vector<std::int64_t> households{0}, firms{0}, villages{0};
+  Ledger ledger;
+  ledger.attach(households, firms, villages);
+  FlowTally tally;
+  EXPECT_THROW(ledger.transfer(firm_account(0), household_account(0), -3, Flow::wages, tally),
+               SimulationError);
+  EXPECT_THROW(static_cast<void>(floor_fen(std::nan(""))), SimulationError);
+  EXPECT_THROW(static_cast<void>(floor_fen(1e30)), SimulationError);
+  EXPECT_EQ(floor_fen(12.99), 12);
+  EXPECT_EQ(floor_fen(-4.0), 0);
+}
+
+}  // namespace
+}  // namespace cpsim::models::economy

@@ -1,5 +1,9 @@
 #include "economy/ledger.hpp"
 
+#include <string>
+
+#include "cpsim/engine/errors.hpp"
+
 namespace cpsim::models::economy {
 
 namespace {
@@ -12,6 +16,31 @@ std::array<std::int64_t, institution_count> Ledger::institution_balances() const
   return {exact_sum(households_), exact_sum(firms_),
           exact_sum(villages_),   government_,
           rest_of_world_,         bank_};
+}
+
+namespace {
+std::string describe(Account account) {
+  return std::string(institution_names[static_cast<std::size_t>(account.institution)]) + "[" +
+         std::to_string(account.index) + "]";
+}
+}  // namespace
+
+void Ledger::overflow(Account account, std::int64_t amount, std::optional<Flow> kind) {
+  throw SimulationError(
+      "money overflow: balance of " + describe(account) + " plus " + std::to_string(amount) +
+      " fen" + (kind ? " (" + std::string(flow_names[static_cast<std::size_t>(*kind)]) + ")" : "") +
+      " does not fit in 64-bit fen");
+}
+
+void Ledger::invalid_amount(Account from, Account to, std::int64_t amount, Flow kind) {
+  throw SimulationError("negative transfer of " + std::to_string(amount) + " fen from " +
+                        describe(from) + " to " + describe(to) + " (" +
+                        std::string(flow_names[static_cast<std::size_t>(kind)]) + ")");
+}
+
+void unrepresentable_amount(double x) {
+  throw SimulationError("payment of " + std::to_string(x) +
+                        " fen is not a finite amount that fits in 64-bit fen");
 }
 
 std::int64_t Ledger::total_money() const {

@@ -15,6 +15,7 @@
 #include <atomic>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -130,8 +131,9 @@ class Ledger {
   /// parallel chunks, each with its own tally.
   void transfer(Account from, Account to, std::int64_t amount, Flow kind, FlowTally& tally) const {
     if (amount == 0) return;
-    add(from, -amount, tally);
-    add(to, amount, tally);
+    if (amount < 0) invalid_amount(from, to, amount, kind);
+    add(from, -amount, tally, kind);
+    add(to, amount, tally, kind);
     const auto row = static_cast<std::size_t>(kind) * institution_count;
     tally.flows[row + static_cast<std::size_t>(from.institution)] -= amount;
     tally.flows[row + static_cast<std::size_t>(to.institution)] += amount;
@@ -141,9 +143,9 @@ class Ledger {
   void commit(const FlowTally& tally) {
     const std::lock_guard lock(mutex_);
     for (std::size_t i = 0; i < tally.flows.size(); ++i) step_flows_[i] += tally.flows[i];
-    government_ += tally.single_delta[0];
-    rest_of_world_ += tally.single_delta[1];
-    bank_ += tally.single_delta[2];
+    commit_single(government_, government_account, tally.single_delta[0]);
+    commit_single(rest_of_world_, rest_of_world_account, tally.single_delta[1]);
+    commit_single(bank_, bank_account, tally.single_delta[2]);
   }
 
   /// A sequential transfer between accounts (tallied and committed at once).
@@ -188,31 +190,43 @@ class Ledger {
   [[nodiscard]] const FlowMatrix& step_flows() const { return step_flows_; }
 
  private:
-  void add(Account account, std::int64_t amount, FlowTally& tally) const {
+  // Atomic adds on signed integers wrap (they are defined to), so an overflow
+  // is detected after the fact from the old balance and stops the run.
+  void add(Account account, std::int64_t amount, FlowTally& tally, Flow kind) const {
+    std::int64_t old = 0;
     switch (account.institution) {
       case Institution::households:
-        std::atomic_ref<std::int64_t>(households_[account.index])
-            .fetch_add(amount, std::memory_order_relaxed);
+        old = std::atomic_ref<std::int64_t>(households_[account.index])
+                  .fetch_add(amount, std::memory_order_relaxed);
         break;
       case Institution::firms:
-        std::atomic_ref<std::int64_t>(firms_[account.index])
-            .fetch_add(amount, std::memory_order_relaxed);
+        old = std::atomic_ref<std::int64_t>(firms_[account.index])
+                  .fetch_add(amount, std::memory_order_relaxed);
         break;
       case Institution::villages:
-        std::atomic_ref<std::int64_t>(villages_[account.index])
-            .fetch_add(amount, std::memory_order_relaxed);
+        old = std::atomic_ref<std::int64_t>(villages_[account.index])
+                  .fetch_add(amount, std::memory_order_relaxed);
         break;
       case Institution::government:
-        tally.single_delta[0] += amount;
-        break;
+        return add_single(tally.single_delta[0], account, amount, kind);
       case Institution::rest_of_world:
-        tally.single_delta[1] += amount;
-        break;
+        return add_single(tally.single_delta[1], account, amount, kind);
       case Institution::bank:
-        tally.single_delta[2] += amount;
-        break;
+        return add_single(tally.single_delta[2], account, amount, kind);
     }
+    std::int64_t sum = 0;
+    if (__builtin_add_overflow(old, amount, &sum)) overflow(account, amount, kind);
   }
+  static void add_single(std::int64_t& delta, Account account, std::int64_t amount, Flow kind) {
+    if (__builtin_add_overflow(delta, amount, &delta)) overflow(account, amount, kind);
+  }
+  static void commit_single(std::int64_t& balance, Account account, std::int64_t delta) {
+    if (__builtin_add_overflow(balance, delta, &balance)) overflow(account, delta, std::nullopt);
+  }
+  [[noreturn]] static void overflow(Account account, std::int64_t amount,
+                                    std::optional<Flow> kind);
+  [[noreturn]] static void invalid_amount(Account from, Account to, std::int64_t amount,
+                                          Flow kind);
 
   std::span<std::int64_t> households_, firms_, villages_;
   std::int64_t government_ = 0, rest_of_world_ = 0, bank_ = 0;
@@ -222,7 +236,12 @@ class Ledger {
 };
 
 /// floor(x) as fen for a non-negative amount computed in floating point: the
-/// payer keeps the fraction of a fen.
-inline std::int64_t floor_fen(double x) { return x > 0 ? static_cast<std::int64_t>(x) : 0; }
+/// payer keeps the fraction of a fen. An amount that is NaN or too large for
+/// int64 fen stops the run (SimulationError) instead of wrapping silently.
+[[noreturn]] void unrepresentable_amount(double x);
+inline std::int64_t floor_fen(double x) {
+  if (!(x < 9.2e18)) unrepresentable_amount(x);
+  return x > 0 ? static_cast<std::int64_t>(x) : 0;
+}
 
 }  // namespace cpsim::models::economy
