@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds everything from nothing and runs the whole
-# test suite: first a Release build, then (unless --quick) the same suite
-# under AddressSanitizer + UndefinedBehaviorSanitizer.
+# test suite: first a Release build, then (unless --quick) a short libFuzzer
+# run of the scenario parser, the parallel tests under ThreadSanitizer, and the
+# whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer.
 #   scripts/test.sh            # what CI runs
 #   scripts/test.sh --quick    # Release suite only
-# Between the two suites, the scenario parser is fuzzed with libFuzzer for
-# CPSIM_FUZZ_SECONDS (default 60) over the kept corpus.
+# The fuzzer runs for CPSIM_FUZZ_SECONDS (default 60) over the kept corpus.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 quick=0
@@ -30,6 +30,14 @@ if [ $quick -eq 0 ]; then
   build-fuzz/tests/fuzz/fuzz_scenario -max_total_time="${CPSIM_FUZZ_SECONDS:-60}" -timeout=10 \
     -print_final_stats=1 "$work" tests/fuzz/corpus tests/data/bad-scenarios 2>&1 | tail -n 3
   rm -rf "$work"
+
+  echo "== ThreadSanitizer: the parallel tests (unit and validation labels)"
+  # Suppressions cover oneTBB internals only; see tests/tsan.supp for why.
+  cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCPSIM_SANITIZE=thread \
+    -DCPSIM_BUILD_BENCH=OFF >/dev/null
+  cmake --build build-tsan -j"$jobs" --target engine_tests model_tests validation_tests
+  TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/tests/tsan.supp" \
+    ctest --test-dir build-tsan --output-on-failure -j"$jobs" --timeout 900 -L "unit|validation"
 
   echo "== ASan + UBSan build and test suite"
   cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCPSIM_SANITIZE=address,undefined \
