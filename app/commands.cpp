@@ -35,8 +35,7 @@ namespace {
 /// Parses `args` against `options` with one positional argument `name`.
 /// Returns false (after printing help) when --help was asked for.
 bool parse(const std::vector<std::string>& args, po::options_description& options,
-           const char* positional, po::variables_map& vm, std::ostream& out,
-           const char* usage) {
+           const char* positional, po::variables_map& vm, std::ostream& out, const char* usage) {
   options.add_options()("help,h", "show this help");
   po::positional_options_description positionals;
   if (positional != nullptr) positionals.add(positional, 1);
@@ -145,9 +144,9 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
   options.add_options()("output,o", po::value<std::string>(),
                         "output HDF5 file (default: SCENARIO-NAME.h5 in the current folder)")(
       "threads,t", po::value<int>()->default_value(0), "worker threads (0: all cores)")(
-      "force,f", "overwrite an existing output file")(
-      "quiet,q", "print nothing but errors")("no-output", "run without writing a file")(
-      "profile", "print the wall time spent in each phase");
+      "force,f", "overwrite an existing output file")("quiet,q", "print nothing but errors")(
+      "no-output", "run without writing a file")("profile",
+                                                 "print the wall time spent in each phase");
   po::variables_map vm;
   if (!parse(args, options, "scenario", vm, out,
              "usage: cpsim run SCENARIO [-o out.h5] [--threads N] [--seed S] [--steps T] "
@@ -164,8 +163,9 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
   RunRequest request;
   request.scenario = load_scenario(vm["scenario"].as<std::string>(), overrides, registry);
   if (vm.count("no-output") == 0U) {
-    request.output = vm.count("output") != 0U ? std::filesystem::path(vm["output"].as<std::string>())
-                                              : std::filesystem::path(request.scenario.name + ".h5");
+    request.output = vm.count("output") != 0U
+                         ? std::filesystem::path(vm["output"].as<std::string>())
+                         : std::filesystem::path(request.scenario.name + ".h5");
   }
   request.threads = threads;
   request.overwrite = vm.count("force") != 0U;
@@ -184,8 +184,8 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
   const RunResult result = execute_run(request);
   progress.finish();
   if (!quiet) {
-    out << "scenario " << request.scenario.name << " (model " << request.scenario.model
-        << ", seed " << request.scenario.seed << "): " << result.steps_completed << " of "
+    out << "scenario " << request.scenario.name << " (model " << request.scenario.model << ", seed "
+        << request.scenario.seed << "): " << result.steps_completed << " of "
         << request.scenario.steps << " steps in " << std::fixed << std::setprecision(2)
         << result.wall_seconds << " s\n";
     ResultTable summary{"summary", "metrics at the first and the last step", {}};

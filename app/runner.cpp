@@ -24,7 +24,8 @@ class RunObserver final : public StepObserver {
     if (writer_ != nullptr) {
       writer_->append_metrics(step, row);
       const auto every = request_.scenario.output.snapshot_every;
-      if (every > 0 && (step % every == 0 || step == simulation.steps())) snapshot(simulation, step);
+      if (every > 0 && (step % every == 0 || step == simulation.steps()))
+        snapshot(simulation, step);
     }
     if (!first_) first_ = row;
     last_ = row;
@@ -38,7 +39,8 @@ class RunObserver final : public StepObserver {
   void snapshot(const Simulation& simulation, std::int64_t step) {
     const auto& wanted = request_.scenario.output.snapshot_tables;
     for (const auto& table : simulation.tables()) {
-      if (wanted.empty() || std::find(wanted.begin(), wanted.end(), table->name()) != wanted.end()) {
+      if (wanted.empty() ||
+          std::find(wanted.begin(), wanted.end(), table->name()) != wanted.end()) {
         writer_->write_snapshot(step, *table);
       }
     }
@@ -60,8 +62,8 @@ RunResult execute_run(const RunRequest& request) {
   const Scenario& scenario = request.scenario;
   const ModelRegistry registry = make_registry();
   const ModelInfo* info = registry.find(scenario.model);
-  if (info == nullptr) throw ScenarioError(scenario.file.string() + ": model: unknown model '" +
-                                           scenario.model + "'");
+  if (info == nullptr)
+    throw ScenarioError(scenario.file.string() + ": model: unknown model '" + scenario.model + "'");
 
   check_memory(*info, scenario.parameters, available_memory_bytes());
   // Refuse before allocating anything: a big model takes a while to build.
@@ -73,9 +75,9 @@ RunResult execute_run(const RunRequest& request) {
 
   std::unique_ptr<RunWriter> writer;
   if (!request.output.empty()) {
-    Provenance provenance{scenario.model,  scenario.name,  scenario.file.string(),
-                          scenario.resolved_yaml, scenario.seed, scenario.steps,
-                          request.threads, request.command_line};
+    Provenance provenance{scenario.model,         scenario.name,       scenario.file.string(),
+                          scenario.resolved_yaml, scenario.seed,       scenario.steps,
+                          request.threads,        request.command_line};
     writer = std::make_unique<RunWriter>(request.output, provenance, simulation.metrics(),
                                          scenario.output.compression, request.overwrite);
   }

@@ -29,12 +29,12 @@ struct RunResult {
   std::int64_t steps_completed = 0;
   bool complete = false;
   double wall_seconds = 0;
-  std::vector<std::string> metric_names;   ///< scalar metrics, in declaration order
+  std::vector<std::string> metric_names;  ///< scalar metrics, in declaration order
   std::vector<std::string> metric_units;
-  std::vector<double> first_values;        ///< at step 0
-  std::vector<double> last_values;         ///< at the last step run
-  std::vector<ResultTable> tables;         ///< the model's report
-  ResultTable phase_times;                 ///< seconds per phase, in schedule order
+  std::vector<double> first_values;  ///< at step 0
+  std::vector<double> last_values;   ///< at the last step run
+  std::vector<ResultTable> tables;   ///< the model's report
+  ResultTable phase_times;           ///< seconds per phase, in schedule order
 };
 
 /// Throws ScenarioError, OutputError or SimulationError; never leaves a file

@@ -153,7 +153,10 @@ BENCHMARK(BM_EngineKineticExchangeStep)
     ->ArgsProduct({sizes, {1, 2}})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
-BENCHMARK(BM_GiniAndShares)->ArgsProduct({sizes, {1, 2}})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_GiniAndShares)
+    ->ArgsProduct({sizes, {1, 2}})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <array>
-#include <cstring>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <stdexcept>
 #include <utility>
@@ -160,8 +160,9 @@ double Distribution::quantile(double q) const {
   if (values_.empty()) return 0.0;
   const double cut = std::clamp(q, 0.0, 1.0) * total_weight_;
   const auto it = std::lower_bound(cumulative_weight_.begin(), cumulative_weight_.end(), cut);
-  return it == cumulative_weight_.end() ? values_.back()
-                                        : values_[static_cast<std::size_t>(it - cumulative_weight_.begin())];
+  return it == cumulative_weight_.end()
+             ? values_.back()
+             : values_[static_cast<std::size_t>(it - cumulative_weight_.begin())];
 }
 
 double Distribution::share_below(double threshold) const {

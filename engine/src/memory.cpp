@@ -36,8 +36,8 @@ void check_memory(const ModelInfo& model, const Parameters& parameters, std::uin
   const MemoryEstimate estimate = model.estimate_memory(parameters);
   if (estimate.bytes > available) {
     parameters.fail(estimate.parameter, "needs about " + format_bytes(estimate.bytes) +
-                                            " of memory, more than the " +
-                                            format_bytes(available) + " available");
+                                            " of memory, more than the " + format_bytes(available) +
+                                            " available");
   }
 }
 

@@ -13,8 +13,7 @@ constexpr std::uint64_t mix64(std::uint64_t z) noexcept {
 }
 }  // namespace
 
-KeyedPermutation::KeyedPermutation(std::uint64_t n, const RandomStream& stream,
-                                   std::uint64_t step)
+KeyedPermutation::KeyedPermutation(std::uint64_t n, const RandomStream& stream, std::uint64_t step)
     : n_(n) {
   if (n <= small_domain) {
     table_.resize(n);

@@ -87,9 +87,8 @@ void Simulation::run_step(const StepContext& context) {
     const auto start = clock::now();
     try {
       if (phase.kind == PhaseKind::PerAgent) {
-        parallel_for(phase.table->size(), [&](std::size_t begin, std::size_t end) {
-          phase.body(context, begin, end);
-        });
+        parallel_for(phase.table->size(),
+                     [&](std::size_t begin, std::size_t end) { phase.body(context, begin, end); });
       } else {
         phase.body(context, 0, 0);
       }

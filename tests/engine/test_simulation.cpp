@@ -28,9 +28,10 @@ class Collect final : public StepObserver {
 TEST(Simulation, RunsPhasesInOrderAndMeasuresEveryStep) {
   Simulation sim(1, 4);
   std::vector<std::string> log;
-  sim.add_phase("first", [&](const StepContext& c) { log.push_back("a" + std::to_string(c.step)); });
-  sim.add_phase("yearly", [&](const StepContext& c) { log.push_back("y" + std::to_string(c.step)); },
-                2);
+  sim.add_phase("first",
+                [&](const StepContext& c) { log.push_back("a" + std::to_string(c.step)); });
+  sim.add_phase(
+      "yearly", [&](const StepContext& c) { log.push_back("y" + std::to_string(c.step)); }, 2);
   const auto counter = sim.metrics().add_integer("log_size", "1", "entries in the log");
   sim.add_measurement([&](const StepContext&, MetricRow& row) {
     row.set(counter, static_cast<std::int64_t>(log.size()));

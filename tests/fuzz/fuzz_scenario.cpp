@@ -23,9 +23,7 @@ const cpsim::ModelRegistry& registry() {
   return models;
 }
 
-std::string scratch_path() {
-  return "/tmp/cpsim-fuzz-" + std::to_string(::getpid()) + ".yaml";
-}
+std::string scratch_path() { return "/tmp/cpsim-fuzz-" + std::to_string(::getpid()) + ".yaml"; }
 
 }  // namespace
 

@@ -124,8 +124,8 @@ TEST(Cli, ModelsListsAndDescribes) {
 }
 
 TEST(Cli, HelpEverywhere) {
-  for (const char* command : {"--help", "run --help", "validate --help", "info --help",
-                              "models --help"}) {
+  for (const char* command :
+       {"--help", "run --help", "validate --help", "info --help", "models --help"}) {
     const auto r = run_cpsim(command);
     EXPECT_EQ(r.exit_code, 0) << command;
     EXPECT_NE(r.output.find("usage"), std::string::npos) << command;
@@ -134,8 +134,8 @@ TEST(Cli, HelpEverywhere) {
 
 TEST(Cli, OutputDatasetsAreBitIdenticalAtOneTwoAndFourThreads) {
   const TempDir dir;
-  for (const char* scenario : {"kinetic-exchange.yaml", "boltzmann-synchronous.yaml",
-                               "boltzmann.yaml"}) {
+  for (const char* scenario :
+       {"kinetic-exchange.yaml", "boltzmann-synchronous.yaml", "boltzmann.yaml"}) {
     std::map<int, testing::DatasetBytes> files;
     for (const int threads : {1, 2, 4}) {
       const auto out = dir.file(std::to_string(threads) + scenario + ".h5");

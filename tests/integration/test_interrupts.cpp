@@ -24,9 +24,9 @@ const std::string source_dir = CPSIM_SOURCE_DIR;
 /// Starts a long run in the background; returns its pid.
 pid_t start_long_run(const std::string& out) {
   const std::string scenario = source_dir + "/scenarios/boltzmann-synchronous.yaml";
-  std::vector<std::string> args{CPSIM_BINARY, "run",   scenario,          "--steps", "1000000",
-                                "-q",         "-o",    out,               "--set",
-                                "parameters.agents=20000"};
+  std::vector<std::string> args{
+      CPSIM_BINARY, "run", scenario, "--steps", "1000000",
+      "-q",         "-o",  out,      "--set",   "parameters.agents=20000"};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

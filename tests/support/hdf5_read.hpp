@@ -11,8 +11,7 @@ namespace cpsim::testing {
 
 using DatasetBytes = std::map<std::string, std::vector<unsigned char>>;
 
-inline herr_t collect_dataset(hid_t root, const char* name, const H5O_info_t* info,
-                              void* data) {
+inline herr_t collect_dataset(hid_t root, const char* name, const H5O_info_t* info, void* data) {
   if (info->type != H5O_TYPE_DATASET) return 0;
   auto& out = *static_cast<DatasetBytes*>(data);
   const hid_t dataset = H5Dopen2(root, name, H5P_DEFAULT);

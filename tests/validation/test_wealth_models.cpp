@@ -19,8 +19,8 @@ TEST(BoltzmannRandomPair, StationaryGiniAtN100MatchesTheExactValue) {
   // 0.66074 (exact enumeration / direct sampling of compositions). Averaged
   // over 60,000 steps after 1,000 steps of burn-in, the standard error is
   // about 0.0007.
-  const auto run = run_scenario(
-      load_shipped("scenarios/boltzmann-random-pair.yaml", {{"steps", "61000"}}), 2);
+  const auto run =
+      run_scenario(load_shipped("scenarios/boltzmann-random-pair.yaml", {{"steps", "61000"}}), 2);
   EXPECT_NEAR(mean_after(run.series("gini"), 1000), 0.66074, 0.002);
 }
 
@@ -29,8 +29,7 @@ TEST(BoltzmannMesa, SweepSettlesBelowTheRandomPairLaw) {
   // the poor less likely to stay at zero than under random pairs: its
   // stationary Gini is measurably lower (docs/validation.md).
   const auto mesa = run_scenario(
-      load_shipped("scenarios/boltzmann.yaml",
-                   {{"parameters.agents", "100"}, {"steps", "30000"}}),
+      load_shipped("scenarios/boltzmann.yaml", {{"parameters.agents", "100"}, {"steps", "30000"}}),
       1);
   const double gini = mean_after(mesa.series("gini"), 1000);
   EXPECT_LT(gini, 0.66074 - 0.02);
@@ -41,36 +40,32 @@ TEST(BoltzmannSynchronous, StationaryGiniMatchesTheMeanFieldQueue) {
   // Each agent loses one unit if it has one and receives Poisson(rho) units,
   // rho = the share of givers. Mean wealth 1 forces rho = 2 - sqrt(2); the
   // stationary law of that queue has Gini 0.57993 (docs/validation.md).
-  const auto run = run_scenario(
-      load_shipped("scenarios/boltzmann-synchronous.yaml",
-                   {{"parameters.agents", "10000"}, {"steps", "3000"}}),
-      2);
+  const auto run = run_scenario(load_shipped("scenarios/boltzmann-synchronous.yaml",
+                                             {{"parameters.agents", "10000"}, {"steps", "3000"}}),
+                                2);
   EXPECT_NEAR(mean_after(run.series("gini"), 500), 0.57993, 0.002);
 }
 
 TEST(KineticExchange, LongRunGiniMatchesTheGammaLawAtLambdaZero) {
-  const auto run = run_scenario(
-      load_shipped("scenarios/kinetic-exchange.yaml",
-                   {{"parameters.lambda", "0"}, {"steps", "1500"}}),
-      2);
+  const auto run = run_scenario(load_shipped("scenarios/kinetic-exchange.yaml",
+                                             {{"parameters.lambda", "0"}, {"steps", "1500"}}),
+                                2);
   const auto gini = run.series("gini");
   EXPECT_DOUBLE_EQ(run.series("gini_theory").back(), 0.5);
   EXPECT_NEAR(mean_after(gini, 500), 0.5, 0.005);
 }
 
 TEST(KineticExchange, LongRunGiniMatchesTheGammaLawAtLambdaHalf) {
-  const auto run = run_scenario(
-      load_shipped("scenarios/kinetic-exchange.yaml",
-                   {{"parameters.lambda", "0.5"}, {"steps", "1500"}}),
-      2);
+  const auto run = run_scenario(load_shipped("scenarios/kinetic-exchange.yaml",
+                                             {{"parameters.lambda", "0.5"}, {"steps", "1500"}}),
+                                2);
   EXPECT_NEAR(run.series("gini_theory").back(), 35.0 / 128.0, 1e-12);
   EXPECT_NEAR(mean_after(run.series("gini"), 500), 35.0 / 128.0, 0.005);
 }
 
 TEST(YardSale, WealthCondenses) {
   const auto run = run_scenario(
-      load_shipped("scenarios/yard-sale.yaml",
-                   {{"parameters.agents", "100"}, {"steps", "20000"}}),
+      load_shipped("scenarios/yard-sale.yaml", {{"parameters.agents", "100"}, {"steps", "20000"}}),
       1);
   const auto gini = run.series("gini");
   EXPECT_GT(gini.back(), 0.9);
@@ -114,8 +109,8 @@ TEST(WealthModels, BitIdenticalAtOneTwoAndFourThreads) {
 
 TEST(WealthModels, SeedsChangeTheTrajectory) {
   const auto a = run_scenario(load_shipped("scenarios/boltzmann.yaml", {{"steps", "20"}}), 1);
-  const auto b = run_scenario(
-      load_shipped("scenarios/boltzmann.yaml", {{"steps", "20"}, {"seed", "43"}}), 1);
+  const auto b =
+      run_scenario(load_shipped("scenarios/boltzmann.yaml", {{"steps", "20"}, {"seed", "43"}}), 1);
   EXPECT_NE(a.series("gini").back(), b.series("gini").back());
 }
 

@@ -223,10 +223,8 @@ class Ledger {
   static void commit_single(std::int64_t& balance, Account account, std::int64_t delta) {
     if (__builtin_add_overflow(balance, delta, &balance)) overflow(account, delta, std::nullopt);
   }
-  [[noreturn]] static void overflow(Account account, std::int64_t amount,
-                                    std::optional<Flow> kind);
-  [[noreturn]] static void invalid_amount(Account from, Account to, std::int64_t amount,
-                                          Flow kind);
+  [[noreturn]] static void overflow(Account account, std::int64_t amount, std::optional<Flow> kind);
+  [[noreturn]] static void invalid_amount(Account from, Account to, std::int64_t amount, Flow kind);
 
   std::span<std::int64_t> households_, firms_, villages_;
   std::int64_t government_ = 0, rest_of_world_ = 0, bank_ = 0;

@@ -118,8 +118,8 @@ ModelInfo kinetic_exchange_model_info() {
                      "saving: Chakraborti-Chakrabarti exchange with saving propensity lambda; "
                      "yard_sale: a coin flip moves stake * the poorer partner's wealth");
   info.schema.real("lambda", 0.0, "Saving propensity (rule: saving)", 0.0, 0.99);
-  info.schema.real("stake", 0.1, "Fraction of the poorer partner's wealth at stake (rule: yard_sale)",
-                   0.0, 1.0);
+  info.schema.real("stake", 0.1,
+                   "Fraction of the poorer partner's wealth at stake (rule: yard_sale)", 0.0, 1.0);
   info.create = [] { return std::make_unique<KineticExchangeModel>(); };
   // Per agent: id and wealth (16 B) and the metrics' sort buffers (40 B).
   info.estimate_memory = [](const Parameters& p) {

@@ -8,9 +8,11 @@
 namespace cpsim::models {
 
 WealthMetrics::WealthMetrics(MetricSet& metrics, std::string theory_description)
-    : gini_(metrics.add_real("gini", "1", "Gini coefficient of wealth (exact, from sorted values)")),
+    : gini_(
+          metrics.add_real("gini", "1", "Gini coefficient of wealth (exact, from sorted values)")),
       mean_(metrics.add_real("mean_wealth", "wealth units", "Mean wealth per agent")),
-      top10_share_(metrics.add_real("top10_share", "1", "Share of wealth held by the richest 10 %")),
+      top10_share_(
+          metrics.add_real("top10_share", "1", "Share of wealth held by the richest 10 %")),
       gini_theory_(metrics.add_real("gini_theory", "1", std::move(theory_description))),
       total_(metrics.add_integer("total_units", "units",
                                  "Sum of all agents' wealth in integer units")),
@@ -21,9 +23,8 @@ std::int64_t total_units(std::span<const std::int64_t> wealth) {
   return deterministic_sum<std::int64_t>(wealth.size(), [&](std::size_t i) { return wealth[i]; });
 }
 
-void WealthMetrics::measure(MetricRow& row, std::span<const std::int64_t> wealth,
-                            double unit_value, std::int64_t initial_total,
-                            double theoretical_gini) const {
+void WealthMetrics::measure(MetricRow& row, std::span<const std::int64_t> wealth, double unit_value,
+                            std::int64_t initial_total, double theoretical_gini) const {
   std::vector<double> values(wealth.size());
   parallel_for(wealth.size(), [&](std::size_t b, std::size_t e) {
     for (std::size_t i = b; i < e; ++i) values[i] = static_cast<double>(wealth[i]) * unit_value;

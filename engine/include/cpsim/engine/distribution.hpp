@@ -4,8 +4,8 @@
 //
 // All statistics come from one stable radix sort by value (equal values keep
 // the agents' order) and sequential passes in sorted order, so they are
-// identical at any thread count. Weights make person-weighted statistics of household values (weight
-// = members); unit weights give the ordinary statistics of agents.
+// identical at any thread count. Weights make person-weighted statistics of household values
+// (weight = members); unit weights give the ordinary statistics of agents.
 #include <cstdint>
 #include <span>
 #include <vector>

@@ -45,7 +45,8 @@ class RunWriter {
   /// Appends the metrics of one step (0 = initial state).
   void append_metrics(std::int64_t step, const MetricRow& row);
   /// Writes the agents of `table` at `step` as /snapshots/TABLE/step_NNNNNN
-  /// (one dataset per column on dimension "agent", with coordinate "id").
+  /// (one dataset per column on dimension "agent", whose coordinate holds the
+  /// agents' global ids).
   void write_snapshot(std::int64_t step, const AgentTable& table);
   void write_table(const ResultTable& table);
 
@@ -65,7 +66,7 @@ struct FileSummary {
   std::vector<std::pair<std::string, std::string>> attributes;  ///< root attributes as text
   struct MetricSummary {
     std::string name, unit, description;
-    std::size_t size = 1;  ///< values per step
+    std::size_t size = 1;                                    ///< values per step
     double first = 0, last = 0, min = 0, max = 0, mean = 0;  ///< over steps (scalars)
   };
   std::int64_t rows = 0;  ///< steps recorded, including step 0

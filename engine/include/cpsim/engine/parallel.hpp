@@ -54,12 +54,13 @@ void parallel_for(std::size_t n, Body&& body, std::size_t grain = 1024) {
   if (n == 0) return;
   detail::ForkJoinAnnotation annotation;
   annotation.before_fork();
-  oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<std::size_t>(0, n, grain),
-                            [&body, &annotation](const oneapi::tbb::blocked_range<std::size_t>& range) {
-                              annotation.body_begins();
-                              body(range.begin(), range.end());
-                              annotation.body_ends();
-                            });
+  oneapi::tbb::parallel_for(
+      oneapi::tbb::blocked_range<std::size_t>(0, n, grain),
+      [&body, &annotation](const oneapi::tbb::blocked_range<std::size_t>& range) {
+        annotation.body_begins();
+        body(range.begin(), range.end());
+        annotation.body_ends();
+      });
   annotation.after_join();
 }
 

@@ -28,11 +28,11 @@ struct ParamSpec {
   ParamType type = ParamType::Real;
   ParamValue default_value;
   std::string description;
-  std::string unit;                  ///< "" when dimensionless or not numeric
-  std::optional<double> min;         ///< inclusive lower bound (numbers, list elements)
-  std::optional<double> max;         ///< inclusive upper bound
-  bool min_exclusive = false;        ///< bound is strict: value > min
-  std::vector<std::string> choices;  ///< for ParamType::Choice
+  std::string unit;                        ///< "" when dimensionless or not numeric
+  std::optional<double> min;               ///< inclusive lower bound (numbers, list elements)
+  std::optional<double> max;               ///< inclusive upper bound
+  bool min_exclusive = false;              ///< bound is strict: value > min
+  std::vector<std::string> choices;        ///< for ParamType::Choice
   std::optional<std::size_t> list_length;  ///< exact length for lists, if fixed
 };
 
@@ -46,14 +46,14 @@ class ParamSchema {
                      std::optional<double> min = std::nullopt,
                      std::optional<double> max = std::nullopt, std::string unit = "");
   ParamSpec& real(std::string path, double default_value, std::string description,
-                  std::optional<double> min = std::nullopt, std::optional<double> max = std::nullopt,
-                  std::string unit = "");
+                  std::optional<double> min = std::nullopt,
+                  std::optional<double> max = std::nullopt, std::string unit = "");
   ParamSpec& boolean(std::string path, bool default_value, std::string description);
   ParamSpec& string(std::string path, std::string default_value, std::string description);
   ParamSpec& choice(std::string path, std::string default_value, std::vector<std::string> choices,
                     std::string description);
-  ParamSpec& real_list(std::string path, std::vector<double> default_value,
-                       std::string description, std::optional<double> min = std::nullopt,
+  ParamSpec& real_list(std::string path, std::vector<double> default_value, std::string description,
+                       std::optional<double> min = std::nullopt,
                        std::optional<double> max = std::nullopt, std::string unit = "");
   ParamSpec& integer_list(std::string path, std::vector<std::int64_t> default_value,
                           std::string description, std::optional<double> min = std::nullopt,
@@ -72,9 +72,9 @@ class ParamSchema {
 
 /// Where a value came from, for errors found after loading.
 struct SourceLocation {
-  std::string file;  ///< "" for defaults
-  int line = 0;      ///< 1-based; 0 when unknown
-  int column = 0;    ///< 1-based; 0 when unknown
+  std::string file;                       ///< "" for defaults
+  int line = 0;                           ///< 1-based; 0 when unknown
+  int column = 0;                         ///< 1-based; 0 when unknown
   [[nodiscard]] std::string str() const;  ///< "file:line:col" or "(default)" / "--set"
 };
 
