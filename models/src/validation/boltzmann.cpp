@@ -139,21 +139,27 @@ class BoltzmannModel final : public Model {
     const RandomStream gift_stream = context.stream("boltzmann.gift");
     const auto step = static_cast<std::uint64_t>(context.step);
     auto wealth = (*agents_)[wealth_];
-    auto& gives = scratch_a_;
-    // Decide from start-of-step wealth, then move the units.
-    parallel_for(n, [&](std::size_t b, std::size_t e) {
-      for (std::size_t i = b; i < e; ++i) gives[i] = wealth[i] > 0 ? 1U : 0U;
-    });
+    auto& incoming = scratch_b_;
+    // Gifts are decided from start-of-step wealth: during the first pass only
+    // an agent's own gift changes its wealth, and received units wait in
+    // `incoming` (one atomic add per gift; integer adds in any order give the
+    // same counts), to be added in the second pass.
     parallel_for((n + 3) / 4, [&](std::size_t b0, std::size_t b1) {
       for (std::size_t b = b0; b < b1; ++b) {
         const RandomBlock words = gift_stream.block(b, step);
         for (std::size_t k = 0; k < 4 && 4 * b + k < n; ++k) {
           const std::size_t i = 4 * b + k;
-          if (gives[i] == 0) continue;
-          std::atomic_ref<std::int64_t>(wealth[i]).fetch_sub(1, std::memory_order_relaxed);
-          std::atomic_ref<std::int64_t>(wealth[to_index(words[k], n)])
-              .fetch_add(1, std::memory_order_relaxed);
+          if (wealth[i] <= 0) continue;
+          --wealth[i];
+          std::atomic_ref<std::uint32_t>(incoming[to_index(words[k], n)])
+              .fetch_add(1U, std::memory_order_relaxed);
         }
+      }
+    });
+    parallel_for(n, [&](std::size_t b, std::size_t e) {
+      for (std::size_t i = b; i < e; ++i) {
+        wealth[i] += incoming[i];
+        incoming[i] = 0;
       }
     });
   }
