@@ -143,90 +143,67 @@ ParamSpec& ParamSchema::add(ParamSpec spec) {
   return specs_.back();
 }
 
-ParamSpec& ParamSchema::integer(std::string path, std::int64_t default_value,
-                                std::string description, std::optional<double> min,
-                                std::optional<double> max, std::string unit) {
+namespace {
+/// The fields every factory below sets; the rest keep ParamSpec's defaults.
+ParamSpec make_spec(std::string path, ParamType type, ParamValue default_value,
+                    std::string description, std::optional<double> min = std::nullopt,
+                    std::optional<double> max = std::nullopt, std::string unit = "") {
   ParamSpec spec;
   spec.path = std::move(path);
-  spec.type = ParamType::Integer;
-  spec.default_value = default_value;
+  spec.type = type;
+  spec.default_value = std::move(default_value);
   spec.description = std::move(description);
   spec.min = min;
   spec.max = max;
   spec.unit = std::move(unit);
-  return add(std::move(spec));
+  return spec;
+}
+}  // namespace
+
+ParamSpec& ParamSchema::integer(std::string path, std::int64_t default_value,
+                                std::string description, std::optional<double> min,
+                                std::optional<double> max, std::string unit) {
+  return add(make_spec(std::move(path), ParamType::Integer, default_value, std::move(description),
+                       min, max, std::move(unit)));
 }
 
 ParamSpec& ParamSchema::real(std::string path, double default_value, std::string description,
                              std::optional<double> min, std::optional<double> max,
                              std::string unit) {
-  ParamSpec spec;
-  spec.path = std::move(path);
-  spec.type = ParamType::Real;
-  spec.default_value = default_value;
-  spec.description = std::move(description);
-  spec.min = min;
-  spec.max = max;
-  spec.unit = std::move(unit);
-  return add(std::move(spec));
+  return add(make_spec(std::move(path), ParamType::Real, default_value, std::move(description), min,
+                       max, std::move(unit)));
 }
 
 ParamSpec& ParamSchema::boolean(std::string path, bool default_value, std::string description) {
-  ParamSpec spec;
-  spec.path = std::move(path);
-  spec.type = ParamType::Boolean;
-  spec.default_value = default_value;
-  spec.description = std::move(description);
-  return add(std::move(spec));
+  return add(make_spec(std::move(path), ParamType::Boolean, default_value, std::move(description)));
 }
 
 ParamSpec& ParamSchema::string(std::string path, std::string default_value,
                                std::string description) {
-  ParamSpec spec;
-  spec.path = std::move(path);
-  spec.type = ParamType::String;
-  spec.default_value = std::move(default_value);
-  spec.description = std::move(description);
-  return add(std::move(spec));
+  return add(make_spec(std::move(path), ParamType::String, std::move(default_value),
+                       std::move(description)));
 }
 
 ParamSpec& ParamSchema::choice(std::string path, std::string default_value,
                                std::vector<std::string> choices, std::string description) {
-  ParamSpec spec;
-  spec.path = std::move(path);
-  spec.type = ParamType::Choice;
-  spec.default_value = std::move(default_value);
+  ParamSpec spec = make_spec(std::move(path), ParamType::Choice, std::move(default_value),
+                             std::move(description));
   spec.choices = std::move(choices);
-  spec.description = std::move(description);
   return add(std::move(spec));
 }
 
 ParamSpec& ParamSchema::real_list(std::string path, std::vector<double> default_value,
                                   std::string description, std::optional<double> min,
                                   std::optional<double> max, std::string unit) {
-  ParamSpec spec;
-  spec.path = std::move(path);
-  spec.type = ParamType::RealList;
-  spec.default_value = std::move(default_value);
-  spec.description = std::move(description);
-  spec.min = min;
-  spec.max = max;
-  spec.unit = std::move(unit);
-  return add(std::move(spec));
+  return add(make_spec(std::move(path), ParamType::RealList, std::move(default_value),
+                       std::move(description), min, max, std::move(unit)));
 }
 
 ParamSpec& ParamSchema::integer_list(std::string path, std::vector<std::int64_t> default_value,
                                      std::string description, std::optional<double> min,
                                      std::optional<double> max, std::string unit) {
-  ParamSpec spec;
-  spec.path = std::move(path);
-  spec.type = ParamType::IntegerList;
-  spec.default_value = std::move(default_value);
-  spec.description = std::move(description);
-  spec.min = min;
-  spec.max = max;
-  spec.unit = std::move(unit);
-  return add(std::move(spec));
+  return add(make_spec(std::move(path), ParamType::IntegerList, std::move(default_value),
+                       std::move(description), min, max, std::move(unit)));
 }
 
 const ParamSpec* ParamSchema::find(std::string_view path) const {
