@@ -150,17 +150,18 @@ Hid write_strings(const FileContext& context, hid_t location, const std::string&
   return dataset;
 }
 
+/// Track creation order so readers list metrics and columns as declared.
+void track_creation_order(const FileContext& context, hid_t properties, const std::string& what) {
+  constexpr unsigned order = H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED;
+  context.check(H5Pset_link_creation_order(properties, order), what);
+  context.check(H5Pset_attr_creation_order(properties, order), what);
+}
+
 Hid create_group(const FileContext& context, hid_t location, const std::string& name,
                  const std::string& where) {
   const std::string what = "cannot create group " + where;
-  // Track creation order so readers list metrics and columns as declared.
   Hid properties = context.own(H5Pcreate(H5P_GROUP_CREATE), H5Pclose, what);
-  context.check(
-      H5Pset_link_creation_order(properties.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
-      what);
-  context.check(
-      H5Pset_attr_creation_order(properties.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
-      what);
+  track_creation_order(context, properties.get(), what);
   return context.own(H5Gcreate2(location, name.c_str(), H5P_DEFAULT, properties.get(), H5P_DEFAULT),
                      H5Gclose, what);
 }
@@ -273,12 +274,7 @@ void RunWriter::Impl::create(const Provenance& provenance, const MetricSet& metr
   {
     const std::string what = "cannot create file";
     Hid creation = context.own(H5Pcreate(H5P_FILE_CREATE), H5Pclose, what);
-    context.check(
-        H5Pset_link_creation_order(creation.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
-        what);
-    context.check(
-        H5Pset_attr_creation_order(creation.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
-        what);
+    track_creation_order(context, creation.get(), what);
     Hid access = context.own(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, what);
     // Closing the file closes whatever is still open in it, so a failure
     // half-way never leaves the file open (and the .partial undeletable).
