@@ -23,6 +23,15 @@ def year_of_step(step: np.ndarray | Sequence[int], steps_per_year: int = MONTHS_
     return np.where(step > 0, (step - 1) // steps_per_year + 1, 0)
 
 
+def steps_are_months(run: Run) -> bool:
+    """True when RUN's steps are months: some metric's unit is per month (e.g. "RMB/month").
+
+    The file does not store a step length; the district economy's monthly
+    units are how a reader tells (the validation models have none).
+    """
+    return any("/month" in run.units(name) for name in run.metric_names)
+
+
 def yearly(data: Series, steps_per_year: int = MONTHS_PER_YEAR, complete_years_only: bool = True) -> Series:
     """Annual means of monthly series (months = steps).
 

@@ -1,0 +1,76 @@
+"""Key numbers of a run or a study, as tables shared by the text summary and the HTML report."""
+from __future__ import annotations
+
+import pandas as pd
+
+from .run import Run
+from .timeseries import MONTHS_PER_YEAR, steps_are_months, yearly
+
+# Provenance shown first, in this order; the rest follows as stored.
+PROVENANCE_ORDER = ["model", "scenario_name", "scenario_file", "seed", "steps_requested", "steps_completed",
+                    "complete", "threads", "wall_seconds", "cpsim_version", "git_commit", "created", "hostname",
+                    "command_line", "format", "format_version"]
+
+
+def provenance(attrs: dict) -> list[tuple[str, object]]:
+    """Root attributes as (name, value) pairs in a readable order, without the (long) scenario YAML."""
+    shown = [name for name in PROVENANCE_ORDER if name in attrs]
+    shown += [name for name in attrs if name not in shown and name != "scenario_yaml"]
+    return [(name, attrs[name]) for name in shown]
+
+
+def key_metrics(run: Run) -> pd.DataFrame:
+    """Each scalar metric at the start and the end of RUN, with its unit.
+
+    For monthly runs with at least one complete year: the means of the first
+    and the last complete year (steps 1-12 and the last 12 complete months).
+    Otherwise: the value at step 0 (the initial state) and at the last step.
+    Columns: units, the two periods (named after them), change (last - first).
+    """
+    frame = run.metrics_frame()
+    annual = yearly(frame) if steps_are_months(run) else None
+    if annual is not None and len(annual) > 0:
+        first_year, last_year = int(annual.index[0]), int(annual.index[-1])
+        first_name = f"year {first_year} mean (steps {(first_year - 1) * MONTHS_PER_YEAR + 1}-{first_year * MONTHS_PER_YEAR})"
+        last_name = f"year {last_year} mean (steps {(last_year - 1) * MONTHS_PER_YEAR + 1}-{last_year * MONTHS_PER_YEAR})"
+        first, last = annual.loc[first_year], annual.loc[last_year]
+    else:
+        first_name, last_name = f"step {frame.index[0]}", f"step {frame.index[-1]}"
+        first, last = frame.iloc[0].astype(float), frame.iloc[-1].astype(float)
+    table = pd.DataFrame({"units": pd.Series(frame.attrs["units"]), first_name: first, last_name: last})
+    table["change"] = table[last_name] - table[first_name]
+    table.index.name = "metric"
+    return table
+
+
+def format_number(value: object) -> str:
+    """Six significant digits for floats, exact for integers, as is for text."""
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return str(value)
+
+
+def run_summary_text(run: Run) -> str:
+    """A compact plain-text summary: provenance, key metrics, snapshots and tables."""
+    lines = [f"{run.path}: cpsim run, {'complete' if run.complete else 'INCOMPLETE (stopped early)'}"]
+    for name, value in provenance(run.attrs):
+        if name in ("model", "scenario_name", "seed", "steps_completed", "steps_requested", "git_commit",
+                    "created", "wall_seconds"):
+            lines.append(f"  {name:<16} {format_number(value)}")
+    table = key_metrics(run)
+    periods = [c for c in table.columns if c not in ("units", "change")]
+    lines.append("")
+    lines.append(f"  {'metric':<36} {'units':<18} {periods[0]:>28} {periods[1]:>28}")
+    for metric, row in table.iterrows():
+        lines.append(f"  {metric:<36} {row['units']:<18} {format_number(float(row[periods[0]])):>28} "
+                     f"{format_number(float(row[periods[1]])):>28}")
+    others = [name for name in run.metric_names if name not in table.index]
+    if others:
+        lines.append(f"  metrics over dimensions: {', '.join(others)}")
+    lines.append("")
+    for snapshot_table in run.snapshot_tables:
+        steps = run.snapshot_steps(snapshot_table)
+        lines.append(f"  snapshots {snapshot_table}: {len(steps)} at steps {', '.join(str(s) for s in steps)}")
+    for name in run.table_names:
+        lines.append(f"  table {name}: {len(run.table(name))} rows")
+    return "\n".join(lines)
