@@ -13,13 +13,14 @@ import matplotlib
 
 matplotlib.use("Agg")  # the report never needs a display; set before anything imports pyplot
 
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from ._hdf5 import STUDY_FORMAT, file_format  # noqa: E402
 from .errors import IncompleteRunWarning  # noqa: E402
 from .plots import plot_lorenz, plot_timeseries  # noqa: E402
-from .inequality import default_value_column, panel_distribution  # noqa: E402
+from .inequality import default_value_column, gini, panel_distribution  # noqa: E402
 from .run import Run  # noqa: E402
 from .summary import format_number, key_metrics, provenance  # noqa: E402
 from .timeseries import steps_are_months  # noqa: E402
@@ -126,6 +127,10 @@ def lorenz_section(run: Run) -> str:
                      f"<p>{html.escape(first.value_name)} ({html.escape(first.units)}), {weighting}, "
                      f"from the snapshots at {', '.join(shown)}.</p>")
         parts.append(figure_html(plot_lorenz(shown), f"Lorenz curve of {table}"))
+        rows = [(label, gini(d.values, d.weights), d.weights.sum(), np.average(d.values, weights=d.weights))
+                for label, d in curves.items()]
+        parts.append(table_html(pd.DataFrame(rows, columns=["snapshot", "Gini", "weight (persons or agents)",
+                                                            f"mean ({first.units})"]), index=False))
     return "\n".join(parts)
 
 
@@ -143,11 +148,11 @@ def build_report(path: str | os.PathLike) -> str:
 
 def write_report(path: str | os.PathLike, output: str | os.PathLike) -> None:
     """Writes the report of PATH to OUTPUT atomically: a failure never leaves a partial OUTPUT."""
-    text = build_report(path)
     output = os.fspath(output)
     folder = os.path.dirname(os.path.abspath(output))
     if not os.path.isdir(folder):
         raise FileNotFoundError(2, f"folder {folder} does not exist", output)
+    text = build_report(path)
     handle, temporary = tempfile.mkstemp(prefix=".report-", suffix=".html.partial", dir=folder)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
