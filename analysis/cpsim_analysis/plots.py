@@ -133,3 +133,37 @@ def plot_lorenz(data: RunLike | Distribution | Mapping[str, Distribution], table
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, loc="upper left")
     return figure
+
+
+def plot_contrasts(study, metrics: Sequence[str] | str, ncols: int = 2,
+                   panel_size: tuple[float, float] = (4.6, 3.0)) -> Figure:
+    """Per scalar metric, each contrast's mean difference (reform - baseline) over the steps,
+    with its confidence band (ci_low..ci_high) and the zero line.
+
+    STUDY is a Study (open_study) or a path to a study file.
+    """
+    from .study import Study, open_study
+
+    study = study if isinstance(study, Study) else open_study(study)
+    names = [metrics] if isinstance(metrics, str) else list(metrics)
+    figure, axes = _grid(len(names), ncols, panel_size)
+    level = f"{study.confidence:.0%}"
+    for ax, name in zip(axes, names):
+        stats = study.comparison(name)
+        if stats["mean_difference"].ndim != 2:
+            raise ValueError(f"{study.path}: metric {name!r} has extra dimensions; plot a selection of it")
+        steps = stats["step"].values
+        for number, contrast in enumerate(study.contrast_labels):
+            chosen = stats.sel(contrast=contrast)
+            line, = ax.plot(steps, chosen["mean_difference"].values, label=contrast)
+            ax.fill_between(steps, chosen["ci_low"].values, chosen["ci_high"].values, color=line.get_color(),
+                            alpha=0.25, linewidth=0, label=f"{level} CI" if number == 0 else None)
+        ax.axhline(0.0, color="grey", linewidth=0.8)
+        unit = study.units(name)
+        ax.set_title(f"{name}: reform - baseline", fontsize=9)
+        ax.set_xlabel("step")
+        ax.set_ylabel(unit if unit != "1" else "", fontsize=8)
+        ax.tick_params(labelsize=7)
+        ax.grid(alpha=0.3)
+    axes[0].legend(fontsize=7)
+    return figure

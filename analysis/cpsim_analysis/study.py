@@ -1,0 +1,221 @@
+"""Reading `cpsim study` files (format `cpsim-study`, docs/studies.md): scenario variants x replicates,
+and each contrast's reform - baseline statistics with confidence intervals."""
+from __future__ import annotations
+
+import html
+import os
+from functools import cached_property
+from typing import Any, Sequence
+
+import h5py
+import pandas as pd
+import xarray as xr
+
+from ._hdf5 import STUDY_FORMAT, decode, decode_attrs, open_checked, read_column
+from .errors import NotFoundError
+from .run import label_dimensions, read_metrics_group
+
+# The sub-groups of /comparison, one statistic each, on (contrast, step[, metric dims]).
+STATISTICS = ("mean_difference", "sd", "ci_low", "ci_high", "baseline_mean", "reform_mean")
+
+
+class Study:
+    """One cpsim study file. Cheap to create: data are read on each call, the file is not kept open.
+
+    Attributes:
+        path: the file's path.
+        attrs: the root attributes, decoded (`study_name`, `model`, `seed`,
+            `replicates`, `steps`, `confidence`, `git_commit`, ...).
+    """
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = os.fspath(path)
+        with open_checked(self.path, STUDY_FORMAT) as f:
+            self.attrs: dict[str, Any] = decode_attrs(f.attrs)
+            metrics = f["metrics"]
+            self.scenario_names: list[str] = [str(v) for v in read_column(metrics["scenario_label"])]
+            comparison = f["comparison"]
+            self.contrast_labels: list[str] = [str(v) for v in read_column(comparison["contrast_label"])]
+            first = comparison[STATISTICS[0]]
+            self._metric_units = {name: str(decode(ds.attrs.get("units", ""))) for name, ds in metrics.items()
+                                  if isinstance(ds, h5py.Dataset) and name in first}
+            # Scalar metrics are (contrast, step) in /comparison.
+            self.comparison_metrics: list[str] = [name for name, ds in first.items()
+                                                  if name in self._metric_units and ds.ndim == 2]
+        self._metrics_cache: xr.Dataset | None = None
+
+    def __repr__(self) -> str:
+        return (f"<cpsim Study {self.path!r}: {self.name}, {self.attrs.get('model')}, "
+                f"{len(self.scenario_names)} scenarios x {self.replicates} replicates, "
+                f"{len(self.contrast_labels)} contrasts, {self.attrs.get('steps')} steps>")
+
+    @property
+    def name(self) -> str:
+        """The study's name (root attribute `study_name`)."""
+        return str(self.attrs.get("study_name", os.path.basename(self.path)))
+
+    @property
+    def replicates(self) -> int:
+        """Replicates per scenario (root attribute `replicates`)."""
+        return int(self.attrs.get("replicates", 0))
+
+    @property
+    def confidence(self) -> float:
+        """Level of the confidence intervals, e.g. 0.95."""
+        return float(self.attrs.get("confidence", float("nan")))
+
+    @cached_property
+    def study(self) -> dict[str, Any]:
+        """The resolved study (root attribute `study_yaml`) parsed into dicts and lists."""
+        import yaml  # python3-yaml; only needed here
+
+        return yaml.safe_load(self.attrs.get("study_yaml", "")) or {}
+
+    @property
+    def metric_names(self) -> list[str]:
+        """Every metric of the study's runs."""
+        return list(self._metric_units)
+
+    def units(self, metric: str) -> str:
+        """The `units` attribute of METRIC."""
+        self._check_metrics([metric])
+        return self._metric_units[metric]
+
+    def _check_metrics(self, names: Sequence[str]) -> None:
+        for name in names:
+            if name not in self._metric_units:
+                raise NotFoundError("metric", name, self.path, list(self._metric_units))
+
+    def scenarios(self) -> pd.DataFrame:
+        """The scenario variants (/scenarios): base name, file, overrides and resolved YAML, indexed by name."""
+        with h5py.File(self.path, "r") as f:
+            group = f["scenarios"]
+            columns = {name: read_column(ds) for name, ds in group.items()
+                       if isinstance(ds, h5py.Dataset) and not h5py.h5ds.is_scale(ds.id)
+                       and name != "scenario_label"}
+        return pd.DataFrame(columns, index=pd.Index(self.scenario_names, name="scenario"))
+
+    def contrasts(self) -> pd.DataFrame:
+        """The contrasts: reform and baseline scenario and the number of paired replicates, indexed by label."""
+        with h5py.File(self.path, "r") as f:
+            group = f["comparison"]
+            frame = pd.DataFrame({"reform": read_column(group["reform"]), "baseline": read_column(group["baseline"]),
+                                  "n": group["n"][()]}, index=pd.Index(self.contrast_labels, name="contrast"))
+        return frame
+
+    def metrics(self, names: Sequence[str] | None = None) -> xr.Dataset:
+        """Every run's metrics: an xarray Dataset on (scenario, replicate, step[, metric dims]).
+
+        `scenario` and the metric dimensions are labelled; `seed` (each
+        replicate's seed, the same in every scenario) is a coordinate on
+        `replicate`.
+        """
+        if self._metrics_cache is None:
+            with h5py.File(self.path, "r") as f:
+                ds = label_dimensions(read_metrics_group(f["metrics"]))
+            self._metrics_cache = ds.set_coords([c for c in ("seed",) if c in ds.data_vars])
+        ds = self._metrics_cache.copy()
+        if names is not None:
+            names = [names] if isinstance(names, str) else list(names)
+            self._check_metrics(names)
+            ds = ds[names]
+        ds.attrs = {k: v for k, v in self.attrs.items() if k != "study_yaml"}
+        return ds
+
+    def comparison(self, metric: str) -> xr.Dataset:
+        """METRIC's contrast statistics: variables mean_difference, sd, ci_low, ci_high, baseline_mean and
+        reform_mean on (contrast, step[, metric dims]), with the contrast labels as coordinate."""
+        self._check_metrics([metric])
+        arrays = {}
+        with h5py.File(self.path, "r") as f:
+            for statistic in STATISTICS:
+                group = f["comparison"][statistic]
+                if metric not in group:
+                    raise NotFoundError(f"metric in /comparison/{statistic}", metric, self.path, list(group))
+                arrays[statistic] = label_dimensions(read_metrics_group(group, only=[metric]))[metric]
+        ds = xr.Dataset(arrays)
+        ds.attrs.update(metric=metric, units=self._metric_units[metric], confidence=self.confidence)
+        return ds
+
+    def contrast_table(self, metrics: Sequence[str] | None = None, step: int | None = None) -> pd.DataFrame:
+        """One row per (contrast, scalar metric) at STEP (default: the final step).
+
+        Columns: units, baseline_mean, reform_mean, mean_difference, ci_low,
+        ci_high, sd, n. The interval is the file's (`confidence` level,
+        paired over replicates).
+        """
+        names = self.comparison_metrics if metrics is None else list(metrics)
+        self._check_metrics(names)
+        pairs = self.contrasts()
+        rows = []
+        for name in names:
+            stats = self.comparison(name)
+            at = int(stats["step"].values[-1]) if step is None else int(step)
+            chosen = stats.sel(step=at)
+            for contrast in self.contrast_labels:
+                values = chosen.sel(contrast=contrast)
+                row = {"contrast": contrast, "metric": name, "step": at, "units": self._metric_units[name]}
+                for statistic in ("baseline_mean", "reform_mean", "mean_difference", "ci_low", "ci_high", "sd"):
+                    row[statistic] = float(values[statistic])
+                row["n"] = int(pairs.loc[contrast, "n"])
+                rows.append(row)
+        return pd.DataFrame(rows).set_index(["contrast", "metric"])
+
+
+def open_study(path: str | os.PathLike) -> Study:
+    """Opens a `cpsim study` output file.
+
+    Raises FileNotFoundError for a missing file and CpsimFormatError for a
+    file that is not a cpsim study (not HDF5, a single run, an unknown
+    format_version).
+    """
+    return Study(path)
+
+
+def study_summary_text(study: Study) -> str:
+    """A compact plain-text summary: provenance, scenarios, and each contrast at the final step."""
+    from .summary import format_number, provenance
+
+    lines = [f"{study.path}: cpsim study, {len(study.scenario_names)} scenarios x {study.replicates} replicates"]
+    for name, value in provenance(study.attrs):
+        if name in ("study_name", "model", "seed", "replicates", "steps", "confidence", "git_commit", "created",
+                    "wall_seconds"):
+            lines.append(f"  {name:<16} {format_number(value)}")
+    lines.append("  scenarios: " + ", ".join(study.scenario_names))
+    table = study.contrast_table()
+    level = f"{study.confidence:.0%}"
+    lines.append("")
+    lines.append(f"  {'contrast':<34} {'metric':<34} {'mean difference':>16}  {level + ' CI':<30}")
+    for (contrast, metric), row in table.iterrows():
+        interval = f"[{format_number(row['ci_low'])}, {format_number(row['ci_high'])}]"
+        lines.append(f"  {contrast:<34} {metric:<34} {format_number(row['mean_difference']):>16}  {interval:<30}")
+    return "\n".join(lines)
+
+
+def study_report(study: Study) -> str:
+    """The HTML report of a study: provenance, scenarios, contrasts at the final step, confidence bands."""
+    from .plots import plot_contrasts
+    from .report import METRICS_PER_FIGURE, figure_html, page, pairs_html, table_html
+    from .summary import provenance
+
+    sections = [f"<p>File <code>{html.escape(os.path.abspath(study.path))}</code></p>",
+                "<h2>Provenance</h2>" + pairs_html(provenance(study.attrs)),
+                "<details><summary>Resolved study (YAML)</summary><pre>"
+                + html.escape(str(study.attrs.get("study_yaml", ""))) + "</pre></details>"]
+    scenarios = study.scenarios()
+    shown = [c for c in scenarios.columns if c != "scenario_yaml"]
+    sections.append('<h2 id="scenarios">Scenarios</h2>' + table_html(scenarios[shown]))
+    level = f"{study.confidence:.0%}"
+    table = study.contrast_table().reset_index()
+    sections.append(f'<h2 id="contrasts">Contrasts at the final step</h2><p>Mean over {study.replicates} '
+                    f"replicates of reform - baseline (common random numbers: replicate r of every scenario "
+                    f"shares its seed), with its {level} confidence interval.</p>" + table_html(table, index=False))
+    sections.append(f'<h2 id="bands">Mean difference over time with {level} confidence bands</h2>')
+    names = study.comparison_metrics
+    for start in range(0, len(names), METRICS_PER_FIGURE):
+        chosen = names[start:start + METRICS_PER_FIGURE]
+        sections.append(figure_html(plot_contrasts(study, chosen, ncols=4), "confidence bands of " + ", ".join(chosen)))
+    return page(f"cpsim study: {study.name}", sections)
+
+
+__all__ = ["STATISTICS", "Study", "open_study", "study_report", "study_summary_text"]
