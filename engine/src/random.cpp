@@ -1,17 +1,6 @@
 #include "cpsim/engine/random.hpp"
 
-#include <utility>
-
 namespace cpsim {
-namespace {
-// SplitMix64's finaliser: a strong 64-bit mixer used as the Feistel round
-// function (the round keys, not this function, carry the randomness).
-constexpr std::uint64_t mix64(std::uint64_t z) noexcept {
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-}  // namespace
 
 KeyedPermutation::KeyedPermutation(std::uint64_t n, const RandomStream& stream, std::uint64_t step)
     : n_(n) {
@@ -23,26 +12,22 @@ KeyedPermutation::KeyedPermutation(std::uint64_t n, const RandomStream& stream, 
     }
     return;
   }
-  // Smallest 2 * half_bits_ >= bit width of n - 1, at least 2 bits overall, so
-  // the domain is under 4n and cycle walking takes < 4 tries on average.
-  unsigned bits = 0;
-  while (bits < 64 && (n > 1 ? ((n - 1) >> bits) != 0 : bits < 1)) ++bits;
-  half_bits_ = bits <= 2 ? 1U : (bits + 1) / 2;
-  half_mask_ = half_bits_ >= 64 ? ~0ULL : ((1ULL << half_bits_) - 1);
-  const RandomBlock a = stream.block(~0ULL, step, 0);
-  const RandomBlock b = stream.block(~0ULL, step, 1);
-  round_keys_ = {a[0], a[1], a[2], a[3], b[0], b[1]};
-}
-
-std::uint64_t KeyedPermutation::encrypt(std::uint64_t x) const noexcept {
-  std::uint64_t left = (x >> half_bits_) & half_mask_;
-  std::uint64_t right = x & half_mask_;
-  for (const std::uint64_t key : round_keys_) {
-    const std::uint64_t next = left ^ (mix64(right ^ key) & half_mask_);
-    left = right;
-    right = next;
+  // The domain is the smallest power of two >= n (at least 4), so cycle
+  // walking takes < 2 tries on average. Its bits are split into a left part
+  // of ceil(bits/2) and a right part of floor(bits/2); an unbalanced round
+  // maps (left, right) to (right, left ^ F(right)), which swaps the two
+  // widths, and an even number of rounds brings them back.
+  unsigned bits = 2;
+  while (bits < 64 && ((n - 1) >> bits) != 0) ++bits;
+  right_bits_ = bits / 2;
+  left_bits_ = bits - right_bits_;
+  for (std::size_t r = 0; r < rounds; r += 2) {
+    const RandomBlock words = stream.block(~0ULL, step, r / 2);
+    round_xor_[r] = words[0];
+    round_multiplier_[r] = words[1] | 1U;
+    round_xor_[r + 1] = words[2];
+    round_multiplier_[r + 1] = words[3] | 1U;
   }
-  return (left << half_bits_) | right;
 }
 
 }  // namespace cpsim

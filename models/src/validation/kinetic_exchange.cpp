@@ -9,9 +9,14 @@
 //    n = 1 + 3 lambda / (1 - lambda), Gini Gamma(n + 1/2) / (sqrt(pi) Gamma(n + 1)).
 //  - yard_sale (Chakraborti 2002; Boghosian 2014): a fair coin decides who
 //    wins stake * min(m_i, m_j). Wealth condenses; the Gini tends to (N-1)/N.
+// A pair's uniform draw is keyed by the pair's index k in the step (the
+// pairing is already keyed), so it does not depend on how pairs are split
+// among threads or processes.
 // Wealth is held in integer micro-units (1e-9 of a wealth unit): a pair's new
 // split is computed in floating point and floored, and the partner gets the
 // exact remainder, so total wealth is conserved exactly.
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <memory>
 #include <vector>
@@ -66,33 +71,57 @@ class KineticExchangeModel final : public Model {
   }
 
  private:
+  // Pairs are processed in batches: first the members of a batch's pairs are
+  // computed (pure arithmetic on the keyed permutation) and their wealth is
+  // prefetched, then the batch trades. The wealth of a random pair is two
+  // cache misses at large N; issuing them a batch ahead lets them overlap
+  // instead of stalling each pair in turn.
   void exchange(const StepContext& context) {
-    const std::size_t n = agents_->size();
+    const std::size_t pairs = agents_->size() / 2;
     const auto step = static_cast<std::uint64_t>(context.step);
-    const KeyedPermutation pairing(n, context.stream("exchange.pairing"), step);
+    const KeyedPermutation pairing(agents_->size(), context.stream("exchange.pairing"), step);
     const RandomStream trade = context.stream("exchange.trade");
     auto wealth = (*agents_)[wealth_];
-    parallel_for(n / 2, [&](std::size_t k0, std::size_t k1) {
-      for (std::size_t k = k0; k < k1; ++k) {
-        const std::uint64_t a = pairing(2 * k);
-        const std::uint64_t b = pairing(2 * k + 1);
-        // The pair's draw is keyed by its first member's id.
-        const double u = trade.uniform(agents_->ids()[a], step);
-        const std::int64_t total = wealth[a] + wealth[b];
-        std::int64_t new_a = 0;
-        if (yard_sale_) {
-          const auto bet = static_cast<std::int64_t>(
-              stake_ * static_cast<double>(std::min(wealth[a], wealth[b])));
-          new_a = u < 0.5 ? wealth[a] + bet : wealth[a] - bet;
-        } else {
-          const double share = lambda_ * static_cast<double>(wealth[a]) +
-                               u * (1.0 - lambda_) * static_cast<double>(total);
-          new_a = std::clamp(static_cast<std::int64_t>(share), std::int64_t{0}, total);
-        }
-        wealth[a] = new_a;
-        wealth[b] = total - new_a;
-      }
-    });
+    constexpr std::size_t batch = 32;  // pairs; a multiple of 4 (one Philox block per 4 pairs)
+    parallel_for((pairs + batch - 1) / batch,
+                 [&](std::size_t b0, std::size_t b1) {
+                   std::array<std::uint64_t, 2 * batch> member{};
+                   std::array<double, batch> draw{};
+                   for (std::size_t b = b0; b < b1; ++b) {
+                     const std::size_t first = b * batch;
+                     const std::size_t count = std::min(batch, pairs - first);
+                     for (std::size_t j = 0; j < 2 * count; ++j) {
+                       member[j] = pairing(2 * first + j);
+                       __builtin_prefetch(&wealth[member[j]], 1);
+                     }
+                     // Pair k's draw is word k % 4 of the block keyed by k / 4.
+                     for (std::size_t j = 0; j < count; j += 4) {
+                       const RandomBlock words = trade.block((first + j) / 4, step);
+                       for (std::size_t w = 0; w < 4 && j + w < count; ++w) {
+                         draw[j + w] = to_unit_interval(words[w]);
+                       }
+                     }
+                     for (std::size_t j = 0; j < count; ++j) {
+                       trade_pair(wealth[member[2 * j]], wealth[member[2 * j + 1]], draw[j]);
+                     }
+                   }
+                 },
+                 8);
+  }
+
+  void trade_pair(std::int64_t& a, std::int64_t& b, double u) const {
+    const std::int64_t total = a + b;
+    std::int64_t new_a = 0;
+    if (yard_sale_) {
+      const auto bet = static_cast<std::int64_t>(stake_ * static_cast<double>(std::min(a, b)));
+      new_a = u < 0.5 ? a + bet : a - bet;
+    } else {
+      const double share =
+          lambda_ * static_cast<double>(a) + u * (1.0 - lambda_) * static_cast<double>(total);
+      new_a = std::clamp(static_cast<std::int64_t>(share), std::int64_t{0}, total);
+    }
+    a = new_a;
+    b = total - new_a;
   }
 
   double lambda_ = 0;
