@@ -278,6 +278,23 @@ int command_info(const std::vector<std::string>& args, std::ostream& out, std::o
   return exit_ok;
 }
 
+void print_schema(std::ostream& out, const ParamSchema& schema, const std::string& indent) {
+  for (const ParamSpec& spec : schema.specs()) {
+    out << indent << spec.path << " = " << format_default(spec.default_value);
+    if (!spec.unit.empty()) out << " [" << spec.unit << "]";
+    if (spec.min || spec.max) {
+      out << "  range " << (spec.min ? format_default(*spec.min) : "-inf")
+          << (spec.min_exclusive ? " (excluded)" : "") << " .. "
+          << (spec.max ? format_default(*spec.max) : "inf");
+    }
+    if (!spec.choices.empty()) {
+      out << "  one of:";
+      for (const auto& c : spec.choices) out << ' ' << c;
+    }
+    out << "\n" << indent << "    " << spec.description << '\n';
+  }
+}
+
 int command_models(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   po::options_description options("cpsim models options");
   options.add_options()("name", po::value<std::string>(), "a model's name");
@@ -300,19 +317,15 @@ int command_models(const std::vector<std::string>& args, std::ostream& out, std:
     return exit_bad_input;
   }
   out << model->name << ": " << model->summary << "\n\nparameters:\n";
-  for (const ParamSpec& spec : model->schema.specs()) {
-    out << "  " << spec.path << " = " << format_default(spec.default_value);
-    if (!spec.unit.empty()) out << " [" << spec.unit << "]";
-    if (spec.min || spec.max) {
-      out << "  range " << (spec.min ? format_default(*spec.min) : "-inf")
-          << (spec.min_exclusive ? " (excluded)" : "") << " .. "
-          << (spec.max ? format_default(*spec.max) : "inf");
-    }
-    if (!spec.choices.empty()) {
-      out << "  one of:";
-      for (const auto& c : spec.choices) out << ' ' << c;
-    }
-    out << "\n      " << spec.description << '\n';
+  print_schema(out, model->schema, "  ");
+  if (!model->policies.empty()) {
+    out << "\npolicy modules (scenario key `policies:`; each instance also takes type, enabled, "
+           "start, end):\n";
+  }
+  for (const PolicyModuleInfo& policy : model->policies) {
+    out << "\n  " << policy.name << "  [" << policy.category << "]\n      " << policy.summary
+        << '\n';
+    print_schema(out, policy.schema, "    ");
   }
   return exit_ok;
 }

@@ -317,8 +317,10 @@ SourceLocation Parameters::where(std::string_view path) const {
 }
 
 void Parameters::fail(std::string_view path, std::string_view message) const {
-  throw ScenarioError(where(path).str() + ": parameters." + std::string(path) + ": " +
+  throw ScenarioError(where(path).str() + ": " + key_prefix_ + std::string(path) + ": " +
                       std::string(message));
 }
+
+void Parameters::add_policy(PolicyInstance policy) { policies_.push_back(std::move(policy)); }
 
 }  // namespace cpsim

@@ -864,11 +864,18 @@ const Tree* map_or_null(const Tree& node, const std::string& path, std::string_v
   return &node;
 }
 
+/// Checks `map` (the keys under `section` of a schema) into `parameters`;
+/// `prefix` is the key path of the schema's root ("parameters." or
+/// "policies.NAME."); `skip` lists keys at the root handled elsewhere.
 void validate_section(const Tree& map, const ParamSchema& schema, const std::string& section,
-                      Parameters& parameters) {
+                      Parameters& parameters, const std::string& prefix = "parameters.",
+                      const std::vector<std::string>& skip = {}) {
   for (const Entry& entry : map.entries) {
+    if (section.empty() && std::find(skip.begin(), skip.end(), entry.key) != skip.end()) {
+      continue;
+    }
     const std::string full = join_path(section, entry.key);
-    const std::string path = "parameters." + full;
+    const std::string path = prefix + full;
     if (entry.key.find('.') != std::string::npos) {
       fail(entry.key_loc, path, "'.' in a key; write nested maps instead");
     }
@@ -878,17 +885,20 @@ void validate_section(const Tree& map, const ParamSchema& schema, const std::str
       const std::vector<std::string> keys = schema.children(full);
       if (const Tree* child =
               map_or_null(entry.value, path, "a map with keys " + join_list(keys, ", "))) {
-        validate_section(*child, schema, full, parameters);
+        validate_section(*child, schema, full, parameters, prefix);
       }
     } else {
-      fail(entry.key_loc, path, "unknown key" + suggestion(entry.key, schema.children(section)));
+      std::vector<std::string> candidates = schema.children(section);
+      if (section.empty()) candidates.insert(candidates.end(), skip.begin(), skip.end());
+      fail(entry.key_loc, path, "unknown key" + suggestion(entry.key, candidates));
     }
   }
 }
 
 const std::vector<std::string>& top_level_keys() {
-  static const std::vector<std::string> keys = {"extends", "name",  "description", "model",
-                                                "seed",    "steps", "output",      "parameters"};
+  static const std::vector<std::string> keys = {
+      "extends", "name",   "description", "model",      "seed",
+      "steps",   "output", "parameters",  "start_date", "policies"};
   return keys;
 }
 
@@ -933,6 +943,127 @@ OutputOptions validate_output(const Tree& node) {
     }
   }
   return output;
+}
+
+// ---------------------------------------------------------------------------
+// Policies
+
+const std::vector<std::string>& policy_schedule_keys() {
+  static const std::vector<std::string> keys = {"type", "enabled", "start", "end"};
+  return keys;
+}
+
+/// A calendar month as a count of months since year 0.
+std::optional<std::int64_t> parse_year_month(std::string_view text) {
+  if (text.size() != 7 || text[4] != '-') return std::nullopt;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (i != 4 && !is_digit(text[i])) return std::nullopt;
+  }
+  const auto number = [&](std::size_t from, std::size_t length) {
+    std::int64_t value = 0;
+    for (std::size_t i = from; i < from + length; ++i) value = value * 10 + (text[i] - '0');
+    return value;
+  };
+  const std::int64_t month = number(5, 2);
+  if (month < 1 || month > 12) return std::nullopt;
+  return number(0, 4) * 12 + month - 1;
+}
+
+std::string validate_start_date(const Tree& node) {
+  const std::string& text = get_string(node, "start_date", "a month YYYY-MM");
+  if (!parse_year_month(text)) {
+    fail(node.loc, "start_date", "expected a month YYYY-MM, found " + describe(node));
+  }
+  return text;
+}
+
+/// A policy's `start` or `end`: a step number (>= 1) or, with a scenario
+/// `start_date`, a month YYYY-MM (step 1 is start_date's month).
+std::int64_t get_policy_step(const Tree& node, const std::string& path,
+                             const std::string& start_date) {
+  if (node.kind == Kind::Scalar && node.plain && parse_integer(node.text)) {
+    return get_integer(node, path, Bounds{1.0, std::nullopt, false});
+  }
+  const auto month = node.kind == Kind::Scalar ? parse_year_month(node.text) : std::nullopt;
+  if (!month) {
+    fail(node.loc, path, "expected a step number or a month YYYY-MM, found " + describe(node));
+  }
+  if (start_date.empty()) {
+    fail(node.loc, path, "a month needs the scenario's start_date (YYYY-MM of step 1)");
+  }
+  const std::int64_t step = *month - *parse_year_month(start_date) + 1;
+  if (step < 1) {
+    fail(node.loc, path, "month " + shown(node.text) + " is before start_date " + start_date);
+  }
+  return step;
+}
+
+PolicyInstance validate_policy(const Entry& entry, const ModelInfo& model,
+                               const std::string& start_date) {
+  const std::string path = "policies." + entry.key;
+  if (entry.key.find('.') != std::string::npos) {
+    fail(entry.key_loc, path, "'.' in a policy name; use letters, digits, '_' or '-'");
+  }
+  if (entry.value.kind != Kind::Map) {
+    fail(entry.value.loc, path,
+         "expected a map with the module's parameters (and type, start, end, enabled), found " +
+             describe(entry.value));
+  }
+  PolicyInstance policy;
+  policy.name = entry.key;
+  policy.module = entry.key;
+  const Tree& map = entry.value;
+  const Loc* module_loc = &entry.key_loc;
+  if (const Entry* type = map.find("type")) {
+    policy.module = get_string(type->value, path + ".type", "a policy module name");
+    module_loc = &type->value.loc;
+  }
+  const PolicyModuleInfo* module = model.find_policy(policy.module);
+  if (module == nullptr) {
+    const std::vector<std::string> names = model.policy_names();
+    std::string message = "unknown policy module '" + shown(policy.module) + "'";
+    const std::string hint = suggestion(policy.module, names);
+    if (!hint.empty()) {
+      message += hint;
+    } else if (names.empty()) {
+      message += " (model '" + model.name + "' has no policy modules)";
+    } else {
+      message += " (known modules: " + join_list(names, ", ") + ")";
+    }
+    fail(*module_loc, map.find("type") != nullptr ? path + ".type" : path, message);
+  }
+  if (const Entry* enabled = map.find("enabled")) {
+    policy.enabled = get_bool(enabled->value, path + ".enabled");
+  }
+  if (const Entry* start = map.find("start")) {
+    policy.start = get_policy_step(start->value, path + ".start", start_date);
+  }
+  if (const Entry* end = map.find("end")) {
+    policy.end = get_policy_step(end->value, path + ".end", start_date);
+    policy.end_given = true;
+    if (policy.end < policy.start) {
+      fail(end->value.loc, path + ".end",
+           "ends at step " + std::to_string(policy.end) + ", before its start (step " +
+               std::to_string(policy.start) + ")");
+    }
+  }
+  policy.parameters.set_key_prefix(path + ".");
+  validate_section(map, module->schema, "", policy.parameters, path + ".", policy_schedule_keys());
+  for (const ParamSpec& spec : module->schema.specs()) {
+    if (!policy.parameters.contains(spec.path)) {
+      policy.parameters.set(spec.path, spec.default_value, {});
+    }
+  }
+  return policy;
+}
+
+void validate_policies(const Tree& node, const ModelInfo& model, const std::string& start_date,
+                       Parameters& parameters) {
+  const Tree* map = map_or_null(node, "policies", "a map of policy instances by name");
+  if (map == nullptr) return;
+  for (const Entry& entry : map->entries) {
+    parameters.add_policy(validate_policy(entry, model, start_date));
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -1002,7 +1133,7 @@ void emit_section(YAML::Emitter& out, const ParamSchema& schema, const Parameter
   out << YAML::EndMap;
 }
 
-std::string emit_resolved(const Scenario& scenario, const ParamSchema& schema) {
+std::string emit_resolved(const Scenario& scenario, const ModelInfo& model) {
   YAML::Emitter out;
   out << YAML::BeginMap;
   out << YAML::Key << "name" << YAML::Value;
@@ -1013,6 +1144,9 @@ std::string emit_resolved(const Scenario& scenario, const ParamSchema& schema) {
   emit_string(out, scenario.model);
   out << YAML::Key << "seed" << YAML::Value << scenario.seed;
   out << YAML::Key << "steps" << YAML::Value << scenario.steps;
+  if (!scenario.start_date.empty()) {
+    out << YAML::Key << "start_date" << YAML::Value << scenario.start_date;
+  }
   out << YAML::Key << "output" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "snapshot_every" << YAML::Value << scenario.output.snapshot_every;
   out << YAML::Key << "snapshot_tables" << YAML::Value << YAML::Flow << YAML::BeginSeq;
@@ -1023,7 +1157,29 @@ std::string emit_resolved(const Scenario& scenario, const ParamSchema& schema) {
   out << YAML::Key << "compression" << YAML::Value << scenario.output.compression;
   out << YAML::EndMap;
   out << YAML::Key << "parameters" << YAML::Value;
-  emit_section(out, schema, scenario.parameters, "");
+  emit_section(out, model.schema, scenario.parameters, "");
+  if (!scenario.parameters.policies().empty()) {
+    out << YAML::Key << "policies" << YAML::Value << YAML::BeginMap;
+    for (const PolicyInstance& policy : scenario.parameters.policies()) {
+      out << YAML::Key << policy.name << YAML::Value << YAML::BeginMap;
+      out << YAML::Key << "type" << YAML::Value;
+      emit_string(out, policy.module);
+      out << YAML::Key << "enabled" << YAML::Value << (policy.enabled ? "true" : "false");
+      out << YAML::Key << "start" << YAML::Value << policy.start;
+      if (policy.end_given) out << YAML::Key << "end" << YAML::Value << policy.end;
+      const ParamSchema& module = model.find_policy(policy.module)->schema;
+      for (const std::string& key : module.children("")) {
+        out << YAML::Key << key << YAML::Value;
+        if (module.find(key) != nullptr) {
+          emit_value(out, policy.parameters.values().at(key));
+        } else {
+          emit_section(out, module, policy.parameters, key);
+        }
+      }
+      out << YAML::EndMap;
+    }
+    out << YAML::EndMap;
+  }
   out << YAML::EndMap;
   if (!out.good()) {
     raise(scenario.file.string() + ": cannot write the resolved scenario: " + out.GetLastError());
@@ -1099,7 +1255,14 @@ Scenario validate(const Tree& root, const Loc& root_loc, const fs::path& file,
     }
   }
 
-  scenario.resolved_yaml = emit_resolved(scenario, info->schema);
+  if (const Entry* start_date = root.find("start_date")) {
+    scenario.start_date = validate_start_date(start_date->value);
+  }
+  if (const Entry* policies = root.find("policies")) {
+    validate_policies(policies->value, *info, scenario.start_date, scenario.parameters);
+  }
+
+  scenario.resolved_yaml = emit_resolved(scenario, *info);
   return scenario;
 }
 

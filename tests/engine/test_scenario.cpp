@@ -43,6 +43,13 @@ ModelRegistry make_test_registry() {
   s.real("market.price", 1.0, "price", 0.0);
   s.integer("market.rounds", 3, "matching rounds", 1.0, 10.0);
   s.integer("market.matching.k", 5, "candidates per seeker", 1.0);
+  PolicyModuleInfo subsidy{"subsidy", "pays a subsidy", "test policies", {}};
+  subsidy.schema.real("amount", 100.0, "subsidy per agent", 0.0, 1000.0, "RMB/month");
+  subsidy.schema.integer("target.group", 1, "group paid", 0.0, 3.0);
+  test.policies.push_back(std::move(subsidy));
+  PolicyModuleInfo levy{"levy", "takes a levy", "test policies", {}};
+  levy.schema.real("rate", 0.1, "levy rate", 0.0, 1.0);
+  test.policies.push_back(std::move(levy));
   registry.add(std::move(test));
 
   ModelInfo boltzmann;
@@ -385,6 +392,139 @@ TEST(Scenario, OverrideErrorsNameTheArgument) {
             "--set parameters.lambda=: expected a number, found null");
   EXPECT_EQ(load_error(file, {Override{"a..b", "1"}}),
             "--set a..b=1: expected KEY.PATH=VALUE, found an empty key in 'a..b'");
+}
+
+// ---------------------------------------------------------------------------
+// Policies
+
+TEST(ScenarioPolicies, InstancesGetTheirModuleScheduleAndDefaults) {
+  TempDir dir;
+  const fs::path file = dir.write("p.yaml", R"(model: test
+steps: 36
+start_date: 2021-01
+policies:
+  subsidy:
+    start: 13
+    amount: 250
+  second_subsidy:
+    type: subsidy
+    start: 2022-07
+    end: 2023-12
+    target:
+      group: 3
+  levy:
+    enabled: false
+)");
+  const Scenario s = load(file);
+  EXPECT_EQ(s.start_date, "2021-01");
+  const auto& policies = s.parameters.policies();
+  ASSERT_EQ(policies.size(), 3U);
+  EXPECT_EQ(policies[0].name, "subsidy");
+  EXPECT_EQ(policies[0].module, "subsidy");
+  EXPECT_EQ(policies[0].start, 13);
+  EXPECT_FALSE(policies[0].end_given);
+  EXPECT_TRUE(policies[0].active_at(36));
+  EXPECT_FALSE(policies[0].active_at(12));
+  EXPECT_EQ(policies[0].parameters.real("amount"), 250.0);
+  EXPECT_EQ(policies[0].parameters.integer("target.group"), 1);  // default
+  EXPECT_EQ(policies[1].module, "subsidy");
+  EXPECT_EQ(policies[1].start, 19);  // July of the second year
+  EXPECT_EQ(policies[1].end, 36);
+  EXPECT_EQ(policies[1].parameters.real("amount"), 100.0);
+  EXPECT_EQ(policies[1].parameters.integer("target.group"), 3);
+  EXPECT_FALSE(policies[2].enabled);
+  EXPECT_FALSE(policies[2].active_at(1));
+  EXPECT_EQ(policies[2].parameters.real("rate"), 0.1);
+}
+
+TEST(ScenarioPolicies, ExtendsMergesPoliciesAndSetReachesTheirParameters) {
+  TempDir dir;
+  dir.write("base.yaml", "model: test\nsteps: 24\npolicies:\n  subsidy:\n    amount: 50\n");
+  const fs::path child =
+      dir.write("child.yaml", "extends: base.yaml\npolicies:\n  subsidy:\n    start: 13\n");
+  const Scenario merged = load(child);
+  ASSERT_EQ(merged.parameters.policies().size(), 1U);
+  EXPECT_EQ(merged.parameters.policies()[0].start, 13);
+  EXPECT_EQ(merged.parameters.policies()[0].parameters.real("amount"), 50.0);
+
+  const Scenario set = load(child, {parse_override("policies.subsidy.amount=600"),
+                                    parse_override("policies.subsidy.end=20"),
+                                    parse_override("policies.extra={type: levy, rate: 0.3}")});
+  const auto& policies = set.parameters.policies();
+  ASSERT_EQ(policies.size(), 2U);
+  EXPECT_EQ(policies[0].parameters.real("amount"), 600.0);
+  EXPECT_EQ(policies[0].end, 20);
+  EXPECT_EQ(policies[0].parameters.where("amount").str(), "--set policies.subsidy.amount=600");
+  EXPECT_EQ(policies[1].module, "levy");
+  EXPECT_EQ(policies[1].parameters.real("rate"), 0.3);
+  EXPECT_EQ(load_error(child, {parse_override("policies.subsidy.amont=1")}),
+            "--set policies.subsidy.amont=1: unknown key (did you mean 'amount'?)");
+}
+
+TEST(ScenarioPolicies, ResolvedYamlCarriesPoliciesAndRoundTrips) {
+  TempDir dir;
+  const fs::path file = dir.write("p.yaml", R"(model: test
+steps: 24
+start_date: 2021-01
+policies:
+  tax:
+    type: levy
+    start: 2021-07
+    end: 2021-12
+    rate: 0.25
+  subsidy: {}
+)");
+  const Scenario first = load(file);
+  const std::string& text = first.resolved_yaml;
+  EXPECT_NE(text.find("start_date: 2021-01\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("policies:\n  tax:\n    type: levy\n    enabled: true\n    start: 7\n"
+                      "    end: 12\n    rate: 0.25\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("  subsidy:\n    type: subsidy\n    enabled: true\n    start: 1\n"
+                      "    amount: 100.0\n    target:\n      group: 1\n"),
+            std::string::npos)
+      << text;
+  const Scenario second = load(dir.write("resolved.yaml", text));
+  EXPECT_EQ(second.resolved_yaml, first.resolved_yaml);
+  ASSERT_EQ(second.parameters.policies().size(), 2U);
+  EXPECT_EQ(second.parameters.policies()[0].end, 12);
+  EXPECT_EQ(second.parameters.policies()[1].parameters.values(),
+            first.parameters.policies()[1].parameters.values());
+}
+
+TEST(ScenarioPolicies, NoPoliciesLeavesTheResolvedYamlAsItWas) {
+  TempDir dir;
+  const Scenario s = load(dir.write("p.yaml", "model: test\nsteps: 2\npolicies:\n"));
+  EXPECT_TRUE(s.parameters.policies().empty());
+  EXPECT_EQ(s.resolved_yaml.find("policies"), std::string::npos);
+}
+
+TEST(ScenarioPolicies, FailNamesThePolicyKeyPath) {
+  TempDir dir;
+  const Scenario s =
+      load(dir.write("p.yaml", "model: test\nsteps: 2\npolicies:\n  subsidy:\n    amount: 5\n"));
+  const PolicyInstance& policy = s.parameters.policies()[0];
+  try {
+    policy.parameters.fail("amount", "too small for this model");
+    FAIL() << "fail() returned";
+  } catch (const ScenarioError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              (dir.path() / "p.yaml").string() +
+                  ":5:13: policies.subsidy.amount: too small for this model");
+  }
+}
+
+TEST(ModelRegistry, RefusesPolicyModulesThatClashWithTheSchedule) {
+  ModelRegistry registry;
+  ModelInfo model;
+  model.name = "m";
+  PolicyModuleInfo bad{"bad", "", "", {}};
+  bad.schema.integer("start", 1, "clashes with the schedule key");
+  model.policies.push_back(bad);
+  EXPECT_THROW(registry.add(model), std::logic_error);
+  model.policies = {PolicyModuleInfo{"twice", "", "", {}}, PolicyModuleInfo{"twice", "", "", {}}};
+  EXPECT_THROW(registry.add(model), std::logic_error);
 }
 
 // ---------------------------------------------------------------------------

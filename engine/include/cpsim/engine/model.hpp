@@ -37,14 +37,28 @@ struct MemoryEstimate {
   std::string parameter;
 };
 
+/// A policy module a model offers. A scenario switches instances of it on
+/// under `policies:`; the model reads them from Parameters::policies(). The
+/// keys `type`, `enabled`, `start` and `end` are reserved for the schedule.
+struct PolicyModuleInfo {
+  std::string name;
+  std::string summary;   ///< one line for `cpsim models`
+  std::string category;  ///< the model's grouping of its levers, e.g. a policy area
+  ParamSchema schema;
+};
+
 struct ModelInfo {
   std::string name;
   std::string summary;  ///< one line for `cpsim models`
   ParamSchema schema;
+  std::vector<PolicyModuleInfo> policies;
   std::function<std::unique_ptr<Model>()> create;
   /// Optional: peak memory of a run with these parameters, so a size that
   /// cannot fit is refused before anything is allocated.
   std::function<MemoryEstimate(const Parameters&)> estimate_memory;
+
+  [[nodiscard]] const PolicyModuleInfo* find_policy(std::string_view module) const;
+  [[nodiscard]] std::vector<std::string> policy_names() const;
 };
 
 /// Bytes of memory the system can give this process now (MemAvailable).

@@ -8,6 +8,7 @@
 // values. `cpsim models` prints the schemas, so the schema is also the
 // user's reference.
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -78,8 +79,12 @@ struct SourceLocation {
   [[nodiscard]] std::string str() const;  ///< "file:line:col" or "(default)" / "--set"
 };
 
+struct PolicyInstance;
+
 /// Resolved parameter values of one scenario: every schema path has a value
-/// (given, or the default).
+/// (given, or the default). A model's parameters also carry the scenario's
+/// policy instances, so that whatever builds a model from a scenario's
+/// parameters builds it with its policies.
 class Parameters {
  public:
   void set(std::string path, ParamValue value, SourceLocation where = {});
@@ -101,10 +106,37 @@ class Parameters {
     return values_;
   }
 
+  /// Key path in front of a parameter's path in fail() messages:
+  /// "parameters." for a model, "policies.NAME." for a policy instance.
+  void set_key_prefix(std::string prefix) { key_prefix_ = std::move(prefix); }
+
+  /// The scenario's `policies:` entries, in the order written.
+  void add_policy(PolicyInstance policy);
+  [[nodiscard]] const std::vector<PolicyInstance>& policies() const noexcept { return policies_; }
+
  private:
   const ParamValue& get(std::string_view path) const;
   std::map<std::string, ParamValue, std::less<>> values_;
   std::map<std::string, SourceLocation, std::less<>> locations_;
+  std::string key_prefix_ = "parameters.";
+  std::vector<PolicyInstance> policies_;
+};
+
+/// One entry of a scenario's `policies:` map: an instance of one of the
+/// model's policy modules (ModelInfo::policies) acting from step `start` to
+/// step `end`, both inclusive and 1-based.
+struct PolicyInstance {
+  std::string name;    ///< the key under `policies:`
+  std::string module;  ///< `type:`, or the name when no type is given
+  bool enabled = true;
+  std::int64_t start = 1;
+  std::int64_t end = std::numeric_limits<std::int64_t>::max();  ///< no `end:`: to the last step
+  bool end_given = false;
+  Parameters parameters;  ///< the module's schema, resolved
+
+  [[nodiscard]] bool active_at(std::int64_t step) const {
+    return enabled && step >= start && step <= end;
+  }
 };
 
 }  // namespace cpsim

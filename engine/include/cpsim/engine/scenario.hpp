@@ -16,6 +16,14 @@
 //     snapshot_tables: [agents] # default: all tables
 //     compression: 4            # deflate level 0..9
 //   parameters: {...}           # the model's schema
+//   start_date: 2021-01         # optional calendar month of step 1 (YYYY-MM)
+//   policies:                   # instances of the model's policy modules
+//     rural_pension:            # instance name; the module unless `type:` says
+//       type: rural_pension     # optional
+//       start: 2022-01          # first active step (or a YYYY-MM month); default 1
+//       end: 60                 # last active step, inclusive; default: the last step
+//       enabled: true           # default true
+//       monthly_amount: 600     # the module's own schema
 #include <cstdint>
 #include <filesystem>
 #include <span>
@@ -41,8 +49,9 @@ struct Scenario {
   std::string model;
   std::uint64_t seed = 0;
   std::int64_t steps = 0;
+  std::string start_date;  ///< "YYYY-MM" of step 1, or "" when not given
   OutputOptions output;
-  Parameters parameters;
+  Parameters parameters;  ///< with the policy instances (Parameters::policies)
   /// The fully resolved scenario (extends merged, overrides applied, defaults
   /// filled in) as YAML text: running it reproduces the run.
   std::string resolved_yaml;
