@@ -143,7 +143,7 @@ class Run:
         if self._metrics_cache is None:
             with h5py.File(self.path, "r") as f:
                 self._metrics_cache = label_dimensions(read_metrics_group(f["metrics"]))
-        ds = self._metrics_cache.copy()
+        ds = self._metrics_cache.copy(deep=True)  # callers may change values in place
         if names is not None:
             names = [names] if isinstance(names, str) else list(names)
             self._check_metrics(names)

@@ -114,7 +114,7 @@ class Study:
             with h5py.File(self.path, "r") as f:
                 ds = label_dimensions(read_metrics_group(f["metrics"]))
             self._metrics_cache = ds.set_coords([c for c in ("seed",) if c in ds.data_vars])
-        ds = self._metrics_cache.copy()
+        ds = self._metrics_cache.copy(deep=True)  # callers may change values in place
         if names is not None:
             names = [names] if isinstance(names, str) else list(names)
             self._check_metrics(names)

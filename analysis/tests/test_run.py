@@ -201,3 +201,6 @@ def test_an_interrupted_run_warns_and_reads(tmp_path):
     frame = run.metrics_frame(["total_units"])
     assert frame.index[-1] == run.attrs["steps_completed"] > 0
     assert (frame["total_units"] == 1000).all()  # what was computed before the stop is all there
+    from cpsim_analysis.__main__ import summary_text
+
+    assert summary_text(str(path)).splitlines()[0] == f"{path}: cpsim run, INCOMPLETE (stopped early)"
