@@ -10,6 +10,7 @@
 #include "commands.hpp"
 #include "cpsim/engine/build_info.hpp"
 #include "cpsim/engine/errors.hpp"
+#include "study_command.hpp"
 
 namespace cpsim::app {
 namespace po = boost::program_options;
@@ -23,6 +24,7 @@ constexpr const char* usage_text =
     "\n"
     "commands:\n"
     "  run SCENARIO        run a scenario, write an HDF5 file, print a summary\n"
+    "  study STUDY.yaml    run scenarios x replicates, compare reforms with baselines\n"
     "  validate SCENARIO   check a scenario and print it fully resolved\n"
     "  info FILE.h5        show an output file's provenance and metrics\n"
     "  models [NAME]       list the models, or one model's parameters\n"
@@ -48,6 +50,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   const std::vector<std::string> rest(args.begin() + 1, args.end());
   try {
     if (command == "run") return command_run(rest, out, err);
+    if (command == "study") return command_study(rest, out, err);
     if (command == "validate") return command_validate(rest, out, err);
     if (command == "info") return command_info(rest, out, err);
     if (command == "models") return command_models(rest, out, err);

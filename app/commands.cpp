@@ -12,14 +12,18 @@
 #include <sstream>
 
 #include "cli.hpp"
+#include "console.hpp"
 #include "cpsim/engine/errors.hpp"
 #include "cpsim/engine/model.hpp"
 #include "cpsim/engine/output.hpp"
 #include "cpsim/engine/scenario.hpp"
+#include "cpsim/engine/study_output.hpp"
 #include "cpsim/models/register.hpp"
+#include "options.hpp"
 #include "progress.hpp"
 #include "runner.hpp"
 #include "stop_signal.hpp"
+#include "study_command.hpp"
 
 namespace cpsim::app {
 namespace po = boost::program_options;
@@ -31,58 +35,6 @@ ModelRegistry make_registry() {
 }
 
 namespace {
-
-/// Parses `args` against `options` with one positional argument `name`.
-/// Returns false (after printing help) when --help was asked for.
-bool parse(const std::vector<std::string>& args, po::options_description& options,
-           const char* positional, po::variables_map& vm, std::ostream& out, const char* usage) {
-  options.add_options()("help,h", "show this help");
-  po::positional_options_description positionals;
-  if (positional != nullptr) positionals.add(positional, 1);
-  po::store(po::command_line_parser(args).options(options).positional(positionals).run(), vm);
-  if (vm.count("help") != 0U) {
-    out << usage << "\n\n" << options << '\n';
-    return false;
-  }
-  po::notify(vm);
-  return true;
-}
-
-std::string format_number(double value) {
-  std::ostringstream s;
-  if (value != 0 && (std::fabs(value) >= 1e7 || std::fabs(value) < 1e-3)) {
-    s << std::setprecision(6) << value;
-  } else {
-    s << std::fixed << std::setprecision(std::fabs(value) >= 1000 ? 1 : 6) << value;
-  }
-  return s.str();
-}
-
-void print_table(std::ostream& out, const ResultTable& table) {
-  out << '\n' << table.name << (table.description.empty() ? "" : ": " + table.description) << '\n';
-  std::vector<std::vector<std::string>> cells(table.rows() + 1);
-  for (const auto& column : table.columns) {
-    cells[0].push_back(column.name + (column.unit.empty() ? "" : " [" + column.unit + "]"));
-    for (std::size_t r = 0; r < table.rows(); ++r) {
-      if (const auto* reals = std::get_if<std::vector<double>>(&column.values)) {
-        cells[r + 1].push_back(format_number((*reals)[r]));
-      } else {
-        cells[r + 1].push_back(std::get<std::vector<std::string>>(column.values)[r]);
-      }
-    }
-  }
-  std::vector<std::size_t> width(table.columns.size(), 0);
-  for (const auto& row : cells) {
-    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
-  }
-  for (const auto& row : cells) {
-    out << ' ';
-    for (std::size_t c = 0; c < row.size(); ++c) {
-      out << ' ' << std::left << std::setw(static_cast<int>(width[c])) << row[c];
-    }
-    out << '\n';
-  }
-}
 
 std::string format_default(const ParamValue& value) {
   return std::visit(
@@ -234,6 +186,10 @@ int command_info(const std::vector<std::string>& args, std::ostream& out, std::o
       "scenario", "print the resolved scenario stored in the file");
   po::variables_map vm;
   if (!parse(args, options, "file", vm, out, "usage: cpsim info FILE.h5 [--scenario]")) {
+    return exit_ok;
+  }
+  if (is_study_file(vm["file"].as<std::string>())) {
+    print_study_info(out, vm["file"].as<std::string>(), vm.count("scenario") != 0U);
     return exit_ok;
   }
   const FileSummary summary = read_summary(vm["file"].as<std::string>());

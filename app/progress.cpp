@@ -6,10 +6,11 @@
 
 namespace cpsim::app {
 
-ProgressBar::ProgressBar(std::ostream& out, std::int64_t total, bool enabled)
+ProgressBar::ProgressBar(std::ostream& out, std::int64_t total, bool enabled, const char* unit)
     : out_(out),
       total_(total > 0 ? total : 1),
       enabled_(enabled),
+      unit_(unit),
       start_(std::chrono::steady_clock::now()),
       last_draw_(start_) {}
 
@@ -25,8 +26,8 @@ void ProgressBar::update(std::int64_t done) {
   const double elapsed = std::chrono::duration<double>(now - start_).count();
   const double eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0.0;
   char tail[96];
-  std::snprintf(tail, sizeof tail, "] %3.0f%%  step %lld/%lld  %.1fs  eta %.1fs", fraction * 100,
-                static_cast<long long>(done), static_cast<long long>(total_), elapsed, eta);
+  std::snprintf(tail, sizeof tail, "] %3.0f%%  %s %lld/%lld  %.1fs  eta %.1fs", fraction * 100,
+                unit_, static_cast<long long>(done), static_cast<long long>(total_), elapsed, eta);
   out_ << '\r' << '[' << std::string(static_cast<std::size_t>(filled), '#')
        << std::string(static_cast<std::size_t>(width - filled), ' ') << tail << std::flush;
 }

@@ -8,7 +8,8 @@ namespace cpsim::app {
 
 class ProgressBar {
  public:
-  ProgressBar(std::ostream& out, std::int64_t total, bool enabled);
+  /// `unit` names what is counted ("step", "run").
+  ProgressBar(std::ostream& out, std::int64_t total, bool enabled, const char* unit = "step");
   void update(std::int64_t done);
   void finish();
 
@@ -16,6 +17,7 @@ class ProgressBar {
   std::ostream& out_;
   std::int64_t total_;
   bool enabled_;
+  const char* unit_;
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point last_draw_;
 };

@@ -20,12 +20,12 @@
 #include "cpsim/engine/build_info.hpp"
 #include "cpsim/engine/errors.hpp"
 #include "detail/hdf5.hpp"
+#include "detail/hdf5_io.hpp"
 
 namespace cpsim {
 
-using detail::FileContext;
-using detail::H5Type;
-using detail::Hid;
+// The shared HDF5 helpers (detail/hdf5_io.hpp) read as local vocabulary here.
+using namespace detail;  // NOLINT(google-build-using-namespace)
 
 namespace {
 
@@ -33,162 +33,6 @@ constexpr std::string_view kFormat = "cpsim-run";
 constexpr std::int32_t kFormatVersion = 1;
 /// Metric rows kept in memory before they are appended to the datasets.
 constexpr std::size_t kFlushRows = 64;
-/// Steps per chunk of a metric dataset (fewer for very large metrics).
-constexpr hsize_t kMetricChunkSteps = 256;
-/// Upper bound on one metric chunk, in values (1 MiB of float64).
-constexpr hsize_t kMetricChunkValues = 131072;
-/// Agents per chunk of a snapshot column.
-constexpr hsize_t kSnapshotChunk = 65536;
-
-// ---------------------------------------------------------------- attributes
-
-void write_string_attribute(const FileContext& context, hid_t object, const std::string& where,
-                            const char* name, const std::string& value) {
-  const std::string what = "cannot write attribute " + where + "@" + name;
-  Hid type = detail::utf8_string_type(context);
-  Hid space = context.own(H5Screate(H5S_SCALAR), H5Sclose, what);
-  Hid attribute = context.own(
-      H5Acreate2(object, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose, what);
-  const char* text = value.c_str();
-  context.check(H5Awrite(attribute.get(), type.get(), &text), what);
-  context.check(attribute.close(), what);
-}
-
-/// Writes (or, if it exists, overwrites) a scalar numeric attribute.
-template <class T>
-void write_scalar_attribute(const FileContext& context, hid_t object, const std::string& where,
-                            const char* name, T value) {
-  const std::string what = "cannot write attribute " + where + "@" + name;
-  const htri_t exists = H5Aexists(object, name);
-  if (exists < 0) context.fail(what);
-  Hid attribute;
-  if (exists > 0) {
-    attribute = context.own(H5Aopen(object, name, H5P_DEFAULT), H5Aclose, what);
-  } else {
-    Hid space = context.own(H5Screate(H5S_SCALAR), H5Sclose, what);
-    attribute = context.own(
-        H5Acreate2(object, name, H5Type<T>::file(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
-        H5Aclose, what);
-  }
-  context.check(H5Awrite(attribute.get(), H5Type<T>::memory(), &value), what);
-  context.check(attribute.close(), what);
-}
-
-void write_units(const FileContext& context, hid_t object, const std::string& where,
-                 const std::string& units, const std::string& long_name) {
-  write_string_attribute(context, object, where, "units", units);
-  write_string_attribute(context, object, where, "long_name", long_name);
-}
-
-// ------------------------------------------------------------------ datasets
-
-/// Creates a dataset; `chunk` empty means contiguous storage. Filters
-/// (shuffle + deflate) only apply to chunked datasets and level > 0.
-Hid create_dataset(const FileContext& context, hid_t location, const std::string& name,
-                   const std::string& where, hid_t file_type, const std::vector<hsize_t>& dims,
-                   const std::vector<hsize_t>& max_dims, const std::vector<hsize_t>& chunk,
-                   int compression) {
-  const std::string what = "cannot create dataset " + where;
-  Hid space =
-      context.own(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), max_dims.data()),
-                  H5Sclose, what);
-  Hid properties = context.own(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, what);
-  if (!chunk.empty()) {
-    context.check(H5Pset_chunk(properties.get(), static_cast<int>(chunk.size()), chunk.data()),
-                  what);
-    if (compression > 0) {
-      context.check(H5Pset_shuffle(properties.get()), what);
-      context.check(H5Pset_deflate(properties.get(), static_cast<unsigned>(compression)), what);
-    }
-  }
-  return context.own(H5Dcreate2(location, name.c_str(), file_type, space.get(), H5P_DEFAULT,
-                                properties.get(), H5P_DEFAULT),
-                     H5Dclose, what);
-}
-
-/// Writes all of a dataset from `data` (nothing to write for zero elements).
-void write_all(const FileContext& context, hid_t dataset, const std::string& where,
-               hid_t memory_type, const void* data, std::size_t count) {
-  if (count == 0) return;
-  context.check(H5Dwrite(dataset, memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data),
-                "cannot write dataset " + where);
-}
-
-/// A 1-D dimension scale `name` holding `values`, with storage chunked when
-/// `chunked` (snapshots) or contiguous (fixed dimensions).
-template <class T>
-Hid write_scale(const FileContext& context, hid_t location, const std::string& name,
-                const std::string& where, std::span<const T> values, int compression,
-                bool chunked) {
-  const auto n = static_cast<hsize_t>(values.size());
-  std::vector<hsize_t> chunk;
-  if (chunked && n > 0) chunk = {std::min(n, kSnapshotChunk)};
-  Hid dataset = create_dataset(context, location, name, where, H5Type<T>::file(), {n}, {n}, chunk,
-                               chunked ? compression : 0);
-  write_all(context, dataset.get(), where, H5Type<T>::memory(), values.data(), values.size());
-  context.check(H5DSset_scale(dataset.get(), name.c_str()),
-                "cannot make " + where + " a dimension scale");
-  return dataset;
-}
-
-void attach(const FileContext& context, hid_t dataset, hid_t scale, unsigned axis,
-            const std::string& where) {
-  context.check(H5DSattach_scale(dataset, scale, axis),
-                "cannot attach dimension scale to axis " + std::to_string(axis) + " of " + where);
-}
-
-/// A 1-D dataset of variable-length UTF-8 strings.
-Hid write_strings(const FileContext& context, hid_t location, const std::string& name,
-                  const std::string& where, const std::vector<std::string>& values) {
-  const auto n = static_cast<hsize_t>(values.size());
-  Hid type = detail::utf8_string_type(context);
-  Hid dataset = create_dataset(context, location, name, where, type.get(), {n}, {n}, {}, 0);
-  std::vector<const char*> pointers;
-  pointers.reserve(values.size());
-  for (const auto& value : values) pointers.push_back(value.c_str());
-  write_all(context, dataset.get(), where, type.get(), pointers.data(), pointers.size());
-  return dataset;
-}
-
-/// Track creation order so readers list metrics and columns as declared.
-void track_creation_order(const FileContext& context, hid_t properties, const std::string& what) {
-  constexpr unsigned order = H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED;
-  context.check(H5Pset_link_creation_order(properties, order), what);
-  context.check(H5Pset_attr_creation_order(properties, order), what);
-}
-
-Hid create_group(const FileContext& context, hid_t location, const std::string& name,
-                 const std::string& where) {
-  const std::string what = "cannot create group " + where;
-  Hid properties = context.own(H5Pcreate(H5P_GROUP_CREATE), H5Pclose, what);
-  track_creation_order(context, properties.get(), what);
-  return context.own(H5Gcreate2(location, name.c_str(), H5P_DEFAULT, properties.get(), H5P_DEFAULT),
-                     H5Gclose, what);
-}
-
-/// HDF5 link names may not contain '/' nor be "." (and empty names are useless).
-void check_name(const FileContext& context, const std::string& kind, const std::string& name) {
-  if (name.empty() || name == "." || name.find('/') != std::string::npos) {
-    throw OutputError(context.path() + ": " + kind + " name '" + name +
-                      "' cannot be stored (empty, '.' or contains '/')");
-  }
-}
-
-std::string utc_now_iso8601() {
-  const std::time_t now = std::time(nullptr);
-  std::tm parts{};
-  gmtime_r(&now, &parts);
-  std::array<char, 32> text{};
-  const std::size_t length = std::strftime(text.data(), text.size(), "%Y-%m-%dT%H:%M:%SZ", &parts);
-  return std::string(text.data(), length);
-}
-
-std::string host_name() {
-  std::array<char, 256> name{};
-  if (gethostname(name.data(), name.size() - 1) != 0) return "unknown";
-  return std::string(name.data());
-}
-
 std::string zero_padded_step(std::int64_t step) {
   std::array<char, 32> text{};
   const int length =
@@ -257,31 +101,8 @@ void RunWriter::Impl::create(const Provenance& provenance, const MetricSet& metr
     throw OutputError(final_name + ": compression level must be 0..9, got " +
                       std::to_string(compression));
   }
-  std::error_code error;
-  const auto status = std::filesystem::status(final_path, error);
-  if (std::filesystem::is_directory(status)) {
-    throw OutputError(final_name + ": is a folder, not a file name");
-  }
-  if (std::filesystem::exists(status) && !overwrite) {
-    throw OutputError(final_name + ": already exists (use --force to overwrite)");
-  }
-  const auto folder =
-      final_path.has_parent_path() ? final_path.parent_path() : std::filesystem::path(".");
-  if (!std::filesystem::is_directory(folder, error)) {
-    throw OutputError(final_name + ": folder " + folder.string() + " does not exist");
-  }
-
-  {
-    const std::string what = "cannot create file";
-    Hid creation = context.own(H5Pcreate(H5P_FILE_CREATE), H5Pclose, what);
-    track_creation_order(context, creation.get(), what);
-    Hid access = context.own(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, what);
-    // Closing the file closes whatever is still open in it, so a failure
-    // half-way never leaves the file open (and the .partial undeletable).
-    context.check(H5Pset_fclose_degree(access.get(), H5F_CLOSE_STRONG), what);
-    file = context.own(H5Fcreate(partial_path.c_str(), H5F_ACC_TRUNC, creation.get(), access.get()),
-                       H5Fclose, what);
-  }
+  check_destination(final_path, overwrite);
+  file = create_file(context, partial_path);
 
   const hid_t root = file.get();
   const std::string where = "/";
@@ -346,22 +167,8 @@ void RunWriter::Impl::create_metrics(const MetricSet& metric_set) {
               "simulation step (0 = initial state)");
 
   for (const auto& dimension : dimensions) {
-    const std::string where = "/metrics/" + dimension.name;
-    std::vector<std::int64_t> coordinates(dimension.labels.size());
-    for (std::size_t i = 0; i < coordinates.size(); ++i) {
-      coordinates[i] = static_cast<std::int64_t>(i);
-    }
-    Hid scale =
-        write_scale<std::int64_t>(context, group, dimension.name, where, coordinates, 0, false);
-    write_units(context, scale.get(), where, "1", "index along dimension " + dimension.name);
-    const std::string label_where = where + "_label";
-    Hid labels =
-        write_strings(context, group, dimension.name + "_label", label_where, dimension.labels);
-    attach(context, labels.get(), scale.get(), 0, label_where);
-    write_string_attribute(context, labels.get(), label_where, "long_name",
-                           "label of each " + dimension.name);
-    context.check(labels.close(), "cannot close " + label_where);
-    dimension_datasets.push_back(std::move(scale));
+    dimension_datasets.push_back(
+        write_labelled_dimension(context, group, "/metrics", dimension.name, dimension.labels));
   }
 
   for (const auto& spec : specs) {
@@ -478,53 +285,10 @@ void RunWriter::Impl::close_all() {
   file.reset();
 }
 
-/// Throws OutputError unless the disk and the file size limit (ulimit -f)
-/// leave room to write `bytes` of data and `new_objects` new datasets or
-/// groups, and then to close the file.
-///
-/// Why check instead of letting the write fail: after a failed write HDF5
-/// 1.10 cannot always close the file (its metadata cache is left dirty and
-/// inconsistent); the file then stays half-closed inside the library, which
-/// crashes when the process exits. Refusing beforehand keeps the library
-/// able to close, so the caller gets a clean error and the .partial file is
-/// removed. The estimate is an upper bound: data uncompressed, one dirty
-/// chunk per metric dataset, the whole metadata cache and accumulator.
 void RunWriter::Impl::ensure_room(std::uintmax_t bytes, std::size_t new_objects,
                                   const std::string& what) const {
-  std::size_t max_size = 0;
-  std::size_t min_clean_size = 0;
-  std::size_t cached = 0;
-  int entries = 0;
-  if (H5Fget_mdc_size(file.get(), &max_size, &min_clean_size, &cached, &entries) < 0) {
-    context.fail(what + ": cannot query the metadata cache");
-  }
-  constexpr std::uintmax_t kPerObject = 8U << 10;
-  constexpr std::uintmax_t kMetadataMargin = 64U << 10;
-  constexpr std::uintmax_t kAccumulator = 1U << 20;
-  const std::uintmax_t new_metadata = kMetadataMargin + kPerObject * new_objects;
-
-  std::error_code error;
-  const auto space = std::filesystem::space(partial_path, error);
-  const std::uintmax_t needed = bytes + new_metadata + metric_chunk_bytes + cached + kAccumulator;
-  if (!error && space.available < needed) {
-    throw OutputError(context.path() + ": " + what + ": No space left on device (needs up to " +
-                      std::to_string(needed) + " bytes, " + std::to_string(space.available) +
-                      " free)");
-  }
-
-  // Cached metadata is written below the end of the allocated space; only
-  // new data and new objects make the file longer.
-  rlimit limit{};
-  if (getrlimit(RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) {
-    hsize_t size = 0;
-    if (H5Fget_filesize(file.get(), &size) < 0) context.fail(what + ": cannot query the file size");
-    const std::uintmax_t longest = size + bytes + new_metadata + metric_chunk_bytes;
-    if (longest > limit.rlim_cur) {
-      throw OutputError(context.path() + ": " + what + ": File too large (needs up to " +
-                        std::to_string(longest) + " bytes, the file size limit is " +
-                        std::to_string(limit.rlim_cur) + ")");
-    }
-  }
+  detail::ensure_room(context, file.get(), partial_path, bytes, new_objects, metric_chunk_bytes,
+                      what);
 }
 
 /// Closes and deletes an unfinished file.
@@ -756,17 +520,7 @@ void RunWriter::finish(bool complete, std::int64_t steps_completed, double wall_
 
   // Complete and closed: from here on a failure keeps the .partial file.
   impl.keep_partial = true;
-  const std::string final_name = impl.final_path.string();
-  std::error_code error;
-  if (!impl.overwrite && std::filesystem::exists(impl.final_path, error)) {
-    throw OutputError(final_name + ": appeared during the run; results left in " +
-                      impl.partial_path.string());
-  }
-  std::filesystem::rename(impl.partial_path, impl.final_path, error);
-  if (error) {
-    throw OutputError(final_name + ": cannot rename " + impl.partial_path.string() +
-                      " to it: " + error.message());
-  }
+  publish(impl.partial_path, impl.final_path, impl.overwrite);
   impl.finished = true;
 }
 
@@ -774,143 +528,7 @@ const std::filesystem::path& RunWriter::path() const noexcept { return impl_->fi
 
 // ====================================================================== reader
 
-namespace {
-
-/// Names of a group's links, in creation order where the file tracks it.
-std::vector<std::string> link_names(const FileContext& context, hid_t group,
-                                    const std::string& where) {
-  H5G_info_t info{};
-  context.check(H5Gget_info(group, &info), "cannot list " + where);
-  std::vector<std::string> names;
-  for (const H5_index_t index : {H5_INDEX_CRT_ORDER, H5_INDEX_NAME}) {
-    names.clear();
-    bool ok = true;
-    for (hsize_t i = 0; i < info.nlinks && ok; ++i) {
-      const ssize_t length =
-          H5Lget_name_by_idx(group, ".", index, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
-      if (length < 0) {
-        ok = false;
-        break;
-      }
-      std::string name(static_cast<std::size_t>(length) + 1, '\0');
-      if (H5Lget_name_by_idx(group, ".", index, H5_ITER_INC, i, name.data(), name.size(),
-                             H5P_DEFAULT) < 0) {
-        ok = false;
-        break;
-      }
-      name.resize(static_cast<std::size_t>(length));
-      names.push_back(std::move(name));
-    }
-    if (ok) return names;
-    H5Eclear2(H5E_DEFAULT);
-  }
-  context.fail("cannot list " + where);
-}
-
-bool has_link(hid_t location, const char* name) {
-  const htri_t exists = H5Lexists(location, name, H5P_DEFAULT);
-  if (exists < 0) H5Eclear2(H5E_DEFAULT);
-  return exists > 0;
-}
-
-H5I_type_t object_type(hid_t location, const std::string& name) {
-  const hid_t object = H5Oopen(location, name.c_str(), H5P_DEFAULT);
-  if (object < 0) {
-    H5Eclear2(H5E_DEFAULT);
-    return H5I_BADID;
-  }
-  const H5I_type_t type = H5Iget_type(object);
-  H5Oclose(object);
-  return type;
-}
-
-std::string format_double(double value) {
-  std::array<char, 64> text{};
-  const auto result = std::to_chars(text.data(), text.data() + text.size(), value);
-  return std::string(text.data(), result.ptr);
-}
-
-/// A scalar (or one-element) attribute as text; nullopt if of another kind.
-std::optional<std::string> attribute_text(hid_t attribute) {
-  Hid type(H5Aget_type(attribute), H5Tclose);
-  Hid space(H5Aget_space(attribute), H5Sclose);
-  if (!type.valid() || !space.valid()) return std::nullopt;
-  if (H5Sget_simple_extent_npoints(space.get()) != 1) return std::nullopt;
-  switch (H5Tget_class(type.get())) {
-    case H5T_STRING: {
-      if (H5Tis_variable_str(type.get()) > 0) {
-        Hid memory_type(H5Tcopy(H5T_C_S1), H5Tclose);
-        H5Tset_size(memory_type.get(), H5T_VARIABLE);
-        H5Tset_cset(memory_type.get(), H5Tget_cset(type.get()));
-        char* text = nullptr;
-        if (H5Aread(attribute, memory_type.get(), &text) < 0) return std::nullopt;
-        std::string value = text != nullptr ? text : "";
-        H5free_memory(text);
-        return value;
-      }
-      const std::size_t size = H5Tget_size(type.get());
-      std::string value(size, '\0');
-      if (H5Aread(attribute, type.get(), value.data()) < 0) return std::nullopt;
-      value.resize(std::min(value.find('\0'), value.size()));
-      return value;
-    }
-    case H5T_INTEGER: {
-      if (H5Tget_sign(type.get()) == H5T_SGN_NONE) {
-        std::uint64_t value = 0;
-        if (H5Aread(attribute, H5T_NATIVE_UINT64, &value) < 0) return std::nullopt;
-        return std::to_string(value);
-      }
-      std::int64_t value = 0;
-      if (H5Aread(attribute, H5T_NATIVE_INT64, &value) < 0) return std::nullopt;
-      return std::to_string(value);
-    }
-    case H5T_FLOAT: {
-      double value = 0;
-      if (H5Aread(attribute, H5T_NATIVE_DOUBLE, &value) < 0) return std::nullopt;
-      return format_double(value);
-    }
-    default:
-      return std::nullopt;
-  }
-}
-
-std::optional<std::string> attribute_text(hid_t object, const char* name) {
-  if (H5Aexists(object, name) <= 0) {
-    H5Eclear2(H5E_DEFAULT);
-    return std::nullopt;
-  }
-  Hid attribute(H5Aopen(object, name, H5P_DEFAULT), H5Aclose);
-  if (!attribute.valid()) return std::nullopt;
-  return attribute_text(attribute.get());
-}
-
-/// Root attribute names in creation order (name order if not tracked).
-std::vector<std::string> attribute_names(hid_t object) {
-  auto collect = [](hid_t, const char* name, const H5A_info_t*, void* data) -> herr_t {
-    static_cast<std::vector<std::string>*>(data)->emplace_back(name);
-    return 0;
-  };
-  std::vector<std::string> names;
-  for (const H5_index_t index : {H5_INDEX_CRT_ORDER, H5_INDEX_NAME}) {
-    names.clear();
-    hsize_t position = 0;
-    if (H5Aiterate2(object, index, H5_ITER_INC, &position, collect, &names) >= 0) return names;
-    H5Eclear2(H5E_DEFAULT);
-  }
-  return {};
-}
-
-std::vector<hsize_t> dataset_dims(const FileContext& context, hid_t dataset,
-                                  const std::string& where) {
-  Hid space = context.own(H5Dget_space(dataset), H5Sclose, "cannot read " + where);
-  const int rank = H5Sget_simple_extent_ndims(space.get());
-  if (rank < 0) context.fail("cannot read " + where);
-  std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
-  if (rank > 0) H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
-  return dims;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 FileSummary read_summary(const std::filesystem::path& path) {
   const detail::SilenceErrors silence;

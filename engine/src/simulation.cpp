@@ -108,22 +108,26 @@ std::int64_t Simulation::run(int threads, StepObserver& observer) {
   // of this simulation, so several simulations can share one process.
   oneapi::tbb::task_arena arena(concurrency);
   std::int64_t completed = 0;
-  arena.execute([&] {
-    MetricRow row(metrics_);
-    StepContext context{0, seed_};
-    current_step_ = 0;
+  arena.execute([&] { completed = run_in_current_arena(observer); });
+  return completed;
+}
+
+std::int64_t Simulation::run_in_current_arena(StepObserver& observer) {
+  MetricRow row(metrics_);
+  StepContext context{0, seed_};
+  current_step_ = 0;
+  measure(context, row);
+  if (!observer.on_step(*this, 0, row)) return 0;
+  std::int64_t completed = 0;
+  for (std::int64_t step = 1; step <= steps_; ++step) {
+    context.step = step;
+    current_step_ = step;
+    run_step(context);
+    row = MetricRow(metrics_);
     measure(context, row);
-    if (!observer.on_step(*this, 0, row)) return;
-    for (std::int64_t step = 1; step <= steps_; ++step) {
-      context.step = step;
-      current_step_ = step;
-      run_step(context);
-      row = MetricRow(metrics_);
-      measure(context, row);
-      completed = step;
-      if (!observer.on_step(*this, step, row)) return;
-    }
-  });
+    completed = step;
+    if (!observer.on_step(*this, step, row)) break;
+  }
   return completed;
 }
 

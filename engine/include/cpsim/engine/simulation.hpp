@@ -79,6 +79,9 @@ class Simulation {
   /// Runs all steps on `threads` threads (0: all available), stopping early
   /// if an observer asks to. Returns the number of steps completed.
   std::int64_t run(int threads, StepObserver& observer);
+  /// The same, on the calling thread's oneTBB arena: a study runs many
+  /// simulations at once on one arena, each nesting its parallel loops there.
+  std::int64_t run_in_current_arena(StepObserver& observer);
 
   // --- inspection ---
   [[nodiscard]] std::uint64_t seed() const noexcept { return seed_; }

@@ -1,0 +1,17 @@
+#pragma once
+// Tables and numbers as the command line prints them.
+#include <iosfwd>
+#include <string>
+
+#include "cpsim/engine/result_table.hpp"
+
+namespace cpsim::app {
+
+/// Fixed notation for ordinary magnitudes, scientific for the very large
+/// and the very small.
+std::string format_number(double value);
+
+/// The table's name and description, then its columns aligned.
+void print_table(std::ostream& out, const ResultTable& table);
+
+}  // namespace cpsim::app

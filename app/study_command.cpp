@@ -1,0 +1,191 @@
+#include "study_command.hpp"
+
+#include <unistd.h>
+
+#include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/info.h>
+
+#include <boost/program_options.hpp>
+#include <cmath>
+#include <iomanip>
+#include <ostream>
+
+#include "cli.hpp"
+#include "commands.hpp"
+#include "console.hpp"
+#include "cpsim/engine/errors.hpp"
+#include "cpsim/engine/model.hpp"
+#include "cpsim/engine/study.hpp"
+#include "cpsim/engine/study_output.hpp"
+#include "options.hpp"
+#include "progress.hpp"
+#include "stop_signal.hpp"
+#include "study_runner.hpp"
+
+namespace cpsim::app {
+namespace po = boost::program_options;
+namespace {
+
+std::string interval(const DifferenceSummary& summary) {
+  std::string text(1, '[');
+  text += format_number(summary.ci_low);
+  text += ", ";
+  text += format_number(summary.ci_high);
+  text += ']';
+  return text;
+}
+
+std::string level_text(double confidence) {
+  std::ostringstream text;
+  text << std::defaultfloat << std::setprecision(4) << confidence * 100 << "%";
+  return text.str();
+}
+
+/// One table: per contrast and metric, the final step (and the window).
+void print_contrast_summary(std::ostream& out, const std::vector<ContrastSummaryRow>& rows,
+                            double confidence, std::int64_t final_step, std::int64_t window,
+                            std::int64_t replicates) {
+  if (rows.empty()) return;
+  const std::string level = level_text(confidence);
+  ResultTable table{"contrasts",
+                    "reform - baseline, mean over " + std::to_string(replicates) +
+                        " paired replicates with its two-sided " + level + " Student-t interval",
+                    {}};
+  std::vector<std::string> contrast, metric, unit, difference, ci, window_difference, window_ci;
+  std::vector<double> baseline, reform;
+  for (const ContrastSummaryRow& row : rows) {
+    contrast.push_back(row.contrast);
+    metric.push_back(row.metric);
+    unit.push_back(row.unit);
+    baseline.push_back(row.baseline_mean);
+    reform.push_back(row.reform_mean);
+    difference.push_back(format_number(row.final_step.mean));
+    ci.push_back(interval(row.final_step));
+    if (row.window) {
+      window_difference.push_back(format_number(row.window->mean));
+      window_ci.push_back(interval(*row.window));
+    }
+  }
+  const std::string at = "step " + std::to_string(final_step);
+  table.columns = {{"contrast", "", contrast},   {"metric", "", metric},
+                   {"unit", "", unit},           {"baseline " + at, "", baseline},
+                   {"reform " + at, "", reform}, {"difference " + at, "", difference},
+                   {level + " CI", "", ci}};
+  if (window > 0 && window_difference.size() == rows.size()) {
+    const std::string last = "last " + std::to_string(window) + " steps";
+    table.columns.push_back({"difference " + last, "", window_difference});
+    table.columns.push_back({level + " CI " + last, "", window_ci});
+  }
+  print_table(out, table);
+}
+
+std::string join_command_line(const std::vector<std::string>& args) {
+  std::string line = "cpsim study";
+  for (const auto& a : args) line += " " + a;
+  return line;
+}
+
+}  // namespace
+
+int command_study(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  po::options_description options("cpsim study options");
+  options.add_options()("study", po::value<std::string>()->required(), "study YAML file")(
+      "output,o", po::value<std::string>(),
+      "output HDF5 file (default: STUDY-NAME.h5 in the current folder)")(
+      "threads,t", po::value<int>()->default_value(0), "worker threads (0: all cores)")(
+      "jobs,j", po::value<int>()->default_value(0),
+      "runs at once (0: as many as threads and memory allow)")(
+      "replicates,r", po::value<std::int64_t>(), "replicates per scenario (overrides the file)")(
+      "force,f", "overwrite an existing output file")("quiet,q", "print nothing but errors");
+  po::variables_map vm;
+  if (!parse(args, options, "study", vm, out,
+             "usage: cpsim study STUDY.yaml [-o study.h5] [--threads N] [--jobs J] "
+             "[--replicates R] [--force] [--quiet]\n"
+             "Runs every scenario variant x replicate with common random numbers and writes "
+             "reform - baseline differences with confidence intervals.")) {
+    return exit_ok;
+  }
+  const int threads = vm["threads"].as<int>();
+  const int jobs = vm["jobs"].as<int>();
+  for (const auto& [name, value] : {std::pair{"--threads", threads}, std::pair{"--jobs", jobs}}) {
+    if (value < 0) {
+      err << "cpsim study: " << name << ": expected >= 0, found " << value << '\n';
+      return exit_bad_input;
+    }
+  }
+  std::optional<std::int64_t> replicates;
+  if (vm.count("replicates") != 0U) {
+    replicates = vm["replicates"].as<std::int64_t>();
+    if (*replicates < 1) {
+      err << "cpsim study: --replicates: expected >= 1, found " << *replicates << '\n';
+      return exit_bad_input;
+    }
+  }
+  const ModelRegistry registry = make_registry();
+  StudyRequest request;
+  request.study = load_study(vm["study"].as<std::string>(), registry, replicates);
+  request.output = vm.count("output") != 0U ? std::filesystem::path(vm["output"].as<std::string>())
+                                            : std::filesystem::path(request.study.name + ".h5");
+  request.threads = threads;
+  request.jobs = jobs;
+  request.overwrite = vm.count("force") != 0U;
+  request.command_line = join_command_line(args);
+  const bool quiet = vm.count("quiet") != 0U;
+  const auto runs =
+      static_cast<std::int64_t>(request.study.variants.size()) * request.study.replicates;
+  ProgressBar progress(out, runs, !quiet && ::isatty(STDOUT_FILENO) != 0, "run");
+  request.on_progress = [&progress](std::int64_t done, std::int64_t) { progress.update(done); };
+  const StopSignal stop_signal;
+  request.should_stop = [] { return StopSignal::requested(); };
+
+  // As for cpsim run: an explicit --threads above the core count is honoured.
+  const oneapi::tbb::global_control allow_threads(
+      oneapi::tbb::global_control::max_allowed_parallelism,
+      static_cast<std::size_t>(std::max(threads, oneapi::tbb::info::default_concurrency())));
+  const StudyOutcome outcome = execute_study(request);
+  progress.finish();
+  if (!outcome.complete) {
+    err << "cpsim study: interrupted after " << outcome.runs_completed << " of " << runs
+        << " runs; no file written\n";
+    return exit_interrupted;
+  }
+  if (!quiet) {
+    const Study& study = request.study;
+    out << "study " << study.name << " (model " << study.variants.front().scenario.model
+        << ", seed " << study.seed << "): " << study.variants.size() << " scenarios x "
+        << study.replicates << " replicates = " << runs << " runs of " << outcome.results.rows - 1
+        << " steps in " << std::fixed << std::setprecision(2) << outcome.wall_seconds << " s ("
+        << outcome.threads << " threads, " << outcome.jobs << " runs at once)\n"
+        << std::defaultfloat;
+    print_contrast_summary(out, outcome.summary, study.confidence, outcome.results.rows - 1,
+                           std::min(study.summary_window, outcome.results.rows - 1),
+                           study.replicates);
+    out << "\nwrote " << request.output.string() << '\n';
+  }
+  return exit_ok;
+}
+
+void print_study_info(std::ostream& out, const std::filesystem::path& path, bool study_yaml) {
+  const StudyFileSummary summary = read_study_summary(path);
+  if (study_yaml) {
+    for (const auto& [key, value] : summary.attributes) {
+      if (key == "study_yaml") out << value << '\n';
+    }
+    return;
+  }
+  out << path.string() << ": cpsim study, " << summary.scenarios.size() << " scenarios x "
+      << summary.replicates << " replicates, " << summary.steps << " rows of metrics, "
+      << summary.metrics.size() << " metrics\n\nprovenance:\n";
+  double confidence = 0.95;
+  for (const auto& [key, value] : summary.attributes) {
+    if (key == "study_yaml") continue;
+    if (key == "confidence") confidence = std::stod(value);
+    out << "  " << std::left << std::setw(18) << key << value << '\n';
+  }
+  out << "\nscenarios:\n";
+  for (const auto& name : summary.scenarios) out << "  " << name << '\n';
+  print_contrast_summary(out, summary.final_step, confidence, summary.steps - 1, 0,
+                         summary.replicates);
+}
+
+}  // namespace cpsim::app

@@ -1,0 +1,83 @@
+#pragma once
+// Study files: scenario variants x replicates with common random numbers,
+// and the reform-minus-baseline contrasts to estimate (docs/studies.md).
+//
+//   name: rural-pension
+//   seed: 20210701            # study seed; replicate r runs with replicate_seed(seed, r)
+//   replicates: 20
+//   steps: 60                 # optional: overrides every scenario's steps
+//   confidence: 0.95          # level of the confidence intervals
+//   scenario: ../xihu-small.yaml   # optional: default file of the variants
+//   scenarios:
+//     baseline: {file: ../xihu-small.yaml}
+//     pension_600: {set: {parameters.pension.rural_basic_month: 600}}
+//   sweeps:                   # a grid on top of a listed scenario
+//     - {scenario: pension_600, parameter: parameters.pension.rural_basic_month, values: [450,
+//     900]}
+//   compare:
+//     - {reform: pension_600, baseline: baseline}
+//   metrics: [urban_rural_income_ratio, gini_income]   # printed summary (default: all scalars)
+//   summary_window: 12        # also average the last N steps in the summary (0: off)
+//
+// Loading validates everything (keys with did-you-mean, types, ranges, the
+// scenario files and their overrides) before anything runs; every problem is
+// one ScenarioError line "study.yaml:line:col: key.path: message".
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cpsim/engine/parameters.hpp"
+#include "cpsim/engine/scenario.hpp"
+
+namespace cpsim {
+
+class ModelRegistry;
+
+/// One scenario variant: a scenario file with overrides (the variant's own
+/// `set:`, then a sweep point's value, then the study's `steps`).
+struct StudyVariant {
+  std::string name;       ///< "baseline", or "pension_600[pension.rural_basic_month=450]"
+  std::string base_name;  ///< the `scenarios:` key it comes from
+  std::vector<Override> overrides;
+  /// Resolved and validated. Its own seed is not used: replicate r of every
+  /// variant runs with replicate_seed(study seed, r).
+  Scenario scenario;
+};
+
+/// reform - baseline, replicate by replicate.
+struct StudyContrast {
+  std::string label;  ///< "REFORM - BASELINE"
+  std::size_t reform = 0;
+  std::size_t baseline = 0;  ///< indices into Study::variants
+};
+
+struct Study {
+  std::filesystem::path file;
+  std::string name;
+  std::string description;
+  std::uint64_t seed = 1;
+  std::int64_t replicates = 0;
+  std::optional<std::int64_t> steps;
+  double confidence = 0.95;
+  std::int64_t summary_window = 0;
+  std::vector<StudyVariant> variants;  ///< every variant runs every replicate
+  std::vector<StudyContrast> contrasts;
+  std::vector<std::string> summary_metrics;       ///< empty: every scalar metric
+  std::vector<SourceLocation> summary_locations;  ///< where each was named
+  std::string resolved_yaml;  ///< the study with variants and contrasts expanded
+};
+
+/// Loads and validates a study; `replicates` (from the command line)
+/// replaces the file's value. Throws ScenarioError.
+Study load_study(const std::filesystem::path& file, const ModelRegistry& models,
+                 std::optional<std::int64_t> replicates = std::nullopt);
+
+/// The seed of replicate r: splitmix64(splitmix64(study_seed) + (r + 1) *
+/// 0x9e3779b97f4a7c15). It depends on nothing else (not the scenario, the
+/// sweep point, the order of runs or the thread count), so replicate r of
+/// every variant shares its random numbers; distinct r give distinct seeds.
+std::uint64_t replicate_seed(std::uint64_t study_seed, std::uint64_t replicate) noexcept;
+
+}  // namespace cpsim
