@@ -6,6 +6,7 @@ cpsim file, output not writable). Errors are one line on stderr.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import warnings
 
@@ -51,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
             f"{error.filename}: {error.strerror}")
         print(f"cpsim_analysis: {message}", file=sys.stderr)
         return EXIT_FILE_ERROR
+    except BrokenPipeError:
+        # The reader stopped early (`summary FILE | head`): not an error; keep Python's exit flush quiet.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 

@@ -42,7 +42,8 @@ class Study:
             # Scalar metrics are (contrast, step) in /comparison.
             self.comparison_metrics: list[str] = [name for name, ds in first.items()
                                                   if name in self._metric_units and ds.ndim == 2]
-        self._metrics_cache: xr.Dataset | None = None
+        self._metrics_cache: xr.Dataset | None = None  # a finished file does not change
+        self._comparison_cache: dict[str, xr.Dataset] | None = None
 
     def __repr__(self) -> str:
         return (f"<cpsim Study {self.path!r}: {self.name}, {self.attrs.get('model')}, "
@@ -126,13 +127,16 @@ class Study:
         """METRIC's contrast statistics: variables mean_difference, sd, ci_low, ci_high, baseline_mean and
         reform_mean on (contrast, step[, metric dims]), with the contrast labels as coordinate."""
         self._check_metrics([metric])
+        if self._comparison_cache is None:
+            # Read once: a report asks for every metric, and each group repeats the axes.
+            with h5py.File(self.path, "r") as f:
+                self._comparison_cache = {statistic: label_dimensions(read_metrics_group(f["comparison"][statistic]))
+                                          for statistic in STATISTICS}
         arrays = {}
-        with h5py.File(self.path, "r") as f:
-            for statistic in STATISTICS:
-                group = f["comparison"][statistic]
-                if metric not in group:
-                    raise NotFoundError(f"metric in /comparison/{statistic}", metric, self.path, list(group))
-                arrays[statistic] = label_dimensions(read_metrics_group(group, only=[metric]))[metric]
+        for statistic, group in self._comparison_cache.items():
+            if metric not in group.data_vars:
+                raise NotFoundError(f"metric in /comparison/{statistic}", metric, self.path, list(group.data_vars))
+            arrays[statistic] = group[metric].copy(deep=True)
         ds = xr.Dataset(arrays)
         ds.attrs.update(metric=metric, units=self._metric_units[metric], confidence=self.confidence)
         return ds
