@@ -107,6 +107,26 @@ TEST(WealthModels, BitIdenticalAtOneTwoAndFourThreads) {
   }
 }
 
+TEST(BoltzmannSynchronous, SharedAndPerThreadCountersAgree) {
+  // Above 2^22 counters in all (N x threads) the synchronous variant counts
+  // received units in one shared array with atomic adds, below it in one
+  // array per thread. At N = 2^21 + 1 one thread takes the per-thread path
+  // and two or four threads the shared one: the wealth must be identical.
+  const oneapi::tbb::global_control allow(oneapi::tbb::global_control::max_allowed_parallelism, 4);
+  const auto scenario = load_shipped("scenarios/boltzmann-synchronous.yaml",
+                                     {{"steps", "2"}, {"parameters.agents", "2097153"}});
+  const auto one = run_scenario(scenario, 1);
+  const auto& wealth_one =
+      std::get<std::vector<std::int64_t>>(one.simulation->find_table("agents")->column_data(0));
+  for (const int threads : {2, 4}) {
+    const auto many = run_scenario(scenario, threads);
+    EXPECT_TRUE(testing::identical_rows(one.rows, many.rows)) << threads << " threads";
+    EXPECT_EQ(wealth_one, std::get<std::vector<std::int64_t>>(
+                              many.simulation->find_table("agents")->column_data(0)))
+        << threads << " threads";
+  }
+}
+
 TEST(WealthModels, SeedsChangeTheTrajectory) {
   const auto a = run_scenario(load_shipped("scenarios/boltzmann.yaml", {{"steps", "20"}}), 1);
   const auto b =
