@@ -190,12 +190,19 @@ class StudyReader {
   fs::path file_;
 };
 
+/// Where in the study an override was written, for its errors.
+struct OverrideOrigin {
+  YAML::Node node;
+  std::string path;
+};
+
 /// A `scenarios:` entry before sweeps are applied.
 struct ScenarioEntry {
   std::string name;
   YAML::Node key;  ///< for messages
   fs::path file;
   std::vector<Override> overrides;
+  std::vector<OverrideOrigin> origins;  ///< parallel to overrides
 };
 
 struct SweepEntry {
@@ -210,13 +217,23 @@ std::string short_parameter(const std::string& path) {
   return path.starts_with(prefix) ? path.substr(prefix.size()) : path;
 }
 
+/// Loads a variant's scenario. An error caused by one of the study's
+/// overrides ("--set PATH=VALUE: ...") is reported where the study wrote it;
+/// any other at the variant's entry.
 Scenario load_variant(const StudyReader& reader, const YAML::Node& node, const std::string& path,
                       const fs::path& file, const std::vector<Override>& overrides,
-                      const ModelRegistry& models) {
+                      const std::vector<OverrideOrigin>& origins, const ModelRegistry& models) {
   try {
     return load_scenario(file, overrides, models);
   } catch (const ScenarioError& e) {
-    reader.fail(node, path, e.what());
+    const std::string message = e.what();
+    for (std::size_t i = overrides.size(); i-- > 0;) {
+      const std::string prefix = "--set " + overrides[i].path + "=" + overrides[i].value + ": ";
+      if (message.starts_with(prefix)) {
+        reader.fail(origins[i].node, origins[i].path, message.substr(prefix.size()));
+      }
+    }
+    reader.fail(node, path, message);
   }
 }
 
@@ -319,7 +336,7 @@ Study load_study(const fs::path& file, const ModelRegistry& models,
   }());
   std::vector<ScenarioEntry> entries;
   for (const auto& entry : scenarios) {
-    ScenarioEntry scenario{entry.first.Scalar(), entry.first, {}, {}};
+    ScenarioEntry scenario{entry.first.Scalar(), entry.first, {}, {}, {}};
     const std::string path = "scenarios." + scenario.name;
     const YAML::Node body = reader.require_map(entry.second, path);
     reader.check_keys(body, path, {"file", "set"});
@@ -339,6 +356,7 @@ Study load_study(const fs::path& file, const ModelRegistry& models,
         if (!seen.insert(key).second)
           reader.fail(item.first, path + ".set." + key, "duplicate key");
         scenario.overrides.push_back({key, yaml_text(item.second)});
+        scenario.origins.push_back({item.second, path + ".set." + key});
       }
     }
     entries.push_back(std::move(scenario));
@@ -392,21 +410,26 @@ Study load_study(const fs::path& file, const ModelRegistry& models,
 
   // --- variants: every scenario, or its sweep grid (first sweep outermost)
   std::vector<std::vector<std::size_t>> variants_of(entries.size());
+  std::vector<std::vector<OverrideOrigin>> origins;  // parallel to study.variants
   for (std::size_t e = 0; e < entries.size(); ++e) {
     const ScenarioEntry& entry = entries[e];
     const auto swept = sweeps.find(e);
     if (swept == sweeps.end()) {
       variants_of[e].push_back(study.variants.size());
       study.variants.push_back({entry.name, entry.name, entry.overrides, {}});
+      origins.push_back(entry.origins);
       continue;
     }
     const std::vector<SweepEntry>& grid = swept->second;
     std::vector<std::size_t> index(grid.size(), 0);
     while (true) {
       StudyVariant variant{entry.name + "[", entry.name, entry.overrides, {}};
+      std::vector<OverrideOrigin> variant_origins = entry.origins;
       for (std::size_t g = 0; g < grid.size(); ++g) {
         const std::string value = yaml_text(grid[g].values[index[g]]);
         variant.overrides.push_back({grid[g].parameter, value});
+        variant_origins.push_back(
+            {grid[g].values[index[g]], grid[g].path + ".values[" + std::to_string(index[g]) + "]"});
         if (g > 0) variant.name += ',';
         variant.name += short_parameter(grid[g].parameter);
         variant.name += '=';
@@ -415,6 +438,7 @@ Study load_study(const fs::path& file, const ModelRegistry& models,
       variant.name += "]";
       variants_of[e].push_back(study.variants.size());
       study.variants.push_back(std::move(variant));
+      origins.push_back(std::move(variant_origins));
       std::size_t g = grid.size();
       while (g > 0 && ++index[g - 1] == grid[g - 1].values.size()) index[--g] = 0;
       if (g == 0) break;
@@ -426,9 +450,13 @@ Study load_study(const fs::path& file, const ModelRegistry& models,
     for (const std::size_t v : variants_of[e]) {
       StudyVariant& variant = study.variants[v];
       std::vector<Override> overrides = variant.overrides;
-      if (study.steps) overrides.push_back({"steps", std::to_string(*study.steps)});
+      std::vector<OverrideOrigin> override_origins = origins[v];
+      if (study.steps) {
+        overrides.push_back({"steps", std::to_string(*study.steps)});
+        override_origins.push_back({root["steps"], "steps"});
+      }
       variant.scenario = load_variant(reader, entries[e].key, "scenarios." + entries[e].name,
-                                      entries[e].file, overrides, models);
+                                      entries[e].file, overrides, override_origins, models);
       const Scenario& first = study.variants.front().scenario;
       if (variant.scenario.model != first.model) {
         reader.fail(entries[e].key, "scenarios." + entries[e].name,
