@@ -23,13 +23,18 @@ def key_metrics(run: Run) -> pd.DataFrame:
     """Each scalar metric at the start and the end of RUN, with its unit.
 
     For monthly runs with at least one complete year: the means of the first
-    and the last complete year (steps 1-12 and the last 12 complete months).
+    and the last complete year (steps 1-12 and the last 12 complete months);
+    a year-to-date metric (name ending in `_ytd`: income so far this year)
+    shows its value at the year's last month instead, the whole year's.
     Otherwise: the value at step 0 (the initial state) and at the last step.
     Columns: units, the two periods (named after them), change (last - first).
     """
     frame = run.metrics_frame()
     annual = yearly(frame) if steps_are_months(run) else None
     if annual is not None and len(annual) > 0:
+        year_to_date = [name for name in frame.columns if name.endswith("_ytd")]
+        year_end = frame.loc[annual.index * MONTHS_PER_YEAR, year_to_date].astype(float)
+        annual.loc[:, year_to_date] = year_end.to_numpy()
         first_year, last_year = int(annual.index[0]), int(annual.index[-1])
         first_name = f"year {first_year} mean (steps {(first_year - 1) * MONTHS_PER_YEAR + 1}-{first_year * MONTHS_PER_YEAR})"
         last_name = f"year {last_year} mean (steps {(last_year - 1) * MONTHS_PER_YEAR + 1}-{last_year * MONTHS_PER_YEAR})"

@@ -54,6 +54,10 @@ def test_run_report_has_provenance_numbers_figures_calibration_and_lorenz(econom
         for name in ("gdp", "urban_rural_ratio"):
             assert f">{format_number(float(annual.loc[year, name]))}</td>" in page, (name, year)
     assert "year 1 mean (steps 1-12)" in page and "year 2 mean (steps 13-24)" in page
+    # Year-to-date metrics show the whole year (their value at month 12): the calibration table's first year.
+    targets = run.table("calibration").set_index("target")["simulated"]
+    row = re.search(r"<tr><td>urban_rural_ratio_ytd</td><td>1</td><td class=\"number\">([^<]+)</td>", page)
+    assert row and row.group(1) == format_number(float(targets["urban_rural_income_ratio"]))
     # The calibration table, with its simulated values.
     calibration = run.table("calibration")
     assert "Table: calibration" in page
