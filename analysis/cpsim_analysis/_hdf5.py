@@ -73,7 +73,8 @@ def open_checked(path: str | os.PathLike, expected_format: str) -> h5py.File:
         if version not in SUPPORTED_VERSIONS[expected_format]:
             supported = ", ".join(str(v) for v in sorted(SUPPORTED_VERSIONS[expected_format]))
             raise CpsimFormatError(
-                f"{path}: {expected_format} format_version {version!r} is not supported (this reader knows {supported})")
+                f"{path}: {expected_format} format_version {version!r} is not supported "
+                f"(this reader knows {supported})")
     except BaseException:
         f.close()
         raise

@@ -19,6 +19,11 @@ def provenance(attrs: dict) -> list[tuple[str, object]]:
     return [(name, attrs[name]) for name in shown]
 
 
+def year_column(year: int) -> str:
+    """The key-metrics column of YEAR, e.g. "year 2 mean (steps 13-24)"."""
+    return f"year {year} mean (steps {(year - 1) * MONTHS_PER_YEAR + 1}-{year * MONTHS_PER_YEAR})"
+
+
 def key_metrics(run: Run) -> pd.DataFrame:
     """Each scalar metric at the start and the end of RUN, with its unit.
 
@@ -36,8 +41,7 @@ def key_metrics(run: Run) -> pd.DataFrame:
         year_end = frame.loc[annual.index * MONTHS_PER_YEAR, year_to_date].astype(float)
         annual.loc[:, year_to_date] = year_end.to_numpy()
         first_year, last_year = int(annual.index[0]), int(annual.index[-1])
-        first_name = f"year {first_year} mean (steps {(first_year - 1) * MONTHS_PER_YEAR + 1}-{first_year * MONTHS_PER_YEAR})"
-        last_name = f"year {last_year} mean (steps {(last_year - 1) * MONTHS_PER_YEAR + 1}-{last_year * MONTHS_PER_YEAR})"
+        first_name, last_name = year_column(first_year), year_column(last_year)
         first, last = annual.loc[first_year], annual.loc[last_year]
     else:
         first_name, last_name = f"step {frame.index[0]}", f"step {frame.index[-1]}"

@@ -174,7 +174,8 @@ def test_not_a_cpsim_file(not_cpsim_file, tmp_path, economy_file):
         ca.open_run(text)
     with pytest.raises(FileNotFoundError, match="missing.h5: no such file"):
         ca.open_run(tmp_path / "missing.h5")
-    with pytest.raises(ca.CpsimFormatError, match=r"not a cpsim-study file \(format 'cpsim-run'\) \(a single run: use open_run\)"):
+    with pytest.raises(ca.CpsimFormatError,
+                       match=r"not a cpsim-study file \(format 'cpsim-run'\) \(a single run: use open_run\)"):
         ca.open_study(economy_file)
     # Any HDF5 file with a cpsim-run format attribute of another version is refused, not misread.
     newer = tmp_path / "newer.h5"

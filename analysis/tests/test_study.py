@@ -106,8 +106,8 @@ def test_study_report_and_summary(study_file, tmp_path, capsys):
         assert f">{format_number(float(row[statistic]))}</td>" in page
     assert cli_main(["summary", str(study_file)]) == 0
     text = capsys.readouterr().out
-    assert re.search(rf"{re.escape(CONTRAST)}\s+gini_income\s+{re.escape(format_number(float(row['mean_difference'])))}",
-                     text)
+    difference = re.escape(format_number(float(row["mean_difference"])))
+    assert re.search(rf"{re.escape(CONTRAST)}\s+gini_income\s+{difference}", text)
 
 
 def test_compare_notebook_with_a_study(study_file, economy_file, reform_file, monkeypatch):
