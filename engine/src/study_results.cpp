@@ -110,8 +110,8 @@ std::vector<ContrastSummaryRow> summarize_contrasts(const Study& study, const St
       row.unit = spec.unit;
       row.baseline_mean = statistics.baseline_mean[last];
       row.reform_mean = statistics.reform_mean[last];
-      row.final_step = {results.contrasts[c].n, statistics.mean_difference[last], statistics.sd[last],
-                        statistics.ci_low[last], statistics.ci_high[last]};
+      row.final_step = {results.contrasts[c].n, statistics.mean_difference[last],
+                        statistics.sd[last], statistics.ci_low[last], statistics.ci_high[last]};
       if (span > 0) {
         std::vector<double> averages(replicates, 0.0);
         for (std::size_t r = 0; r < replicates; ++r) {
