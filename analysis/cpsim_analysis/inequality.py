@@ -26,6 +26,7 @@ class Distribution:
     weights: np.ndarray
     value_name: str
     units: str
+    per_person: bool = False  # values are per person, weights count persons
 
 
 def lorenz_curve(values: Sequence[float], weights: Sequence[float] | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -87,7 +88,7 @@ def panel_distribution(panel: pd.DataFrame, value: str, per_person: bool | None 
             raise ValueError("panel_distribution: per_person requested but no column has units 'persons'")
         persons = panel[members].to_numpy(dtype=np.float64).sum(axis=1)
         keep = persons > 0
-        return Distribution(amounts[keep] / persons[keep], persons[keep], value, f"{units}/person")
+        return Distribution(amounts[keep] / persons[keep], persons[keep], value, f"{units}/person", per_person=True)
     return Distribution(amounts, np.ones_like(amounts), value, units)
 
 

@@ -10,7 +10,6 @@ import math
 import os
 from typing import Mapping, Sequence, Union
 
-import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
@@ -124,8 +123,8 @@ def plot_lorenz(data: RunLike | Distribution | Mapping[str, Distribution], table
         coefficient = gini(distribution.values, distribution.weights)
         ax.plot(population, share, label=f"{label} (Gini {coefficient:.3f})")
     ax.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=0.8, label="equality")
-    weighted = any(not np.all(d.weights == 1) for d in curves.values())
-    ax.set_xlabel("cumulative share of persons" if weighted else "cumulative share of agents")
+    per_person = any(d.per_person for d in curves.values())
+    ax.set_xlabel("cumulative share of persons" if per_person else "cumulative share of agents")
     ax.set_ylabel("cumulative share of " + ", ".join(sorted({d.value_name for d in curves.values()})))
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)

@@ -62,10 +62,12 @@ def table_html(frame: pd.DataFrame, index: bool = True) -> str:
 
 
 def pairs_html(pairs: Iterable[tuple[str, object]]) -> str:
+    """(name, value) pairs as a two-column HTML table."""
     return table_html(pd.DataFrame([(n, v) for n, v in pairs], columns=["attribute", "value"]), index=False)
 
 
 def page(title: str, sections: list[str]) -> str:
+    """A complete HTML document: TITLE as heading, then SECTIONS (HTML), with the inline style sheet."""
     body = "\n".join(sections)
     return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>{html.escape(title)}</title>\n'
             f"<style>{STYLE}</style>\n</head>\n<body>\n<h1>{html.escape(title)}</h1>\n{body}\n</body>\n</html>\n")
@@ -122,15 +124,16 @@ def lorenz_section(run: Run) -> str:
             continue
         shown = dict([next(iter(curves.items())), list(curves.items())[-1]])
         first = next(iter(shown.values()))
-        weighting = "per person, person-weighted" if first.weights.max() > 1 else "per agent"
+        weighting = "per person, person-weighted" if first.per_person else "per agent"
         parts.append(f'<h2 id="lorenz-{html.escape(table)}">Lorenz curve: {html.escape(table)}</h2>'
                      f"<p>{html.escape(first.value_name)} ({html.escape(first.units)}), {weighting}, "
                      f"from the snapshots at {', '.join(shown)}.</p>")
         parts.append(figure_html(plot_lorenz(shown), f"Lorenz curve of {table}"))
         rows = [(label, gini(d.values, d.weights), d.weights.sum(), np.average(d.values, weights=d.weights))
                 for label, d in curves.items()]
-        parts.append(table_html(pd.DataFrame(rows, columns=["snapshot", "Gini", "weight (persons or agents)",
-                                                            f"mean ({first.units})"]), index=False))
+        counted = "persons" if first.per_person else "agents"
+        parts.append(table_html(pd.DataFrame(rows, columns=["snapshot", "Gini", counted, f"mean ({first.units})"]),
+                                index=False))
     return "\n".join(parts)
 
 

@@ -51,7 +51,7 @@ def test_household_panel_gives_the_stored_person_weighted_gini(economy_file, ste
         stored = f["metrics/gini_income_ytd"][step]
         population = f["metrics/population"][step]
     np.testing.assert_allclose(distribution.values, per_capita, rtol=1e-15)
-    assert distribution.units == "RMB/person"
+    assert distribution.units == "RMB/person" and distribution.per_person
     assert distribution.weights.sum() == population
     assert ca.gini(distribution.values, distribution.weights) == pytest.approx(stored, abs=1e-9)
     assert numpy_weighted_gini(per_capita, members) == pytest.approx(stored, abs=1e-9)
@@ -63,7 +63,7 @@ def test_boltzmann_snapshots_give_the_stored_wealth_gini(boltzmann_file):
     for step in run.snapshot_steps("agents")[1:]:  # at step 0 everyone has one unit: Gini 0
         panel = run.snapshot("agents", step)
         distribution = ca.panel_distribution(panel, "wealth")
-        assert (distribution.weights == 1).all()  # no "persons" columns: one weight per agent
+        assert (distribution.weights == 1).all() and not distribution.per_person  # no "persons" columns
         assert ca.gini(distribution.values) == pytest.approx(gini.sel(step=step).item(), abs=1e-12)
 
 

@@ -64,6 +64,7 @@ def test_run_report_has_provenance_numbers_figures_calibration_and_lorenz(econom
     for value in calibration["simulated"]:
         assert f">{format_number(float(value))}</td>" in page
     # Lorenz: the Gini from the step-12 and step-24 panels equals the stored metric.
+    assert "income_ytd (RMB/person), per person, person-weighted" in page and "<th>persons</th>" in page
     for step in (12, 24):
         stored = float(run.metric("gini_income_ytd").sel(step=step))
         shown = re.search(rf'<td>step {step}</td><td class="number">([0-9.]+)</td>', page)
@@ -76,6 +77,7 @@ def test_boltzmann_report_uses_steps_not_years(boltzmann_file, tmp_path):
     page = output.read_text(encoding="utf-8")
     assert_self_contained(page)
     assert "<th>step 0</th>" in page and "<th>step 60</th>" in page and "year 1" not in page
+    assert "wealth (units), per agent" in page and "<th>agents</th>" in page
     assert len(inline_pngs(page)) == 2  # six metrics in one figure, one Lorenz curve
     last_gini = float(ca.open_run(boltzmann_file).metric("gini").sel(step=60))
     assert f">{format_number(last_gini)}</td>" in page
