@@ -53,6 +53,8 @@ struct MonthTotals {
   std::int64_t separations = 0;
 };
 
+class PolicyAccess;
+
 class Economy {
  public:
   /// Builds tables, generates the population and the initial matching.
@@ -101,6 +103,7 @@ class Economy {
   double wage_of(std::size_t firm, double skill) const;
 
  private:
+  friend class PolicyAccess;  // policy modules (policies/) act on the state
   // population.cpp
   void create_regions();
   void create_households(const StepContext& context);

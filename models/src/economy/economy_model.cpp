@@ -8,6 +8,7 @@
 #include "economy/calibration.hpp"
 #include "economy/economy.hpp"
 #include "economy/metrics.hpp"
+#include "economy/policies/policy_set.hpp"
 
 namespace cpsim::models {
 namespace economy {
@@ -16,24 +17,37 @@ namespace {
 class DistrictEconomyModel final : public Model {
  public:
   void build(Simulation& simulation, const cpsim::Parameters& parameters) override {
-    economy_ = std::make_unique<Economy>(simulation, read_parameters(parameters));
+    const EconomyParameters base = read_parameters(parameters);
+    economy_ = std::make_unique<Economy>(simulation, base);
+    policies_ = std::make_unique<PolicySet>(parameters.policies(), base);
     Economy& e = *economy_;
     const auto phase = [&](const char* name, void (Economy::*process)(const StepContext&),
                            std::int64_t every = 1) {
       simulation.add_phase(
           name, [&e, process](const StepContext& c) { (e.*process)(c); }, every);
     };
+    // Policy stages (policies/policy.hpp) are phases only when a policy acts
+    // in them, so a scenario without policies runs the baseline schedule.
+    const auto policy_stage = [&](PolicyStage stage) {
+      policies_->add_phase(simulation, e, stage);
+    };
     phase("begin_month", &Economy::begin_month);
+    policy_stage(PolicyStage::parameters);
     phase("productivity", &Economy::update_productivity);
     phase("labour_market", &Economy::run_labour_market);
+    policy_stage(PolicyStage::labour);
     phase("wages", &Economy::pay_wages);
+    policy_stage(PolicyStage::firms);
     phase("income_tax_year_end", &Economy::settle_income_tax_year, 12);
     phase("consumption", &Economy::spend_consumption);
     phase("outside_demand", &Economy::buy_outside_demand);
+    policy_stage(PolicyStage::markets);
     phase("village_economy", &Economy::run_village_economy);
     phase("firm_accounts", &Economy::settle_firm_accounts);
     phase("pensions", &Economy::pay_pensions);
+    policy_stage(PolicyStage::benefits);
     phase("dibao", &Economy::pay_dibao);
+    policy_stage(PolicyStage::dibao);
     phase("government", &Economy::run_government_budget);
     phase("firm_dynamics", &Economy::run_firm_dynamics);
     phase("end_month", &Economy::end_month);
@@ -41,7 +55,9 @@ class DistrictEconomyModel final : public Model {
     phase("skills", &Economy::update_skills, 12);
 
     metrics_ = std::make_unique<EconomyMetrics>(simulation.metrics(), e);
+    policies_->declare_metrics(simulation.metrics());
     simulation.add_measurement([this](const StepContext& c, MetricRow& row) {
+      policies_->measure(row);
       const CalibrationSample sample = metrics_->measure(c, row);
       if (c.step >= 1 && c.step <= 12) samples_.push_back(sample);
     });
@@ -56,6 +72,7 @@ class DistrictEconomyModel final : public Model {
 
  private:
   std::unique_ptr<Economy> economy_;
+  std::unique_ptr<PolicySet> policies_;
   std::unique_ptr<EconomyMetrics> metrics_;
   std::vector<CalibrationSample> samples_;
 };
@@ -70,6 +87,7 @@ ModelInfo district_economy_model_info() {
       "stock-flow consistent in integer fen; calibrated to Xihu by its scenario";
   info.schema = economy_schema();
   info.create = [] { return std::make_unique<DistrictEconomyModel>(); };
+  for (const PolicyModule& module : policy_modules()) info.policies.push_back(module.info);
   return info;
 }
 

@@ -61,9 +61,14 @@ enum class Flow : std::uint8_t {
   firm_exit,
   overdraft_interest,
   loan_write_off,
+  policy_benefits,    ///< cash benefits of policy modules (government to households)
+  policy_subsidies,   ///< policy subsidies to firms and villages
+  policy_purchases,   ///< services the government buys under a policy
+  environmental_tax,  ///< carbon and other environmental taxes
+  charity,            ///< donations (third distribution, enterprise-village pairing)
   deposit_change,
 };
-inline constexpr std::size_t flow_count = 26;
+inline constexpr std::size_t flow_count = 31;
 inline constexpr std::array<std::string_view, flow_count> flow_names{"wages",
                                                                      "income_tax_withheld",
                                                                      "income_tax_settlement",
@@ -89,6 +94,11 @@ inline constexpr std::array<std::string_view, flow_count> flow_names{"wages",
                                                                      "firm_exit",
                                                                      "overdraft_interest",
                                                                      "loan_write_off",
+                                                                     "policy_benefits",
+                                                                     "policy_subsidies",
+                                                                     "policy_purchases",
+                                                                     "environmental_tax",
+                                                                     "charity",
                                                                      "deposit_change"};
 
 struct Account {

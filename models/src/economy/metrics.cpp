@@ -90,8 +90,8 @@ EconomyMetrics::EconomyMetrics(MetricSet& m, const Economy& economy) : economy_(
                         "Taxes collected in the district (before sharing)");
   retained_revenue_ = m.add_real("government_retained_revenue", "RMB/month",
                                  "Revenue after sharing with upper levels");
-  spending_ =
-      m.add_real("government_spending", "RMB/month", "Pensions, dibao and public purchases");
+  spending_ = m.add_real("government_spending", "RMB/month",
+                         "Pensions, dibao, public purchases and policy spending");
   balance_ = m.add_real("government_balance", "RMB/month",
                         "Change of the government's deposits this month");
   debt_ = m.add_real("government_debt", "RMB",
