@@ -9,7 +9,7 @@ weight of its members, as the engine's `gini_income*` metrics do.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -92,10 +92,11 @@ def panel_distribution(panel: pd.DataFrame, value: str, per_person: bool | None 
     return Distribution(amounts, np.ones_like(amounts), value, units)
 
 
-def default_value_column(panel: pd.DataFrame) -> str | None:
-    """The column a Lorenz curve of PANEL shows by default: the year's disposable income
-    (`income_ytd`) of a household panel, else `wealth`, else None."""
+def default_value_column(columns: Iterable[str]) -> str | None:
+    """The column a Lorenz curve shows by default among COLUMNS (a panel's): the year's disposable
+    income (`income_ytd`) of a household panel, else `wealth`, else None."""
+    columns = list(columns)
     for column in ("income_ytd", "wealth"):
-        if column in panel.columns:
+        if column in columns:
             return column
     return None

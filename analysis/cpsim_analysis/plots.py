@@ -13,7 +13,7 @@ from typing import Mapping, Sequence, Union
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from .inequality import Distribution, default_value_column, gini, lorenz_curve, panel_distribution
+from .inequality import PERSONS_UNIT, Distribution, default_value_column, gini, lorenz_curve, panel_distribution
 from .run import Run, open_run
 from .timeseries import yearly as yearly_means
 
@@ -91,10 +91,14 @@ def run_distribution(run: RunLike, table: str | None = None, step: int | None = 
     tables = run.snapshot_tables
     if not tables:
         raise ValueError(f"{run.path}: no snapshots, so no Lorenz curve (set output.snapshot_every)")
-    panel = run.snapshot(table or tables[0], step)
-    column = value or default_value_column(panel)
+    table = table or tables[0]
+    described = run.columns(table)
+    column = value or default_value_column(described.index)
     if column is None:
-        raise ValueError(f"{run.path}: choose a column for the Lorenz curve: {', '.join(panel.columns)}")
+        raise ValueError(f"{run.path}: choose a column for the Lorenz curve: {', '.join(described.index)}")
+    # Read only what the curve needs: a full-scale panel has hundreds of thousands of rows and ~30 columns.
+    persons = [name for name in described.index if described.loc[name, "units"] == PERSONS_UNIT]
+    panel = run.snapshot(table, step, columns=list(dict.fromkeys([column, *persons])))
     return panel_distribution(panel, column), panel.attrs["step"]
 
 

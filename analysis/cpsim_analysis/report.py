@@ -19,8 +19,8 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from ._hdf5 import STUDY_FORMAT, file_format  # noqa: E402
 from .errors import IncompleteRunWarning  # noqa: E402
-from .plots import plot_lorenz, plot_timeseries  # noqa: E402
-from .inequality import default_value_column, gini, panel_distribution  # noqa: E402
+from .plots import plot_lorenz, plot_timeseries, run_distribution  # noqa: E402
+from .inequality import default_value_column, gini  # noqa: E402
 from .run import Run  # noqa: E402
 from .summary import format_number, key_metrics, provenance  # noqa: E402
 from .timeseries import steps_are_months  # noqa: E402
@@ -111,13 +111,11 @@ def lorenz_section(run: Run) -> str:
     that has a default value column (`income_ytd` or `wealth`)."""
     parts = []
     for table in run.snapshot_tables:
+        if default_value_column(run.columns(table).index) is None:
+            continue
         curves = {}
         for step in run.snapshot_steps(table):
-            panel = run.snapshot(table, step)
-            column = default_value_column(panel)
-            if column is None:
-                break
-            distribution = panel_distribution(panel, column)
+            distribution, _ = run_distribution(run, table, step)
             if distribution.values.size and (distribution.values * distribution.weights).sum() > 0:
                 curves[f"step {step}"] = distribution
         if not curves:

@@ -213,11 +213,12 @@ class Run:
         raise NotFoundError(f"snapshot of {table!r} at step", step, self.path,
                             sorted(int(g.attrs["step"]) for g in group.values()))
 
-    def snapshot(self, table: str, step: int | None = None) -> pd.DataFrame:
+    def snapshot(self, table: str, step: int | None = None, columns: Sequence[str] | None = None) -> pd.DataFrame:
         """One snapshot of TABLE as a DataFrame: one row per agent, indexed by the global agent id.
 
-        STEP defaults to the last snapshot. Columns keep their stored types;
-        `frame.attrs` holds `step`, `units` and `long_name` (per column).
+        STEP defaults to the last snapshot; COLUMNS (default: all) limits what
+        is read, which matters for large panels. Columns keep their stored
+        types; `frame.attrs` holds `step`, `units` and `long_name` (per column read).
         """
         if step is None:
             steps = self.snapshot_steps(table)
@@ -226,12 +227,16 @@ class Run:
             step = steps[-1]
         with h5py.File(self.path, "r") as f:
             group = self._snapshot_group(f, table, step)
+            available = [name for name in group if name != "agent"]
+            chosen = available if columns is None else list(columns)
+            for name in chosen:
+                if name not in available:
+                    raise NotFoundError(f"column of {table!r}", name, self.path, available)
             index = pd.Index(group["agent"][()], name="agent")
-            columns = {name: read_column(ds) for name, ds in group.items() if name != "agent"}
-            units = {name: str(decode(ds.attrs.get("units", ""))) for name, ds in group.items() if name != "agent"}
-            long_names = {name: str(decode(ds.attrs.get("long_name", ""))) for name, ds in group.items()
-                          if name != "agent"}
-        frame = pd.DataFrame(columns, index=index)
+            data = {name: read_column(group[name]) for name in chosen}
+            units = {name: str(decode(group[name].attrs.get("units", ""))) for name in chosen}
+            long_names = {name: str(decode(group[name].attrs.get("long_name", ""))) for name in chosen}
+        frame = pd.DataFrame(data, index=index)
         frame.attrs.update(step=int(step), table=table, units=units, long_name=long_names)
         return frame
 

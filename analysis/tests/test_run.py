@@ -107,6 +107,12 @@ def test_snapshots_and_columns(economy_file):
     assert panel.index.name == "agent" and panel.attrs["step"] == 12
     assert panel.attrs["units"]["income_ytd"] == "fen"
     assert run.snapshot("households").attrs["step"] == 24  # default: the last snapshot
+    few = run.snapshot("households", 12, columns=["income_ytd", "workers"])
+    assert list(few.columns) == ["income_ytd", "workers"] and few.attrs["units"] == {"income_ytd": "fen",
+                                                                                      "workers": "persons"}
+    np.testing.assert_array_equal(few["income_ytd"].to_numpy(), panel["income_ytd"].to_numpy())
+    with pytest.raises(ca.NotFoundError, match="no column of 'households' 'income'; available: region, flags"):
+        run.snapshot("households", 12, columns=["income"])
     columns = run.columns("households")
     assert columns.loc["children", "units"] == "persons"
     assert "Disposable income" in columns.loc["income_ytd", "long_name"]
