@@ -18,8 +18,9 @@ class DistrictEconomyModel final : public Model {
  public:
   void build(Simulation& simulation, const cpsim::Parameters& parameters) override {
     const EconomyParameters base = read_parameters(parameters);
-    economy_ = std::make_unique<Economy>(simulation, base);
+    // Policies first: their checks fail before the population is generated.
     policies_ = std::make_unique<PolicySet>(parameters.policies(), base);
+    economy_ = std::make_unique<Economy>(simulation, base);
     Economy& e = *economy_;
     const auto phase = [&](const char* name, void (Economy::*process)(const StepContext&),
                            std::int64_t every = 1) {
