@@ -18,3 +18,10 @@ endif()
 if(CPSIM_BUILD_BENCH)
   find_package(benchmark REQUIRED)
 endif()
+
+# MPI is optional: without it cpsim runs on one process (docs/mpi.md).
+find_package(MPI COMPONENTS C QUIET)
+option(CPSIM_WITH_MPI "Build the MPI communicator (ensembles and decomposed runs)" ${MPI_C_FOUND})
+if(CPSIM_WITH_MPI AND NOT MPI_C_FOUND)
+  message(FATAL_ERROR "CPSIM_WITH_MPI is ON but no MPI was found (apt-get install libopenmpi-dev)")
+endif()

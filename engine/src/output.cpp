@@ -120,6 +120,8 @@ void RunWriter::Impl::create(const Provenance& provenance, const MetricSet& metr
   write_scalar_attribute<std::int64_t>(context, root, where, "steps_requested", provenance.steps);
   write_scalar_attribute<std::int32_t>(context, root, where, "threads",
                                        static_cast<std::int32_t>(provenance.threads));
+  write_scalar_attribute<std::int32_t>(context, root, where, "ranks",
+                                       static_cast<std::int32_t>(provenance.ranks));
   // Final values are written by finish(); a file that is never finished is
   // never renamed, but if read as .partial it says it is incomplete.
   write_scalar_attribute<std::int8_t>(context, root, where, "complete", 0);

@@ -10,6 +10,8 @@ KeyedPermutation::KeyedPermutation(std::uint64_t n, const RandomStream& stream, 
     for (std::uint64_t i = n; i-- > 1;) {
       std::swap(table_[i], table_[stream.index(~0ULL - 1 - i, step, i + 1)]);
     }
+    inverse_table_.resize(n);
+    for (std::uint32_t i = 0; i < n; ++i) inverse_table_[table_[i]] = i;
     return;
   }
   // The domain is the smallest power of two >= n (at least 4), so cycle

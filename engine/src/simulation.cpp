@@ -12,7 +12,8 @@
 
 namespace cpsim {
 
-Simulation::Simulation(std::uint64_t seed, std::int64_t steps) : seed_(seed), steps_(steps) {
+Simulation::Simulation(std::uint64_t seed, std::int64_t steps, Communicator& communicator)
+    : seed_(seed), steps_(steps), communicator_(&communicator) {
   if (steps < 0) throw std::invalid_argument("Simulation: negative step count");
 }
 

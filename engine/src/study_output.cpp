@@ -104,6 +104,8 @@ class StudyFileWriter {
                                          static_cast<std::int32_t>(info.threads));
     write_scalar_attribute<std::int32_t>(context_, root, where, "jobs",
                                          static_cast<std::int32_t>(info.jobs));
+    write_scalar_attribute<std::int32_t>(context_, root, where, "ranks",
+                                         static_cast<std::int32_t>(info.ranks));
     write_scalar_attribute<double>(context_, root, where, "wall_seconds", info.wall_seconds);
     // Only complete studies are written (a stopped study writes no file);
     // the attribute keeps the run files' contract for readers.

@@ -394,6 +394,7 @@ TEST_F(OutputTest, RootAttributesRecordProvenance) {
   EXPECT_EQ(numeric_attribute<std::uint64_t>(h5, "/", "seed"), provenance_.seed);
   EXPECT_EQ(numeric_attribute<std::int64_t>(h5, "/", "steps_requested"), 150);
   EXPECT_EQ(numeric_attribute<std::int32_t>(h5, "/", "threads"), 4);
+  EXPECT_EQ(numeric_attribute<std::int32_t>(h5, "/", "ranks"), 1);
   EXPECT_EQ(numeric_attribute<std::int8_t>(h5, "/", "complete"), 1);
   EXPECT_EQ(numeric_attribute<std::int64_t>(h5, "/", "steps_completed"), 3);
   EXPECT_EQ(numeric_attribute<double>(h5, "/", "wall_seconds"), 1.25);

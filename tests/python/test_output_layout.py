@@ -52,7 +52,7 @@ def string_attr(obj, name):
 ROOT_STRINGS = ["format", "cpsim_version", "git_commit", "model", "scenario_name",
                 "scenario_file", "scenario_yaml", "command_line", "created", "hostname"]
 ROOT_NUMBERS = {"format_version": np.int32, "seed": np.uint64, "steps_requested": np.int64,
-                "threads": np.int32, "complete": np.int8, "steps_completed": np.int64,
+                "threads": np.int32, "ranks": np.int32, "complete": np.int8, "steps_completed": np.int64,
                 "wall_seconds": np.float64}
 
 

@@ -56,6 +56,9 @@ struct ModelInfo {
   /// Optional: peak memory of a run with these parameters, so a size that
   /// cannot fit is refused before anything is allocated.
   std::function<MemoryEstimate(const Parameters&)> estimate_memory;
+  /// True if the model spreads its agents over MPI ranks (docs/mpi.md);
+  /// otherwise a run on more than one rank is refused before it is built.
+  bool decomposable = false;
 
   [[nodiscard]] const PolicyModuleInfo* find_policy(std::string_view module) const;
   [[nodiscard]] std::vector<std::string> policy_names() const;

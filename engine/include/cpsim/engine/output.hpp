@@ -28,6 +28,7 @@ struct Provenance {
   std::int64_t steps = 0;  ///< steps requested
   int threads = 0;
   std::string command_line;
+  int ranks = 1;  ///< MPI ranks the run was spread over
 };
 
 class RunWriter {

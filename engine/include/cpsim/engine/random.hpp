@@ -127,6 +127,19 @@ class KeyedPermutation {
     return x;
   }
 
+  /// The position of `element` in the permuted order: inverse(p(i)) == i.
+  /// Decrypts with the rounds reversed and walks the cycle backwards, so one
+  /// element's position costs what one image costs (a decomposed model finds
+  /// its own agents' positions without evaluating all n).
+  [[nodiscard]] std::uint64_t inverse(std::uint64_t element) const noexcept {
+    if (!table_.empty()) return inverse_table_[element];
+    std::uint64_t x = element;
+    do {
+      x = decrypt(x);
+    } while (x >= n_);
+    return x;
+  }
+
   static constexpr std::uint64_t small_domain = 4096;
 
  private:
@@ -152,12 +165,31 @@ class KeyedPermutation {
     return (left << right_width) | right;
   }
 
+  /// encrypt's inverse: round r maps (left, right) to (right, left ^ F_r(right)),
+  /// so undoing it takes right' = left and left' = right ^ F_r(left).
+  [[nodiscard]] std::uint64_t decrypt(std::uint64_t x) const noexcept {
+    unsigned left_width = left_bits_;
+    unsigned right_width = right_bits_;
+    std::uint64_t left = x >> right_width;
+    std::uint64_t right = x & ((std::uint64_t{1} << right_width) - 1);
+    for (std::size_t r = rounds; r-- > 0;) {
+      // Before round r the left part had right_width bits (the widths swap every round).
+      const std::uint64_t f = ((left ^ round_xor_[r]) * round_multiplier_[r]) >> (64 - right_width);
+      const std::uint64_t previous_left = right ^ f;
+      right = left;
+      left = previous_left;
+      std::swap(left_width, right_width);
+    }
+    return (left << right_width) | right;
+  }
+
   std::uint64_t n_;
   unsigned left_bits_ = 1;
   unsigned right_bits_ = 1;
   std::array<std::uint64_t, rounds> round_xor_{};
   std::array<std::uint64_t, rounds> round_multiplier_{};
-  std::vector<std::uint32_t> table_;  ///< used when n <= small_domain
+  std::vector<std::uint32_t> table_;          ///< used when n <= small_domain
+  std::vector<std::uint32_t> inverse_table_;  ///< table_'s inverse
 };
 
 }  // namespace cpsim

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cpsim/engine/agent_table.hpp"
+#include "cpsim/engine/communicator.hpp"
 #include "cpsim/engine/metrics.hpp"
 #include "cpsim/engine/model.hpp"
 #include "cpsim/engine/random.hpp"
@@ -55,7 +56,12 @@ class StepObserver {
 
 class Simulation {
  public:
-  Simulation(std::uint64_t seed, std::int64_t steps);
+  /// `communicator`: the ranks this one run is spread over (it must outlive
+  /// the simulation). A model that decomposes its agents asks for it and for
+  /// its block; with more than one rank, every rank runs the same schedule
+  /// and the phases exchange what crosses ranks.
+  Simulation(std::uint64_t seed, std::int64_t steps,
+             Communicator& communicator = serial_communicator());
   Simulation(const Simulation&) = delete;
   Simulation& operator=(const Simulation&) = delete;
   ~Simulation();
@@ -83,6 +89,13 @@ class Simulation {
   /// simulations at once on one arena, each nesting its parallel loops there.
   std::int64_t run_in_current_arena(StepObserver& observer);
 
+  [[nodiscard]] Communicator& communicator() const noexcept { return *communicator_; }
+  /// This rank's contiguous block of `count` agents (global ids begin..end-1);
+  /// all of them on one rank.
+  [[nodiscard]] BlockRange agent_block(std::uint64_t count) const noexcept {
+    return block_range(count, communicator_->rank(), communicator_->size());
+  }
+
   // --- inspection ---
   [[nodiscard]] std::uint64_t seed() const noexcept { return seed_; }
   [[nodiscard]] std::int64_t steps() const noexcept { return steps_; }
@@ -105,6 +118,7 @@ class Simulation {
 
   std::uint64_t seed_;
   std::int64_t steps_;
+  Communicator* communicator_;
   std::int64_t current_step_ = 0;
   std::vector<std::unique_ptr<AgentTable>> tables_;
   std::vector<Phase> phases_;

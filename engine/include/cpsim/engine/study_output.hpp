@@ -19,6 +19,7 @@ struct StudyRunInfo {
   int threads = 0;
   int jobs = 0;
   double wall_seconds = 0;
+  int ranks = 1;  ///< MPI ranks the runs were dealt to
 };
 
 /// Refuses (OutputError) a destination that exists (unless `overwrite`), is
