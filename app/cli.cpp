@@ -3,13 +3,17 @@
 #include <unistd.h>
 
 #include <boost/program_options.hpp>
+#include <chrono>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
+#include <thread>
 
 #include "commands.hpp"
 #include "cpsim/engine/build_info.hpp"
+#include "cpsim/engine/communicator.hpp"
 #include "cpsim/engine/errors.hpp"
+#include "rank_errors.hpp"
 #include "study_command.hpp"
 
 namespace cpsim::app {
@@ -38,8 +42,15 @@ constexpr const char* usage_text =
 }  // namespace
 
 int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  return run_cli(args, out, err, serial_communicator());
+}
+
+int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+            Communicator& world) {
+  std::ostream discard(nullptr);
+  std::ostream& say = world.is_root() ? err : discard;  // errors every rank shares
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-    (args.empty() ? err : out) << usage_text;
+    (args.empty() ? say : out) << usage_text;
     return args.empty() ? exit_bad_input : exit_ok;
   }
   if (args[0] == "--version" || args[0] == "version") {
@@ -49,28 +60,29 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   const std::string& command = args[0];
   const std::vector<std::string> rest(args.begin() + 1, args.end());
   try {
-    if (command == "run") return command_run(rest, out, err);
-    if (command == "study") return command_study(rest, out, err);
-    if (command == "validate") return command_validate(rest, out, err);
-    if (command == "info") return command_info(rest, out, err);
-    if (command == "models") return command_models(rest, out, err);
-    err << "cpsim: unknown command '" << command << "' (try cpsim --help)\n";
+    if (command == "run") return command_run(rest, out, say, world);
+    if (command == "study") return command_study(rest, out, say, world);
+    if (command == "validate") return command_validate(rest, out, say);
+    if (command == "info") return command_info(rest, out, say);
+    if (command == "models") return command_models(rest, out, say);
+    say << "cpsim: unknown command '" << command << "' (try cpsim --help)\n";
     return exit_bad_input;
-  } catch (const po::error& e) {
-    err << "cpsim " << command << ": " << e.what() << " (try cpsim " << command << " --help)\n";
-    return exit_bad_input;
-  } catch (const ScenarioError& e) {
-    err << e.what() << '\n';
-    return exit_bad_input;
-  } catch (const OutputError& e) {
-    err << e.what() << '\n';
-    return exit_io_error;
-  } catch (const SimulationError& e) {
-    err << "simulation error: " << e.what() << '\n';
-    return exit_simulation_error;
-  } catch (const std::exception& e) {
-    err << "cpsim: internal error: " << e.what() << '\n';
-    return exit_internal_error;
+  } catch (const AgreedError& e) {
+    say << e.report().line << '\n';
+    return e.report().exit_code;
+  } catch (...) {
+    const ErrorReport report = describe_error(std::current_exception(), command);
+    // validate, info and models hold no collectives: every rank fails alike.
+    if (world.size() == 1 || (command != "run" && command != "study")) {
+      say << report.line << '\n';
+      return report.exit_code;
+    }
+    // Seen by this rank alone, mid-run: the others may wait in a collective
+    // forever, so the world is aborted. A rank other than 0 waits a moment
+    // first, so an error that every rank hit is printed once, by rank 0.
+    if (!world.is_root()) std::this_thread::sleep_for(std::chrono::seconds(1));
+    err << report.line << std::endl;
+    world.abort(report.exit_code);
   }
 }
 

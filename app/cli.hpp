@@ -4,6 +4,10 @@
 #include <string>
 #include <vector>
 
+namespace cpsim {
+class Communicator;
+}
+
 namespace cpsim::app {
 
 /// Exit codes, documented in README.md and `cpsim --help`.
@@ -16,6 +20,10 @@ enum ExitCode : int {
   exit_interrupted = 130,     ///< SIGINT/SIGTERM: the file is kept, marked incomplete
 };
 
+/// `world`: the MPI ranks this process is one of (docs/mpi.md); only rank 0
+/// prints. Without it (in-process callers, plain `cpsim`) one serial rank.
 int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+            Communicator& world);
 
 }  // namespace cpsim::app

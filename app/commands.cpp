@@ -13,6 +13,7 @@
 
 #include "cli.hpp"
 #include "console.hpp"
+#include "cpsim/engine/communicator.hpp"
 #include "cpsim/engine/errors.hpp"
 #include "cpsim/engine/model.hpp"
 #include "cpsim/engine/output.hpp"
@@ -21,6 +22,7 @@
 #include "cpsim/models/register.hpp"
 #include "options.hpp"
 #include "progress.hpp"
+#include "rank_errors.hpp"
 #include "runner.hpp"
 #include "stop_signal.hpp"
 #include "study_command.hpp"
@@ -90,7 +92,8 @@ std::string join_command_line(const std::vector<std::string>& args) {
 
 }  // namespace
 
-int command_run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+int command_run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+                Communicator& world) {
   po::options_description options("cpsim run options");
   add_scenario_options(options);
   options.add_options()("output,o", po::value<std::string>(),
@@ -100,20 +103,25 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
       "no-output", "run without writing a file")("profile",
                                                  "print the wall time spent in each phase");
   po::variables_map vm;
-  if (!parse(args, options, "scenario", vm, out,
-             "usage: cpsim run SCENARIO [-o out.h5] [--threads N] [--seed S] [--steps T] "
-             "[--set key=value]... [--force] [--quiet]")) {
-    return exit_ok;
-  }
+  bool help_shown = false;
+  RunRequest request;
+  // Parsing and loading go the same way on every rank; agreed, so a bad
+  // scenario under mpirun prints one line and every rank exits.
+  agree_on_errors(world, [&] {
+    help_shown = !parse(args, options, "scenario", vm, out,
+                        "usage: cpsim run SCENARIO [-o out.h5] [--threads N] [--seed S] "
+                        "[--steps T] [--set key=value]... [--force] [--quiet]");
+    if (help_shown) return;
+    const ModelRegistry registry = make_registry();
+    request.scenario =
+        load_scenario(vm["scenario"].as<std::string>(), collect_overrides(vm), registry);
+  });
+  if (help_shown) return exit_ok;
   const int threads = vm["threads"].as<int>();
   if (threads < 0) {
     err << "cpsim run: --threads: expected >= 0, found " << threads << '\n';
     return exit_bad_input;
   }
-  const ModelRegistry registry = make_registry();
-  const auto overrides = collect_overrides(vm);
-  RunRequest request;
-  request.scenario = load_scenario(vm["scenario"].as<std::string>(), overrides, registry);
   if (vm.count("no-output") == 0U) {
     request.output = vm.count("output") != 0U
                          ? std::filesystem::path(vm["output"].as<std::string>())
@@ -122,6 +130,7 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
   request.threads = threads;
   request.overwrite = vm.count("force") != 0U;
   request.command_line = join_command_line(args);
+  request.communicator = &world;
   const bool quiet = vm.count("quiet") != 0U;
   ProgressBar progress(out, request.scenario.steps, !quiet && ::isatty(STDOUT_FILENO) != 0);
   request.on_progress = [&progress](std::int64_t done, std::int64_t) { progress.update(done); };
@@ -139,7 +148,8 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
     out << "scenario " << request.scenario.name << " (model " << request.scenario.model << ", seed "
         << request.scenario.seed << "): " << result.steps_completed << " of "
         << request.scenario.steps << " steps in " << std::fixed << std::setprecision(2)
-        << result.wall_seconds << " s\n";
+        << result.wall_seconds << " s"
+        << (world.size() > 1 ? " on " + std::to_string(world.size()) + " MPI ranks" : "") << '\n';
     ResultTable summary{"summary", "metrics at the first and the last step", {}};
     summary.columns.push_back({"metric", "", result.metric_names});
     summary.columns.push_back({"unit", "", result.metric_units});

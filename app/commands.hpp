@@ -5,12 +5,15 @@
 #include <vector>
 
 namespace cpsim {
+class Communicator;
 class ModelRegistry;
-}
+}  // namespace cpsim
 
 namespace cpsim::app {
 
-int command_run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+/// `world`: the MPI ranks (one without mpirun); `out` and `err` print on rank 0 only.
+int command_run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+                Communicator& world);
 int command_validate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int command_info(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int command_models(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);

@@ -6,10 +6,12 @@
 #include <optional>
 
 #include "commands.hpp"
+#include "cpsim/engine/decomposition.hpp"
 #include "cpsim/engine/errors.hpp"
 #include "cpsim/engine/model.hpp"
 #include "cpsim/engine/output.hpp"
 #include "cpsim/engine/simulation.hpp"
+#include "rank_errors.hpp"
 
 namespace cpsim::app {
 namespace {
@@ -18,11 +20,12 @@ namespace {
 /// and last values of the scalar metrics for the summary.
 class RunObserver final : public StepObserver {
  public:
-  RunObserver(const RunRequest& request, RunWriter* writer) : request_(request), writer_(writer) {}
+  RunObserver(const RunRequest& request, RunWriter* writer, Communicator& world)
+      : request_(request), writer_(writer), world_(world) {}
 
   bool on_step(const Simulation& simulation, std::int64_t step, const MetricRow& row) override {
-    if (writer_ != nullptr) {
-      writer_->append_metrics(step, row);
+    if (!request_.output.empty()) {
+      if (writer_ != nullptr) writer_->append_metrics(step, row);
       const auto every = request_.scenario.output.snapshot_every;
       if (every > 0 && (step % every == 0 || step == simulation.steps()))
         snapshot(simulation, step);
@@ -30,7 +33,10 @@ class RunObserver final : public StepObserver {
     if (!first_) first_ = row;
     last_ = row;
     if (request_.on_progress) request_.on_progress(step, simulation.steps());
-    return !(request_.should_stop && request_.should_stop());
+    bool stop = request_.should_stop && request_.should_stop();
+    // Ranks stop together, at the same step, or the others would wait forever.
+    if (world_.size() > 1) stop = world_.max(stop ? 1 : 0) != 0;
+    return !stop;
   }
 
   std::optional<MetricRow> first_, last_;
@@ -41,13 +47,20 @@ class RunObserver final : public StepObserver {
     for (const auto& table : simulation.tables()) {
       if (wanted.empty() ||
           std::find(wanted.begin(), wanted.end(), table->name()) != wanted.end()) {
-        writer_->write_snapshot(step, *table);
+        if (world_.size() == 1) {
+          writer_->write_snapshot(step, *table);
+        } else {
+          // Each rank holds a block of the agents: rank 0 writes them all.
+          const AgentTable whole = gather_table(world_, *table, 0);
+          if (writer_ != nullptr) writer_->write_snapshot(step, whole);
+        }
       }
     }
   }
 
   const RunRequest& request_;
-  RunWriter* writer_;
+  RunWriter* writer_;  ///< null on ranks other than 0
+  Communicator& world_;
 };
 
 double scalar_value(const MetricRow& row, const MetricSpec& spec) {
@@ -60,39 +73,56 @@ double scalar_value(const MetricRow& row, const MetricSpec& spec) {
 RunResult execute_run(const RunRequest& request) {
   const auto start = std::chrono::steady_clock::now();
   const Scenario& scenario = request.scenario;
+  Communicator& world =
+      request.communicator != nullptr ? *request.communicator : serial_communicator();
   const ModelRegistry registry = make_registry();
   const ModelInfo* info = registry.find(scenario.model);
-  if (info == nullptr)
-    throw ScenarioError(scenario.file.string() + ": model: unknown model '" + scenario.model + "'");
-
-  check_memory(*info, scenario.parameters, available_memory_bytes());
-  // Refuse before allocating anything: a big model takes a while to build.
-  if (!request.output.empty() && !request.overwrite && std::filesystem::exists(request.output)) {
-    throw OutputError(request.output.string() + ": already exists (use --force to overwrite)");
-  }
-  Simulation simulation(scenario.seed, scenario.steps);
-  simulation.build(info->create(), scenario.parameters);
-
+  // Checks first, agreed by all ranks before the first collective (only
+  // rank 0 looks at the output file).
+  agree_on_errors(world, [&] {
+    if (info == nullptr) {
+      throw ScenarioError(scenario.file.string() + ": model: unknown model '" + scenario.model +
+                          "'");
+    }
+    if (world.size() > 1 && !info->decomposable) {
+      throw ScenarioError(scenario.file.string() + ": model: '" + scenario.model +
+                          "' runs on one process only, not on " + std::to_string(world.size()) +
+                          " MPI ranks (run it without mpirun; `mpirun cpsim study` spreads "
+                          "replicates over ranks)");
+    }
+    check_memory(*info, scenario.parameters, available_memory_bytes());
+    // Refuse before allocating anything: a big model takes a while to build.
+    if (world.is_root() && !request.output.empty() && !request.overwrite &&
+        std::filesystem::exists(request.output)) {
+      throw OutputError(request.output.string() + ": already exists (use --force to overwrite)");
+    }
+  });
+  Simulation simulation(scenario.seed, scenario.steps, world);
   std::unique_ptr<RunWriter> writer;
-  if (!request.output.empty()) {
-    Provenance provenance{scenario.model,         scenario.name,       scenario.file.string(),
-                          scenario.resolved_yaml, scenario.seed,       scenario.steps,
-                          request.threads,        request.command_line};
-    writer = std::make_unique<RunWriter>(request.output, provenance, simulation.metrics(),
-                                         scenario.output.compression, request.overwrite);
-  }
+  agree_on_errors(world, [&] {
+    simulation.build(info->create(), scenario.parameters);
+    if (world.is_root() && !request.output.empty()) {
+      Provenance provenance{scenario.model,         scenario.name,       scenario.file.string(),
+                            scenario.resolved_yaml, scenario.seed,       scenario.steps,
+                            request.threads,        request.command_line};
+      provenance.ranks = world.size();
+      writer = std::make_unique<RunWriter>(request.output, provenance, simulation.metrics(),
+                                           scenario.output.compression, request.overwrite);
+    }
+  });
 
-  RunObserver observer(request, writer.get());
+  RunObserver observer(request, writer.get(), world);
   RunResult result;
   result.steps_completed = simulation.run(request.threads, observer);
   result.complete = result.steps_completed == scenario.steps;
   result.tables = simulation.model()->report(simulation);
   result.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (writer) {
+  agree_on_errors(world, [&] {
+    if (!writer) return;
     for (const auto& table : result.tables) writer->write_table(table);
     writer->finish(result.complete, result.steps_completed, result.wall_seconds);
-  }
+  });
   std::vector<std::string> phase_names;
   for (const Phase& phase : simulation.phases()) phase_names.push_back(phase.name);
   phase_names.emplace_back("(metrics)");

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cpsim/engine/communicator.hpp"
 #include "cpsim/engine/metrics.hpp"
 #include "cpsim/engine/result_table.hpp"
 #include "cpsim/engine/scenario.hpp"
@@ -19,6 +20,9 @@ struct RunRequest {
   int threads = 0;               ///< 0: all cores
   bool overwrite = false;
   std::string command_line;
+  /// The MPI ranks this run is spread over (null: one process). Every rank
+  /// calls execute_run; only rank 0 writes the file.
+  Communicator* communicator = nullptr;
   /// Called after every step with (steps done, steps total).
   std::function<void(std::int64_t, std::int64_t)> on_progress;
   /// Checked after every step; true stops the run (file marked incomplete).

@@ -13,12 +13,14 @@
 #include "cli.hpp"
 #include "commands.hpp"
 #include "console.hpp"
+#include "cpsim/engine/communicator.hpp"
 #include "cpsim/engine/errors.hpp"
 #include "cpsim/engine/model.hpp"
 #include "cpsim/engine/study.hpp"
 #include "cpsim/engine/study_output.hpp"
 #include "options.hpp"
 #include "progress.hpp"
+#include "rank_errors.hpp"
 #include "stop_signal.hpp"
 #include "study_runner.hpp"
 
@@ -87,7 +89,8 @@ std::string join_command_line(const std::vector<std::string>& args) {
 
 }  // namespace
 
-int command_study(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+int command_study(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+                  Communicator& world) {
   po::options_description options("cpsim study options");
   options.add_options()("study", po::value<std::string>()->required(), "study YAML file")(
       "output,o", po::value<std::string>(),
@@ -98,13 +101,19 @@ int command_study(const std::vector<std::string>& args, std::ostream& out, std::
       "replicates,r", po::value<std::int64_t>(), "replicates per scenario (overrides the file)")(
       "force,f", "overwrite an existing output file")("quiet,q", "print nothing but errors");
   po::variables_map vm;
-  if (!parse(args, options, "study", vm, out,
-             "usage: cpsim study STUDY.yaml [-o study.h5] [--threads N] [--jobs J] "
-             "[--replicates R] [--force] [--quiet]\n"
-             "Runs every scenario variant x replicate with common random numbers and writes "
-             "reform - baseline differences with confidence intervals.")) {
-    return exit_ok;
-  }
+  bool help_shown = false;
+  agree_on_errors(
+      world,
+      [&] {
+        help_shown = !parse(args, options, "study", vm, out,
+                            "usage: cpsim study STUDY.yaml [-o study.h5] [--threads N] [--jobs J] "
+                            "[--replicates R] [--force] [--quiet]\n"
+                            "Runs every scenario variant x replicate with common random numbers "
+                            "and writes reform - baseline differences with confidence intervals.\n"
+                            "Under mpirun the runs are dealt to the ranks (docs/mpi.md).");
+      },
+      "study");
+  if (help_shown) return exit_ok;
   const int threads = vm["threads"].as<int>();
   const int jobs = vm["jobs"].as<int>();
   for (const auto& [name, value] : {std::pair{"--threads", threads}, std::pair{"--jobs", jobs}}) {
@@ -123,7 +132,11 @@ int command_study(const std::vector<std::string>& args, std::ostream& out, std::
   }
   const ModelRegistry registry = make_registry();
   StudyRequest request;
-  request.study = load_study(vm["study"].as<std::string>(), registry, replicates);
+  agree_on_errors(
+      world,
+      [&] { request.study = load_study(vm["study"].as<std::string>(), registry, replicates); },
+      "study");
+  request.communicator = &world;
   request.output = vm.count("output") != 0U ? std::filesystem::path(vm["output"].as<std::string>())
                                             : std::filesystem::path(request.study.name + ".h5");
   request.threads = threads;
@@ -133,7 +146,9 @@ int command_study(const std::vector<std::string>& args, std::ostream& out, std::
   const bool quiet = vm.count("quiet") != 0U;
   const auto runs =
       static_cast<std::int64_t>(request.study.variants.size()) * request.study.replicates;
-  ProgressBar progress(out, runs, !quiet && ::isatty(STDOUT_FILENO) != 0, "run");
+  // Rank 0's share of the runs (all of them on one process).
+  const std::int64_t my_runs = (runs + world.size() - 1) / world.size();
+  ProgressBar progress(out, my_runs, !quiet && ::isatty(STDOUT_FILENO) != 0, "run");
   request.on_progress = [&progress](std::int64_t done, std::int64_t) { progress.update(done); };
   const StopSignal stop_signal;
   request.should_stop = [] { return StopSignal::requested(); };
@@ -155,7 +170,9 @@ int command_study(const std::vector<std::string>& args, std::ostream& out, std::
         << ", seed " << study.seed << "): " << study.variants.size() << " scenarios x "
         << study.replicates << " replicates = " << runs << " runs of " << outcome.results.rows - 1
         << " steps in " << std::fixed << std::setprecision(2) << outcome.wall_seconds << " s ("
-        << outcome.threads << " threads, " << outcome.jobs << " runs at once)\n"
+        << outcome.threads << " threads, " << outcome.jobs << " runs at once"
+        << (outcome.ranks > 1 ? " on each of " + std::to_string(outcome.ranks) + " MPI ranks" : "")
+        << ")\n"
         << std::defaultfloat;
     print_contrast_summary(out, outcome.summary, study.confidence, outcome.results.rows - 1,
                            std::min(study.summary_window, outcome.results.rows - 1),

@@ -5,9 +5,15 @@
 #include <string>
 #include <vector>
 
+namespace cpsim {
+class Communicator;
+}
+
 namespace cpsim::app {
 
-int command_study(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+/// Under mpirun the runs are dealt to the ranks (docs/mpi.md).
+int command_study(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+                  Communicator& world);
 
 /// `cpsim info STUDY.h5`: provenance, scenarios, contrasts at the final step
 /// (with `study_yaml`: only the resolved study).

@@ -16,6 +16,7 @@
 #include "cpsim/engine/model.hpp"
 #include "cpsim/engine/simulation.hpp"
 #include "cpsim/engine/study_output.hpp"
+#include "rank_errors.hpp"
 
 namespace cpsim::app {
 namespace {
@@ -118,20 +119,49 @@ int choose_jobs(const StudyRequest& request, int threads, std::int64_t runs, std
   return jobs;
 }
 
+/// Rank 0 receives every run's trajectory (run i from rank i % ranks). All
+/// runs are complete, so each has rows x width values.
+void gather_runs(Communicator& world, StudyResults& results) {
+  const std::size_t runs = results.runs.size();
+  const auto ranks = static_cast<std::size_t>(world.size());
+  std::vector<double> reals;
+  std::vector<std::int64_t> integers;
+  for (auto i = static_cast<std::size_t>(world.rank()); i < runs; i += ranks) {
+    reals.insert(reals.end(), results.runs[i].reals.begin(), results.runs[i].reals.end());
+    integers.insert(integers.end(), results.runs[i].integers.begin(),
+                    results.runs[i].integers.end());
+  }
+  const std::vector<double> all_reals = world.gatherv<double>(reals, 0);
+  const std::vector<std::int64_t> all_integers = world.gatherv<std::int64_t>(integers, 0);
+  if (!world.is_root()) return;
+  const auto rows = static_cast<std::size_t>(results.rows);
+  const std::size_t real_width = rows * results.metrics.real_count();
+  const std::size_t integer_width = rows * results.metrics.integer_count();
+  auto real_at = all_reals.begin();
+  auto integer_at = all_integers.begin();
+  for (std::size_t rank = 0; rank < ranks; ++rank) {
+    for (std::size_t i = rank; i < runs; i += ranks) {
+      RunTrajectory& run = results.runs[i];
+      run.reals.assign(real_at, real_at + static_cast<std::ptrdiff_t>(real_width));
+      run.integers.assign(integer_at, integer_at + static_cast<std::ptrdiff_t>(integer_width));
+      real_at += static_cast<std::ptrdiff_t>(real_width);
+      integer_at += static_cast<std::ptrdiff_t>(integer_width);
+    }
+  }
+}
+
 }  // namespace
 
 StudyOutcome execute_study(const StudyRequest& request) {
   const auto start = std::chrono::steady_clock::now();
   const Study& study = request.study;
+  Communicator& world =
+      request.communicator != nullptr ? *request.communicator : serial_communicator();
   const ModelRegistry registry = make_registry();
   const ModelInfo* model = registry.find(study.variants.front().scenario.model);
-  if (model == nullptr) {
-    throw ScenarioError(study.file.string() + ": unknown model '" +
-                        study.variants.front().scenario.model + "'");
-  }
-  if (!request.output.empty()) check_study_destination(request.output, request.overwrite);
 
   StudyOutcome outcome;
+  outcome.ranks = world.size();
   outcome.threads =
       request.threads == 0 ? oneapi::tbb::info::default_concurrency() : request.threads;
   const auto replicates = static_cast<std::size_t>(study.replicates);
@@ -139,32 +169,56 @@ StudyOutcome execute_study(const StudyRequest& request) {
   StudyResults& results = outcome.results;
   for (std::size_t r = 0; r < replicates; ++r)
     results.seeds.push_back(replicate_seed(study.seed, r));
-
-  // The largest run the model expects, before anything is built.
-  std::uint64_t per_run = 0;
-  for (const StudyVariant& variant : study.variants) {
-    if (model->estimate_memory) {
-      per_run = std::max(per_run, model->estimate_memory(variant.scenario.parameters).bytes);
-    }
+  // This rank's runs: a fixed deal, run i to rank i % ranks.
+  std::vector<std::size_t> my_runs;
+  for (auto i = static_cast<std::size_t>(world.rank()); i < runs;
+       i += static_cast<std::size_t>(world.size())) {
+    my_runs.push_back(i);
   }
-  const std::uint64_t available = available_memory_bytes();
-  choose_jobs(request, outcome.threads, static_cast<std::int64_t>(runs), per_run, 0, available);
 
-  // Run 0 is built first: it declares the metrics that every run must share
-  // and that the summary names, and then runs like any other.
   std::vector<std::unique_ptr<Simulation>> prebuilt(runs);
-  prebuilt[0] = build_run(*model, study.variants.front(), results.seeds[0]);
-  results.metrics = prebuilt[0]->metrics();
-  results.rows = study.variants.front().scenario.steps + 1;
-  check_summary_metrics(study, results.metrics);
-  const std::uint64_t trajectory_bytes =
-      static_cast<std::uint64_t>(results.rows) *
-      (results.metrics.real_count() + results.metrics.integer_count()) * sizeof(double);
-  outcome.jobs = choose_jobs(request, outcome.threads, static_cast<std::int64_t>(runs),
-                             per_run + trajectory_bytes, trajectory_bytes * runs, available);
+  // Checked on every rank (memory is per rank; only rank 0 writes), then agreed.
+  agree_on_errors(
+      world,
+      [&] {
+        if (model == nullptr) {
+          throw ScenarioError(study.file.string() + ": unknown model '" +
+                              study.variants.front().scenario.model + "'");
+        }
+        if (world.is_root() && !request.output.empty()) {
+          check_study_destination(request.output, request.overwrite);
+        }
+        // The largest run the model expects, before anything is built.
+        std::uint64_t per_run = 0;
+        for (const StudyVariant& variant : study.variants) {
+          if (model->estimate_memory) {
+            per_run = std::max(per_run, model->estimate_memory(variant.scenario.parameters).bytes);
+          }
+        }
+        const std::uint64_t available = available_memory_bytes();
+        const auto local_runs = static_cast<std::int64_t>(std::max<std::size_t>(my_runs.size(), 1));
+        choose_jobs(request, outcome.threads, local_runs, per_run, 0, available);
+
+        // Run 0 is built first: it declares the metrics that every run must
+        // share and that the summary names, and then runs like any other
+        // (on rank 0; other ranks build it only for its declarations).
+        prebuilt[0] = build_run(*model, study.variants.front(), results.seeds[0]);
+        results.metrics = prebuilt[0]->metrics();
+        results.rows = study.variants.front().scenario.steps + 1;
+        check_summary_metrics(study, results.metrics);
+        const std::uint64_t trajectory_bytes =
+            static_cast<std::uint64_t>(results.rows) *
+            (results.metrics.real_count() + results.metrics.integer_count()) * sizeof(double);
+        // Rank 0 ends up holding every run's trajectory.
+        const std::size_t held = world.is_root() ? runs : my_runs.size();
+        outcome.jobs = choose_jobs(request, outcome.threads, local_runs, per_run + trajectory_bytes,
+                                   trajectory_bytes * held, available);
+      },
+      "study");
+  if (!world.is_root()) prebuilt[0].reset();
 
   results.runs.resize(runs);
-  std::atomic<std::size_t> next_run{0};
+  std::atomic<std::size_t> next_run{0};  // into my_runs
   std::atomic<bool> stop{false};
   std::mutex mutex;  // guards failure, completed and on_progress
   std::exception_ptr failure;
@@ -188,7 +242,7 @@ StudyOutcome execute_study(const StudyRequest& request) {
       if (steps == variant.scenario.steps) {
         ++completed;
         if (request.on_progress) {
-          request.on_progress(completed, static_cast<std::int64_t>(runs));
+          request.on_progress(completed, static_cast<std::int64_t>(my_runs.size()));
         }
       } else {
         stop = true;
@@ -214,8 +268,9 @@ StudyOutcome execute_study(const StudyRequest& request) {
     for (int job = 0; job < outcome.jobs; ++job) {
       group.run([&] {
         while (!stop.load()) {
-          const std::size_t index = next_run.fetch_add(1);
-          if (index >= runs) break;
+          const std::size_t next = next_run.fetch_add(1);
+          if (next >= my_runs.size()) break;
+          const std::size_t index = my_runs[next];
           // Isolated: a thread waiting inside this run's parallel loops
           // must not pick up another whole run and delay this one.
           oneapi::tbb::this_task_arena::isolate([&] { run_one(index); });
@@ -224,32 +279,46 @@ StudyOutcome execute_study(const StudyRequest& request) {
     }
     group.wait();
   });
-  if (failure) std::rethrow_exception(failure);
-  outcome.runs_completed = completed;
-  outcome.complete = completed == static_cast<std::int64_t>(runs);
+  // Every rank gets here; a failed run on any rank fails the study on all.
+  agree_on_errors(
+      world,
+      [&] {
+        if (failure) std::rethrow_exception(failure);
+      },
+      "study");
+  outcome.runs_completed = world.sum(completed);
+  outcome.complete = outcome.runs_completed == static_cast<std::int64_t>(runs);
   if (!outcome.complete) {
     outcome.wall_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return outcome;
   }
-
-  for (const StudyContrast& contrast : study.contrasts) {
-    const std::span<const RunTrajectory> reform(&results.runs[contrast.reform * replicates],
-                                                replicates);
-    const std::span<const RunTrajectory> baseline(&results.runs[contrast.baseline * replicates],
+  if (world.size() > 1) gather_runs(world, results);
+  if (world.is_root()) {
+    for (const StudyContrast& contrast : study.contrasts) {
+      const std::span<const RunTrajectory> reform(&results.runs[contrast.reform * replicates],
                                                   replicates);
-    results.contrasts.push_back(
-        compare_runs(results.metrics, results.rows, reform, baseline, study.confidence));
+      const std::span<const RunTrajectory> baseline(&results.runs[contrast.baseline * replicates],
+                                                    replicates);
+      results.contrasts.push_back(
+          compare_runs(results.metrics, results.rows, reform, baseline, study.confidence));
+    }
+    outcome.summary =
+        summarize_contrasts(study, results, study.summary_metrics, study.summary_window);
   }
-  outcome.summary =
-      summarize_contrasts(study, results, study.summary_metrics, study.summary_window);
   outcome.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (!request.output.empty()) {
-    write_study_file(request.output, study, results,
-                     {request.command_line, outcome.threads, outcome.jobs, outcome.wall_seconds},
-                     request.overwrite);
-  }
+  // Other ranks wait here, so that every rank exits with rank 0's outcome.
+  agree_on_errors(
+      world,
+      [&] {
+        if (!world.is_root() || request.output.empty()) return;
+        write_study_file(request.output, study, results,
+                         {request.command_line, outcome.threads, outcome.jobs, outcome.wall_seconds,
+                          world.size()},
+                         request.overwrite);
+      },
+      "study");
   return outcome;
 }
 

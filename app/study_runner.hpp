@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cpsim/engine/communicator.hpp"
 #include "cpsim/engine/study.hpp"
 #include "cpsim/engine/study_results.hpp"
 
@@ -19,8 +20,12 @@ struct StudyRequest {
   int jobs = 0;                  ///< runs at once; 0: as many as threads (and memory) allow
   bool overwrite = false;
   std::string command_line;
-  /// Called (from any thread, never concurrently) after each run with
-  /// (runs done, runs total).
+  /// Under mpirun: run i goes to rank i % ranks; the metric rows are
+  /// gathered to rank 0, which alone computes the contrasts and writes the
+  /// file (null: one process).
+  Communicator* communicator = nullptr;
+  /// Called (from any thread, never concurrently) after each of this rank's
+  /// runs with (runs done, runs total on this rank).
   std::function<void(std::int64_t, std::int64_t)> on_progress;
   /// Polled after every step of every run; true stops the study.
   std::function<bool()> should_stop;
@@ -30,10 +35,11 @@ struct StudyOutcome {
   StudyResults results;
   bool complete = false;  ///< false: stopped; no file was written
   std::int64_t runs_completed = 0;
-  int threads = 0;
-  int jobs = 0;
+  int threads = 0;  ///< per rank
+  int jobs = 0;     ///< per rank
+  int ranks = 1;
   double wall_seconds = 0;
-  std::vector<ContrastSummaryRow> summary;  ///< for the study's summary metrics
+  std::vector<ContrastSummaryRow> summary;  ///< on rank 0  ///< for the study's summary metrics
 };
 
 /// Throws ScenarioError (bad study, memory), OutputError or SimulationError

@@ -12,6 +12,11 @@
 // A pair's uniform draw is keyed by the pair's index k in the step (the
 // pairing is already keyed), so it does not depend on how pairs are split
 // among threads or processes.
+// On several MPI ranks each rank holds a contiguous block of the agents
+// (global ids as in one process) and finds its agents' positions with the
+// permutation's inverse; a pair split across ranks is traded on both ranks
+// from the same two wealths and draw, each keeping its own agent's side, so
+// every step is bit-identical to one process (docs/mpi.md).
 // Wealth is held in integer micro-units (1e-9 of a wealth unit): a pair's new
 // split is computed in floating point and floored, and the partner gets the
 // exact remainder, so total wealth is conserved exactly.
@@ -21,6 +26,7 @@
 #include <memory>
 #include <vector>
 
+#include "cpsim/engine/communicator.hpp"
 #include "cpsim/engine/model.hpp"
 #include "cpsim/engine/parallel.hpp"
 #include "cpsim/engine/simulation.hpp"
@@ -47,16 +53,24 @@ class KineticExchangeModel final : public Model {
     yard_sale_ = parameters.string("rule") == "yard_sale";
     stake_ = parameters.real("stake");
 
+    world_ = &simulation.communicator();
+    agent_count_ = agent_count;
+    block_ = simulation.agent_block(agent_count);
     agents_ = &simulation.add_table("agents");
-    agents_->create(agent_count);
+    agents_->create(static_cast<std::size_t>(block_.size()), block_.begin);
     wealth_ = agents_->add_column<std::int64_t>(
         {"wealth", "1e-9 wealth units", "Wealth of the agent in integer micro-units"});
     auto wealth = (*agents_)[wealth_];
     std::fill(wealth.begin(), wealth.end(),
               static_cast<std::int64_t>(std::llround(initial_wealth * micro_units_per_unit)));
-    initial_total_ = total_units(wealth);
+    initial_total_ = world_->sum(total_units(wealth));
 
-    simulation.add_phase("pair_exchange", [this](const StepContext& c) { exchange(c); });
+    if (world_->size() == 1) {
+      simulation.add_phase("pair_exchange", [this](const StepContext& c) { exchange(c); });
+    } else {
+      simulation.add_phase("pair_exchange",
+                           [this](const StepContext& c) { exchange_across_ranks(c); });
+    }
 
     const double shape = 1.0 + 3.0 * lambda_ / (1.0 - lambda_);
     theory_ = yard_sale_ ? 1.0 - 1.0 / static_cast<double>(agent_count) : gamma_law_gini(shape);
@@ -65,8 +79,14 @@ class KineticExchangeModel final : public Model {
                                          : "Gini of the Gamma law with shape 1 + 3 lambda/(1 - "
                                            "lambda) (Patriarca et al. 2004)");
     simulation.add_measurement([this](const StepContext&, MetricRow& row) {
-      metrics_->measure(row, (*agents_)[wealth_], 1.0 / micro_units_per_unit, initial_total_,
-                        theory_);
+      const std::span<const std::int64_t> local = (*agents_)[wealth_];
+      if (world_->size() == 1) {
+        metrics_->measure(row, local, 1.0 / micro_units_per_unit, initial_total_, theory_);
+        return;
+      }
+      // Rank order is global order: the exact statistics of one process.
+      const std::vector<std::int64_t> all = world_->allgatherv(local);
+      metrics_->measure(row, all, 1.0 / micro_units_per_unit, initial_total_, theory_);
     });
   }
 
@@ -109,6 +129,87 @@ class KineticExchangeModel final : public Model {
                  8);
   }
 
+  /// Pair k's draw, as exchange() takes it: word k % 4 of the block keyed by k / 4.
+  static double pair_draw(const RandomStream& trade, std::uint64_t pair, std::uint64_t step) {
+    return to_unit_interval(trade.block(pair / 4, step)[pair % 4]);
+  }
+
+  // The same step with this rank's block of agents. Each local agent's
+  // position comes from the inverse permutation and its partner's id from
+  // the forward one. Pairs inside the block trade here; for a pair across
+  // ranks each side sends (partner id, own wealth) to the partner's rank,
+  // and both compute the trade from the wealths in position order.
+  void exchange_across_ranks(const StepContext& context) {
+    constexpr std::uint64_t nobody = ~std::uint64_t{0};
+    const std::uint64_t paired_positions = 2 * (agent_count_ / 2);
+    const auto step = static_cast<std::uint64_t>(context.step);
+    const KeyedPermutation pairing(agent_count_, context.stream("exchange.pairing"), step);
+    const RandomStream trade = context.stream("exchange.trade");
+    auto wealth = (*agents_)[wealth_];
+    const std::size_t local = wealth.size();
+    position_.resize(local);
+    partner_.resize(local);
+    parallel_for(local, [&](std::size_t i0, std::size_t i1) {
+      for (std::size_t i = i0; i < i1; ++i) {
+        const std::uint64_t p = pairing.inverse(block_.begin + i);
+        position_[i] = p;
+        partner_[i] = p < paired_positions ? pairing(p ^ 1U) : nobody;
+      }
+    });
+    // Pairs inside the block, traded by their first member only (the second
+    // member's iteration does not touch either wealth).
+    parallel_for(local, [&](std::size_t i0, std::size_t i1) {
+      for (std::size_t i = i0; i < i1; ++i) {
+        const std::uint64_t q = partner_[i];
+        if (q == nobody || (position_[i] & 1U) != 0 || !block_.contains(q)) continue;
+        trade_pair(wealth[i], wealth[q - block_.begin], pair_draw(trade, position_[i] / 2, step));
+      }
+    });
+    // Pairs across ranks: records (partner id, own wealth) grouped by the
+    // partner's rank.
+    const auto ranks = static_cast<std::size_t>(world_->size());
+    std::vector<std::uint64_t> send_counts(ranks, 0);
+    auto owner = [&](std::uint64_t q) {
+      return static_cast<std::size_t>(block_owner(q, agent_count_, world_->size()));
+    };
+    for (std::size_t i = 0; i < local; ++i) {
+      if (partner_[i] != nobody && !block_.contains(partner_[i]))
+        send_counts[owner(partner_[i])] += 2;
+    }
+    std::vector<std::uint64_t> offset(ranks, 0);
+    std::uint64_t records = send_counts[0];
+    for (std::size_t r = 1; r < ranks; ++r) {
+      offset[r] = offset[r - 1] + send_counts[r - 1];
+      records += send_counts[r];
+    }
+    send_.resize(records);
+    for (std::size_t i = 0; i < local; ++i) {
+      const std::uint64_t q = partner_[i];
+      if (q == nobody || block_.contains(q)) continue;
+      std::uint64_t& at = offset[owner(q)];
+      send_[at] = static_cast<std::int64_t>(q);
+      send_[at + 1] = wealth[i];
+      at += 2;
+    }
+    std::vector<std::uint64_t> receive_counts;
+    const std::vector<std::int64_t> received =
+        world_->alltoallv<std::int64_t>(send_, send_counts, receive_counts);
+    // Each record names one of our agents (each at most once) and its partner's wealth.
+    parallel_for(received.size() / 2, [&](std::size_t r0, std::size_t r1) {
+      for (std::size_t r = r0; r < r1; ++r) {
+        const auto i =
+            static_cast<std::size_t>(static_cast<std::uint64_t>(received[2 * r]) - block_.begin);
+        std::int64_t partner_wealth = received[2 * r + 1];
+        const double u = pair_draw(trade, position_[i] / 2, step);
+        if ((position_[i] & 1U) == 0) {
+          trade_pair(wealth[i], partner_wealth, u);
+        } else {
+          trade_pair(partner_wealth, wealth[i], u);
+        }
+      }
+    });
+  }
+
   void trade_pair(std::int64_t& a, std::int64_t& b, double u) const {
     const std::int64_t total = a + b;
     std::int64_t new_a = 0;
@@ -127,6 +228,11 @@ class KineticExchangeModel final : public Model {
   double lambda_ = 0;
   bool yard_sale_ = false;
   double stake_ = 0;
+  Communicator* world_ = nullptr;
+  std::uint64_t agent_count_ = 0;                  ///< on all ranks
+  BlockRange block_;                               ///< this rank's agents (global ids)
+  std::vector<std::uint64_t> position_, partner_;  ///< per local agent, this step
+  std::vector<std::int64_t> send_;
   AgentTable* agents_ = nullptr;
   Column<std::int64_t> wealth_;
   std::int64_t initial_total_ = 0;
@@ -150,6 +256,7 @@ ModelInfo kinetic_exchange_model_info() {
   info.schema.real("stake", 0.1,
                    "Fraction of the poorer partner's wealth at stake (rule: yard_sale)", 0.0, 1.0);
   info.create = [] { return std::make_unique<KineticExchangeModel>(); };
+  info.decomposable = true;
   // Per agent: id and wealth (16 B) and the metrics' sort buffers (40 B).
   info.estimate_memory = [](const Parameters& p) {
     return MemoryEstimate{static_cast<std::uint64_t>(p.integer("agents")) * 56U, "agents"};
