@@ -34,36 +34,78 @@ double from_sortable_bits(std::uint64_t u) noexcept {
 
 /// Stable LSD radix sort of keys (and a payload moved alongside) with 11-bit
 /// digits; digits on which all keys agree are skipped, so values of similar
-/// magnitude take few passes. Linear time and, being a pure function of the
-/// input order, identical at any thread count.
+/// magnitude take few passes. Each pass splits the keys into fixed blocks of
+/// `radix_block` (a size that does not depend on the thread count): the
+/// blocks count their digits in parallel, every (digit, block) gets its
+/// output offset in digit-major, block-minor order, and the blocks scatter in
+/// parallel. That is exactly the sequential stable sort, so the result does
+/// not depend on the thread count.
 template <class Payload>
 void radix_sort(std::vector<std::uint64_t>& keys, std::vector<Payload>* payload) {
   constexpr unsigned digit_bits = 11;
   constexpr std::size_t buckets = std::size_t{1} << digit_bits;
   constexpr unsigned passes = (64 + digit_bits - 1) / digit_bits;
+  constexpr std::size_t radix_block = std::size_t{1} << 16;
   const std::size_t n = keys.size();
   if (n < 2) return;
-  std::vector<std::array<std::size_t, buckets>> counts(passes);
-  for (auto& c : counts) c.fill(0);
-  for (const std::uint64_t key : keys) {
-    for (unsigned p = 0; p < passes; ++p) ++counts[p][(key >> (p * digit_bits)) & (buckets - 1)];
-  }
+  const std::size_t blocks = (n + radix_block - 1) / radix_block;
+  // Digits on which every key agrees move nothing: skip those passes.
+  std::vector<std::uint64_t> block_differs(blocks, 0);
+  parallel_for(
+      blocks,
+      [&](std::size_t b0, std::size_t b1) {
+        for (std::size_t b = b0; b < b1; ++b) {
+          std::uint64_t bits = 0;
+          const std::size_t end = std::min(n, (b + 1) * radix_block);
+          for (std::size_t i = b * radix_block; i < end; ++i) bits |= keys[i] ^ keys[0];
+          block_differs[b] = bits;
+        }
+      },
+      1);
+  std::uint64_t differing_bits = 0;
+  for (const std::uint64_t bits : block_differs) differing_bits |= bits;
+  std::vector<std::size_t> offsets(blocks * buckets);  // [block][digit]
   std::vector<std::uint64_t> key_buffer(n);
   std::vector<Payload> payload_buffer(payload != nullptr ? n : 0);
   for (unsigned p = 0; p < passes; ++p) {
-    auto& count = counts[p];
-    if (count[(keys[0] >> (p * digit_bits)) & (buckets - 1)] == n) continue;  // all agree
+    const unsigned shift = p * digit_bits;
+    if (((differing_bits >> shift) & (buckets - 1)) == 0) continue;
+    const auto digit = [shift](std::uint64_t key) {
+      return static_cast<std::size_t>((key >> shift) & (buckets - 1));
+    };
+    parallel_for(
+        blocks,
+        [&](std::size_t b0, std::size_t b1) {
+          for (std::size_t b = b0; b < b1; ++b) {
+            std::size_t* count = &offsets[b * buckets];
+            std::fill(count, count + buckets, std::size_t{0});
+            const std::size_t end = std::min(n, (b + 1) * radix_block);
+            for (std::size_t i = b * radix_block; i < end; ++i) ++count[digit(keys[i])];
+          }
+        },
+        1);
     std::size_t offset = 0;
-    for (auto& c : count) {
-      const std::size_t here = c;
-      c = offset;
-      offset += here;
+    for (std::size_t d = 0; d < buckets; ++d) {
+      for (std::size_t b = 0; b < blocks; ++b) {
+        const std::size_t here = offsets[b * buckets + d];
+        offsets[b * buckets + d] = offset;
+        offset += here;
+      }
     }
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::size_t to = count[(keys[i] >> (p * digit_bits)) & (buckets - 1)]++;
-      key_buffer[to] = keys[i];
-      if (payload != nullptr) payload_buffer[to] = (*payload)[i];
-    }
+    parallel_for(
+        blocks,
+        [&](std::size_t b0, std::size_t b1) {
+          for (std::size_t b = b0; b < b1; ++b) {
+            std::size_t* next = &offsets[b * buckets];
+            const std::size_t end = std::min(n, (b + 1) * radix_block);
+            for (std::size_t i = b * radix_block; i < end; ++i) {
+              const std::size_t to = next[digit(keys[i])]++;
+              key_buffer[to] = keys[i];
+              if (payload != nullptr) payload_buffer[to] = (*payload)[i];
+            }
+          }
+        },
+        1);
     keys.swap(key_buffer);
     if (payload != nullptr) payload->swap(payload_buffer);
   }

@@ -2,6 +2,7 @@
 
 #include <oneapi/tbb/task_arena.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <vector>
@@ -91,6 +92,31 @@ template <class F>
 auto with_threads(int threads, F&& f) {
   oneapi::tbb::task_arena arena(threads);
   return arena.execute(f);
+}
+
+TEST(Distribution, SortIsTheStableSortOverManyBlocks) {
+  // More than three of the radix sort's 65,536-key blocks; few distinct
+  // values (ties), negative values and both zeros; each weight names its
+  // input position, so the sorted weights show whether ties kept their order.
+  const RandomStream s(5, "ties");
+  constexpr std::size_t n = 200003;
+  std::vector<double> values(n), weights(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    values[i] = static_cast<double>(static_cast<std::int64_t>(s.index(i, 0, 41)) - 20) * 0.25;
+    if (i % 1000 == 0) values[i] = (i % 2000 == 0) ? -0.0 : 0.0;
+    weights[i] = static_cast<double>(i);
+  }
+  std::vector<std::size_t> order(n);
+  for (std::size_t i = 0; i < n; ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return values[a] < values[b]; });
+  for (const int threads : {1, 2, 4}) {
+    const auto d = with_threads(threads, [&] { return Distribution(values, weights); });
+    for (std::size_t k = 0; k < n; ++k) {
+      ASSERT_EQ(d.sorted_values()[k], values[order[k]]) << k << " at " << threads;
+      ASSERT_EQ(d.sorted_weights()[k], weights[order[k]]) << k << " at " << threads;
+    }
+  }
 }
 
 TEST(Determinism, StatisticsAreBitIdenticalAcrossThreadCounts) {

@@ -51,6 +51,8 @@ class Distribution {
   [[nodiscard]] double share_in(double lower, double upper) const;
 
   [[nodiscard]] std::span<const double> sorted_values() const noexcept { return values_; }
+  /// The weights in the order of sorted_values() (equal values keep input order).
+  [[nodiscard]] std::span<const double> sorted_weights() const noexcept { return weights_; }
 
  private:
   void finish();
