@@ -9,7 +9,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libboost-math-dev
   libopenmpi-dev openmpi-bin
   python3 python3-numpy python3-h5py python3-h5netcdf python3-xarray python3-pandas
-  python3-matplotlib python3-pytest python3-nbformat python3-nbclient python3-ipykernel
+  python3-matplotlib python3-yaml python3-pytest python3-nbformat python3-nbclient python3-ipykernel
   clang-14 libclang-rt-14-dev libfuzzer-14-dev
 )
 
