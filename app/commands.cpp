@@ -132,7 +132,10 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
   request.command_line = join_command_line(args);
   request.communicator = &world;
   const bool quiet = vm.count("quiet") != 0U;
-  ProgressBar progress(out, request.scenario.steps, !quiet && ::isatty(STDOUT_FILENO) != 0);
+  // Not under mpirun: it gives every rank a pseudo-terminal, even when its
+  // own output goes to a file.
+  ProgressBar progress(out, request.scenario.steps,
+                       !quiet && world.size() == 1 && ::isatty(STDOUT_FILENO) != 0);
   request.on_progress = [&progress](std::int64_t done, std::int64_t) { progress.update(done); };
   const StopSignal stop_signal;
   request.should_stop = [] { return StopSignal::requested(); };

@@ -146,9 +146,10 @@ int command_study(const std::vector<std::string>& args, std::ostream& out, std::
   const bool quiet = vm.count("quiet") != 0U;
   const auto runs =
       static_cast<std::int64_t>(request.study.variants.size()) * request.study.replicates;
-  // Rank 0's share of the runs (all of them on one process).
-  const std::int64_t my_runs = (runs + world.size() - 1) / world.size();
-  ProgressBar progress(out, my_runs, !quiet && ::isatty(STDOUT_FILENO) != 0, "run");
+  // Not under mpirun: it gives every rank a pseudo-terminal, even when its
+  // own output goes to a file.
+  ProgressBar progress(out, runs, !quiet && world.size() == 1 && ::isatty(STDOUT_FILENO) != 0,
+                       "run");
   request.on_progress = [&progress](std::int64_t done, std::int64_t) { progress.update(done); };
   const StopSignal stop_signal;
   request.should_stop = [] { return StopSignal::requested(); };
