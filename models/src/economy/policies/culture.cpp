@@ -34,8 +34,9 @@ class TimeBank final : public Policy {
     const double hours =
         parameters().real("hours_per_volunteer_month") * static_cast<double>(volunteers);
     shared.volunteer_care_hours += hours;
-    buy_services(economy, *this, context, "administration", 0,
-                 floor_fen(hours * parameters().real("running_cost_per_hour") * fen_per_rmb));
+    ServicesSellers(economy).buy(
+        economy, *this, context, "administration", 0,
+        floor_fen(hours * parameters().real("running_cost_per_hour") * fen_per_rmb));
   }
 };
 

@@ -1,44 +1,28 @@
-// Payment patterns several policy modules share: cash benefits to
-// households, services bought by the government, public investment in
-// villages.
+// Payment patterns several policy modules share: services bought by the
+// government and public investment in villages (cash benefits to households:
+// pay_households in policy.hpp).
 #include <algorithm>
 
-#include "economy/alias_table.hpp"
 #include "economy/policies/policy.hpp"
 
 namespace cpsim::models::economy {
 
-void pay_households(PolicyAccess& economy, Policy& policy, Flow kind, Column<std::int32_t> income,
-                    const std::function<std::int64_t(std::size_t)>& amount) {
-  auto column = economy.households()[income];
-  Ledger& ledger = economy.ledger();
-  ledger.parallel_payments(
-      economy.households().size(), [&](std::size_t b, std::size_t e, FlowTally& tally) {
-        std::int64_t local = 0;
-        for (std::size_t i = b; i < e; ++i) {
-          const std::int64_t paid = amount(i);
-          if (paid <= 0) continue;
-          ledger.transfer(government_account, household_account(i), paid, kind, tally);
-          column[i] += static_cast<std::int32_t>(paid);
-          local += paid;
-        }
-        policy.spent.fetch_add(local, std::memory_order_relaxed);
-      });
+ServicesSellers::ServicesSellers(PolicyAccess& economy) : sellers_(economy.sector_firms(services)) {
+  std::vector<double> weights(sellers_.size());
+  for (std::size_t k = 0; k < sellers_.size(); ++k) weights[k] = economy.firm_capacity(sellers_[k]);
+  table_.build(weights);
 }
 
-std::int64_t buy_services(PolicyAccess& economy, Policy& policy, const StepContext& context,
-                          std::string_view purpose, std::uint64_t key, std::int64_t amount) {
-  const auto& sellers = economy.sector_firms(services);
-  if (amount <= 0 || sellers.empty()) return 0;
-  std::vector<double> weights(sellers.size());
-  for (std::size_t k = 0; k < sellers.size(); ++k) weights[k] = economy.firm_capacity(sellers[k]);
-  const AliasTable table(weights);
+std::int64_t ServicesSellers::buy(PolicyAccess& economy, Policy& policy, const StepContext& context,
+                                  std::string_view purpose, std::uint64_t key,
+                                  std::int64_t amount) const {
+  if (amount <= 0 || sellers_.empty()) return 0;
   // No capacity anywhere: the first services firm takes the order.
-  std::size_t f = sellers.front();
-  if (!table.empty()) {
+  std::size_t f = sellers_.front();
+  if (!table_.empty()) {
     const RandomBlock u =
         policy.stream(context, purpose).block(key, static_cast<std::uint64_t>(context.step));
-    f = sellers[table.draw(u[0], u[1])];
+    f = sellers_[table_.draw(u[0], u[1])];
   }
   economy.ledger().transfer_now(government_account, firm_account(f), amount,
                                 Flow::policy_purchases);
@@ -54,10 +38,11 @@ void invest_in_villages(PolicyAccess& economy, Policy& policy, const StepContext
   const auto land = villages[economy.v().reserved_land_value];
   auto attractiveness = villages[economy.v().attractiveness];
   const double gain = economy.parameters().attractiveness_gain;
+  const ServicesSellers builders(economy);
   for (std::size_t v = 0; v < villages.size(); ++v) {
     const std::int64_t amount =
         floor_fen(rmb_per_member_month * fen_per_rmb * static_cast<double>(members[v]));
-    const std::int64_t paid = buy_services(economy, policy, context, "builder", v, amount);
+    const std::int64_t paid = builders.buy(economy, policy, context, "builder", v, amount);
     attractiveness[v] = static_cast<float>(
         static_cast<double>(attractiveness[v]) +
         gain * static_cast<double>(paid) / static_cast<double>(std::max<std::int64_t>(1, land[v])));

@@ -25,6 +25,7 @@
 
 #include "cpsim/engine/model.hpp"
 #include "cpsim/engine/simulation.hpp"
+#include "economy/alias_table.hpp"
 #include "economy/economy.hpp"
 
 namespace cpsim::models::economy {
@@ -140,14 +141,41 @@ const std::vector<PolicyModule>& policy_modules();
 /// Pays amount(i) fen (>= 0) from the government to every household i, as
 /// `kind`, adding it to the household's income column `income` (this month's
 /// transfer or pension income); counts the total in policy.spent.
+template <class Amount>
 void pay_households(PolicyAccess& economy, Policy& policy, Flow kind, Column<std::int32_t> income,
-                    const std::function<std::int64_t(std::size_t)>& amount);
+                    const Amount& amount) {
+  auto column = economy.households()[income];
+  Ledger& ledger = economy.ledger();
+  ledger.parallel_payments(
+      economy.households().size(), [&](std::size_t b, std::size_t e, FlowTally& tally) {
+        std::int64_t local = 0;
+        for (std::size_t i = b; i < e; ++i) {
+          const std::int64_t paid = amount(i);
+          if (paid <= 0) continue;
+          ledger.transfer(government_account, household_account(i), paid, kind, tally);
+          column[i] += static_cast<std::int32_t>(paid);
+          local += paid;
+        }
+        policy.spent.fetch_add(local, std::memory_order_relaxed);
+      });
+}
 
-/// The government buys `amount` fen of services from one services firm drawn
-/// by capacity with the policy's stream "purpose" (keyed by `key` and the
-/// step); returns the fen paid.
-std::int64_t buy_services(PolicyAccess& economy, Policy& policy, const StepContext& context,
-                          std::string_view purpose, std::uint64_t key, std::int64_t amount);
+/// The services firms weighted by this month's capacity: the government buys
+/// services under a policy from one of them. Build once per act() (the
+/// capacities do not change within a stage).
+class ServicesSellers {
+ public:
+  explicit ServicesSellers(PolicyAccess& economy);
+  /// The government buys `amount` fen of services from one firm drawn by
+  /// capacity with the policy's stream "purpose" (keyed by `key` and the
+  /// step); returns the fen paid.
+  std::int64_t buy(PolicyAccess& economy, Policy& policy, const StepContext& context,
+                   std::string_view purpose, std::uint64_t key, std::int64_t amount) const;
+
+ private:
+  const std::vector<std::uint32_t>& sellers_;
+  AliasTable table_;
+};
 
 /// Public investment in villages: per village member per month, bought from
 /// services firms; raises each village's tourism attractiveness by the

@@ -119,8 +119,9 @@ class ElderlyCare final : public Policy {
         parameters().real("care_hours_per_person_month") * static_cast<double>(persons);
     const double bought = std::max(0.0, need - shared.volunteer_care_hours);
     shared.volunteer_care_hours = std::max(0.0, shared.volunteer_care_hours - need);
-    buy_services(economy, *this, context, "provider", 0,
-                 floor_fen(bought * parameters().real("cost_per_hour") * fen_per_rmb));
+    ServicesSellers(economy).buy(
+        economy, *this, context, "provider", 0,
+        floor_fen(bought * parameters().real("cost_per_hour") * fen_per_rmb));
   }
 };
 
