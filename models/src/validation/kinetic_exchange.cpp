@@ -56,6 +56,9 @@ class KineticExchangeModel final : public Model {
     world_ = &simulation.communicator();
     agent_count_ = agent_count;
     block_ = simulation.agent_block(agent_count);
+    for (int r = 0; r < world_->size(); ++r) {
+      block_begins_.push_back(block_range(agent_count, r, world_->size()).begin);
+    }
     agents_ = &simulation.add_table("agents");
     agents_->create(static_cast<std::size_t>(block_.size()), block_.begin);
     wealth_ = agents_->add_column<std::int64_t>(
@@ -147,13 +150,23 @@ class KineticExchangeModel final : public Model {
     const RandomStream trade = context.stream("exchange.trade");
     auto wealth = (*agents_)[wealth_];
     const std::size_t local = wealth.size();
+    constexpr std::uint32_t stays_here = ~std::uint32_t{0};
     position_.resize(local);
     partner_.resize(local);
+    partner_rank_.resize(local);
     parallel_for(local, [&](std::size_t i0, std::size_t i1) {
       for (std::size_t i = i0; i < i1; ++i) {
         const std::uint64_t p = pairing.inverse(block_.begin + i);
+        const std::uint64_t q = p < paired_positions ? pairing(p ^ 1U) : nobody;
         position_[i] = p;
-        partner_[i] = p < paired_positions ? pairing(p ^ 1U) : nobody;
+        partner_[i] = q;
+        // The partner's rank: the last block that begins at or before q.
+        partner_rank_[i] =
+            q == nobody || block_.contains(q)
+                ? stays_here
+                : static_cast<std::uint32_t>(
+                      std::upper_bound(block_begins_.begin(), block_begins_.end(), q) -
+                      block_begins_.begin() - 1);
       }
     });
     // Pairs inside the block, traded by their first member only (the second
@@ -169,12 +182,8 @@ class KineticExchangeModel final : public Model {
     // partner's rank.
     const auto ranks = static_cast<std::size_t>(world_->size());
     std::vector<std::uint64_t> send_counts(ranks, 0);
-    auto owner = [&](std::uint64_t q) {
-      return static_cast<std::size_t>(block_owner(q, agent_count_, world_->size()));
-    };
     for (std::size_t i = 0; i < local; ++i) {
-      if (partner_[i] != nobody && !block_.contains(partner_[i]))
-        send_counts[owner(partner_[i])] += 2;
+      if (partner_rank_[i] != stays_here) send_counts[partner_rank_[i]] += 2;
     }
     std::vector<std::uint64_t> offset(ranks, 0);
     std::uint64_t records = send_counts[0];
@@ -184,10 +193,9 @@ class KineticExchangeModel final : public Model {
     }
     send_.resize(records);
     for (std::size_t i = 0; i < local; ++i) {
-      const std::uint64_t q = partner_[i];
-      if (q == nobody || block_.contains(q)) continue;
-      std::uint64_t& at = offset[owner(q)];
-      send_[at] = static_cast<std::int64_t>(q);
+      if (partner_rank_[i] == stays_here) continue;
+      std::uint64_t& at = offset[partner_rank_[i]];
+      send_[at] = static_cast<std::int64_t>(partner_[i]);
       send_[at + 1] = wealth[i];
       at += 2;
     }
@@ -231,7 +239,9 @@ class KineticExchangeModel final : public Model {
   Communicator* world_ = nullptr;
   std::uint64_t agent_count_ = 0;                  ///< on all ranks
   BlockRange block_;                               ///< this rank's agents (global ids)
+  std::vector<std::uint64_t> block_begins_;        ///< first global id of each rank's block
   std::vector<std::uint64_t> position_, partner_;  ///< per local agent, this step
+  std::vector<std::uint32_t> partner_rank_;        ///< or ~0 when the partner is here or none
   std::vector<std::int64_t> send_;
   AgentTable* agents_ = nullptr;
   Column<std::int64_t> wealth_;
