@@ -48,7 +48,7 @@ void agree_on_errors(Communicator& world, const std::function<void()>& body,
   const std::vector<std::int64_t> codes =
       world.allgatherv<std::int64_t>(std::vector<std::int64_t>{mine.exit_code});
   std::vector<std::byte> bytes(mine.line.size());
-  std::memcpy(bytes.data(), mine.line.data(), mine.line.size());
+  if (!bytes.empty()) std::memcpy(bytes.data(), mine.line.data(), bytes.size());
   const std::vector<std::uint64_t> lengths =
       world.allgatherv<std::uint64_t>(std::vector<std::uint64_t>{mine.line.size()});
   const std::vector<std::byte> lines = world.allgatherv<std::byte>(bytes);

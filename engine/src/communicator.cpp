@@ -15,7 +15,7 @@ std::unique_ptr<Communicator> open_mpi_world(int& argc, char**& argv);  // mpi/m
 
 std::string Communicator::broadcast_string(const std::string& text, int root) {
   std::vector<std::byte> bytes(text.size());
-  std::memcpy(bytes.data(), text.data(), text.size());
+  if (!bytes.empty()) std::memcpy(bytes.data(), text.data(), bytes.size());
   broadcast(bytes, root);
   return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
 }

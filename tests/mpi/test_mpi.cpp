@@ -18,13 +18,17 @@ namespace {
 
 /// mpirun as CI runs it: as root, more ranks than cores, quiet (no banners),
 /// with a time limit so that a hang fails the test instead of stalling it.
+/// Under AddressSanitizer the ranks run without LeakSanitizer: Open MPI
+/// keeps allocations until exit in components it has already unloaded
+/// (reported from "<unknown module>", which no suppression can name); every
+/// other ASan and UBSan check stays on, and the same code paths run with
+/// leak checks in the one-process tests.
 ProcessResult run_mpi(int ranks, const std::string& args) {
-  setenv("OMPI_ALLOW_RUN_AS_ROOT", "1", 1);
-  setenv("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1", 1);
-  // AddressSanitizer builds: Open MPI's own allocations live until exit.
-  setenv("LSAN_OPTIONS", "suppressions=" CPSIM_MPI_LSAN_SUPPRESSIONS ":print_suppressions=0", 1);
-  const std::string command = "timeout 120 " CPSIM_MPIEXEC " -q --oversubscribe -n " +
-                              std::to_string(ranks) + " " CPSIM_BINARY " " + args + " 2>&1";
+  const std::string command =
+      "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 "
+      "ASAN_OPTIONS=\"${ASAN_OPTIONS}:detect_leaks=0\" timeout 120 " CPSIM_MPIEXEC
+      " -q --oversubscribe -n " +
+      std::to_string(ranks) + " " CPSIM_BINARY " " + args + " 2>&1";
   ProcessResult result;
   FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr) return result;
