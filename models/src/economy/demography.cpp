@@ -78,7 +78,8 @@ void Economy::age_population(const StepContext& context) {
     }
   });
   count_employees();
-  // Collective membership follows the village's residents.
+  // Collective membership: the persons of the village's registered households,
+  // movers to a community included (migration.cpp).
   auto village_members = (*villages_)[v_.members];
   for (std::size_t v = 0; v < regions_.villages; ++v) {
     const std::size_t r = regions_.communities + v;

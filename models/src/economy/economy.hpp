@@ -17,6 +17,7 @@
 //   government.cpp      tax sharing with upper levels, budget and debt
 //   firm_dynamics.cpp   exit and entry
 //   demography.cpp      yearly ageing and skill updates
+//   migration.cpp       yearly village-to-urban moves (Harris-Todaro)
 #include <array>
 #include <cstdint>
 #include <string_view>
@@ -51,6 +52,8 @@ struct MonthTotals {
   std::int64_t entries = 0;
   std::int64_t hires = 0;
   std::int64_t separations = 0;
+  std::int64_t migrating_households = 0;  ///< village to urban community (yearly)
+  std::int64_t migrating_persons = 0;
 };
 
 class PolicyAccess;
@@ -78,6 +81,7 @@ class Economy {
   // --- yearly ---
   void age_population(const StepContext& context);
   void update_skills(const StepContext& context);
+  void migrate_households(const StepContext& context);
 
   // --- inspection (metrics, tests) ---
   const EconomyParameters& parameters() const { return p_; }

@@ -54,6 +54,7 @@ class DistrictEconomyModel final : public Model {
     phase("end_month", &Economy::end_month);
     phase("ageing", &Economy::age_population, 12);
     phase("skills", &Economy::update_skills, 12);
+    if (base.migration_hazard > 0) phase("migration", &Economy::migrate_households, 12);
 
     metrics_ = std::make_unique<EconomyMetrics>(simulation.metrics(), e);
     policies_->declare_metrics(simulation.metrics());

@@ -114,6 +114,14 @@ EconomyMetrics::EconomyMetrics(MetricSet& m, const Economy& economy) : economy_(
   money_total_ = m.add_integer("money_total", "fen", "Sum of all balances");
   money_error_ =
       m.add_integer("money_error", "fen", "Sum of all balances minus the initial sum (must be 0)");
+  migrating_households_ =
+      m.add_integer("migrating_households", "households",
+                    "Households moving from a village to an urban community (yearly, steps 12, "
+                    "24, ...; 0 in other steps)");
+  migrating_persons_ =
+      m.add_integer("migrating_persons", "persons", "Members of this step's migrating households");
+  rural_resident_share_ =
+      m.add_real("rural_resident_share", "1", "Share of residents living in a village");
 }
 
 CalibrationSample EconomyMetrics::measure(const StepContext& /*context*/, MetricRow& row) const {
@@ -198,6 +206,8 @@ CalibrationSample EconomyMetrics::measure(const StepContext& /*context*/, Metric
     area_persons[a] += m;
   }
   row.set(population_, group_persons[0] + group_persons[1]);
+  row.set(rural_resident_share_, ratio(static_cast<double>(group_persons[1]),
+                                       static_cast<double>(group_persons[0] + group_persons[1])));
   const double urban = ratio(static_cast<double>(group_income[0]) / fen_per_rmb,
                              static_cast<double>(group_persons[0]));
   const double rural = ratio(static_cast<double>(group_income[1]) / fen_per_rmb,
@@ -258,6 +268,8 @@ CalibrationSample EconomyMetrics::measure(const StepContext& /*context*/, Metric
   row.set(hires_, month.hires);
   row.set(separations_, month.separations);
   row.set(firm_exits_, month.exits);
+  row.set(migrating_households_, month.migrating_households);
+  row.set(migrating_persons_, month.migrating_persons);
   for (std::size_t k = 0; k < flows.size(); ++k) row.set(flow_matrix_, k, flows[k]);
   const std::int64_t total = e.ledger().total_money();
   row.set(money_total_, total);

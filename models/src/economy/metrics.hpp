@@ -41,6 +41,8 @@ class EconomyMetrics {
   Metric<double> village_income_, village_dividends_;
   Metric<std::int64_t> dibao_households_, hires_, separations_, firm_exits_;
   Metric<std::int64_t> flow_matrix_, money_total_, money_error_;
+  Metric<std::int64_t> migrating_households_, migrating_persons_;
+  Metric<double> rural_resident_share_;
 };
 
 }  // namespace cpsim::models::economy

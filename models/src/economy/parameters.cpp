@@ -252,6 +252,18 @@ ParamSchema economy_schema() {
          1.0, "1/year");
   s.real("demography.training_gain", 0.01, "Yearly skill growth of an employed worker (log)", 0.0,
          1.0, "1/year");
+  s.real("migration.hazard", 0.0,
+         "Yearly probability of moving to an urban community per unit of relative income gap "
+         "(Harris-Todaro; 0 = no migration, the calibrated baseline; assumption)",
+         0.0, 1.0, "1/year");
+  s.real("migration.hukou_penalty", 0.15,
+         "Expected shortfall of urban earnings for a non-local-urban hukou (jobs, social "
+         "insurance, schooling) in the migration decision (assumption; hukou wage gaps of "
+         "10-20 % in the literature)",
+         0.0, 1.0, "1");
+  s.real("migration.living_cost_premium_month", 1000,
+         "Extra urban living cost per person (mainly rent) over a village home (assumption)", 0.0,
+         1e6, "RMB/person/month");
   return s;
 }
 
@@ -350,6 +362,9 @@ EconomyParameters read_parameters(const cpsim::Parameters& p) {
   e.labour_entry_probability = p.real("demography.labour_entry_probability");
   e.birth_probability = p.real("demography.birth_probability");
   e.training_gain = p.real("demography.training_gain");
+  e.migration_hazard = p.real("migration.hazard");
+  e.migration_hukou_penalty = p.real("migration.hukou_penalty");
+  e.migration_living_cost_premium_month = p.real("migration.living_cost_premium_month");
 
   // Cross-parameter checks the schema cannot make.
   if (e.tax_brackets_rate.size() != e.tax_brackets_upper.size() + 1) {

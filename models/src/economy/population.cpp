@@ -185,7 +185,7 @@ void Economy::create_households(const StepContext& context) {
   AgentTable& t = *households_;
   t.create(total);
   h_.region = t.add_column<std::uint16_t>(
-      {"region", "1", "Region index (urban communities first, then villages)"});
+      {"region", "1", "Region of residence (urban communities first, then villages)"});
   h_.flags = t.add_column<std::uint8_t>(
       {"flags", "bits", "1 village resident, 2 agricultural hukou, 4 migrant, 8 employee pension"});
   h_.workers =

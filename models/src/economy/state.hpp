@@ -155,14 +155,21 @@ struct EconomyParameters {
   double labour_entry_probability = 0;
   double birth_probability = 0;
   double training_gain = 0;
+  // migration (yearly)
+  double migration_hazard = 0;
+  double migration_hukou_penalty = 0;
+  double migration_living_cost_premium_month = 0;
 };
 
 // ------------------------------------------------------------------ regions
 /// Urban communities come first (0 .. communities-1), villages after them.
 struct Regions {
-  std::vector<std::uint8_t> rural;             ///< 1 for a village
-  std::vector<std::uint16_t> area;             ///< subdistrict or town index
-  std::vector<std::uint32_t> first_household;  ///< households are region-major
+  std::vector<std::uint8_t> rural;  ///< 1 for a village
+  std::vector<std::uint16_t> area;  ///< subdistrict or town index
+  /// Households are region-major by their registration: a village's range is
+  /// its collective's roster, which keeps members who moved to a community
+  /// (migration.cpp); a household's residence is its `region` column.
+  std::vector<std::uint32_t> first_household;
   std::vector<std::uint32_t> household_count;
   std::vector<std::string> area_names;
   std::size_t communities = 0;
