@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cpsim/engine/communicator.hpp"
@@ -90,14 +91,21 @@ TEST(GatherTable, OneRankGathersTheWholeTableWithItsColumns) {
 
 TEST(LaunchedByMpiLauncher, OnlyALaunchersVariablesCount) {
   // A plain `cpsim run` must never initialise MPI; mpirun and srun announce
-  // themselves through these variables.
-  for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_SIZE", "PMI_RANK"}) {
-    ASSERT_EQ(std::getenv(name), nullptr) << "the test itself runs under a launcher";
+  // themselves through these variables. They are cleared for the test (and
+  // restored), so it also holds inside a job step.
+  const std::vector<std::string> names{"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_SIZE", "PMI_RANK"};
+  std::vector<std::pair<std::string, std::string>> saved;
+  for (const std::string& name : names) {
+    if (const char* value = std::getenv(name.c_str())) saved.emplace_back(name, value);
+    unsetenv(name.c_str());
   }
   EXPECT_FALSE(launched_by_mpi_launcher());
-  setenv("PMIX_RANK", "0", 1);
-  EXPECT_TRUE(launched_by_mpi_launcher());
-  unsetenv("PMIX_RANK");
+  for (const std::string& name : names) {
+    setenv(name.c_str(), "0", 1);
+    EXPECT_TRUE(launched_by_mpi_launcher()) << name;
+    unsetenv(name.c_str());
+  }
+  for (const auto& [name, value] : saved) setenv(name.c_str(), value.c_str(), 1);
 }
 
 }  // namespace
