@@ -84,12 +84,6 @@ void add_scenario_options(po::options_description& options) {
       "steps", po::value<std::string>(), "number of steps (same as --set steps=T)");
 }
 
-std::string join_command_line(const std::vector<std::string>& args) {
-  std::string line = "cpsim run";
-  for (const auto& a : args) line += " " + a;
-  return line;
-}
-
 }  // namespace
 
 int command_run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
@@ -129,7 +123,7 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
   }
   request.threads = threads;
   request.overwrite = vm.count("force") != 0U;
-  request.command_line = join_command_line(args);
+  request.command_line = join_command_line("run", args);
   request.communicator = &world;
   const bool quiet = vm.count("quiet") != 0U;
   // Not under mpirun: it gives every rank a pseudo-terminal, even when its

@@ -19,4 +19,10 @@ bool parse(const std::vector<std::string>& args, po::options_description& option
   return true;
 }
 
+std::string join_command_line(const std::string& command, const std::vector<std::string>& args) {
+  std::string line = "cpsim " + command;
+  for (const auto& a : args) line += " " + a;
+  return line;
+}
+
 }  // namespace cpsim::app

@@ -81,12 +81,6 @@ void print_contrast_summary(std::ostream& out, const std::vector<ContrastSummary
   print_table(out, table);
 }
 
-std::string join_command_line(const std::vector<std::string>& args) {
-  std::string line = "cpsim study";
-  for (const auto& a : args) line += " " + a;
-  return line;
-}
-
 }  // namespace
 
 int command_study(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
@@ -142,7 +136,7 @@ int command_study(const std::vector<std::string>& args, std::ostream& out, std::
   request.threads = threads;
   request.jobs = jobs;
   request.overwrite = vm.count("force") != 0U;
-  request.command_line = join_command_line(args);
+  request.command_line = join_command_line("study", args);
   const bool quiet = vm.count("quiet") != 0U;
   const auto runs =
       static_cast<std::int64_t>(request.study.variants.size()) * request.study.replicates;

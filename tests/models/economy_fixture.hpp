@@ -1,6 +1,9 @@
 #pragma once
 // Shared helpers of the district economy tests: load the 1:100 Xihu
 // scenario, build a simulation and run it, keeping every step's metrics.
+#include <gtest/gtest.h>
+
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -50,6 +53,42 @@ inline const MetricSpec& spec(const Simulation& simulation, std::string_view nam
     throw std::runtime_error("no metric " + std::string(name));
   }
   return simulation.metrics().spec(index);
+}
+
+/// Money is conserved to the fen at every recorded step and every row (flow
+/// kind) and column (institution) of the month's flow matrix sums to zero.
+/// Returns the total positive flow after step 0, so a caller can check that
+/// the books did not balance trivially.
+inline std::int64_t expect_books_balance(const Simulation& simulation,
+                                         const std::vector<MetricRow>& rows,
+                                         const std::string& label) {
+  const MetricSpec& error = spec(simulation, "money_error");
+  const MetricSpec& flows = spec(simulation, "flow_matrix");
+  const auto& dimensions = simulation.metrics().dimensions();
+  const std::size_t kinds = dimensions[flows.dimensions[0]].labels.size();
+  const std::size_t institutions = dimensions[flows.dimensions[1]].labels.size();
+  EXPECT_EQ(rows.size(), static_cast<std::size_t>(simulation.steps()) + 1) << label;
+  std::int64_t total_flow = 0;
+  for (std::size_t step = 0; step < rows.size(); ++step) {
+    EXPECT_EQ(rows[step].integer_values(error)[0], 0) << label << " step " << step;
+    const auto matrix = rows[step].integer_values(flows);
+    std::vector<std::int64_t> row_sum(kinds, 0), column_sum(institutions, 0);
+    for (std::size_t k = 0; k < kinds; ++k) {
+      for (std::size_t j = 0; j < institutions; ++j) {
+        const std::int64_t amount = matrix[k * institutions + j];
+        row_sum[k] += amount;
+        column_sum[j] += amount;
+        if (step > 0 && amount > 0) total_flow += amount;
+      }
+    }
+    for (std::size_t k = 0; k < kinds; ++k) {
+      EXPECT_EQ(row_sum[k], 0) << label << " step " << step << " flow row " << k;
+    }
+    for (std::size_t j = 0; j < institutions; ++j) {
+      EXPECT_EQ(column_sum[j], 0) << label << " step " << step << " institution column " << j;
+    }
+  }
+  return total_flow;
 }
 
 }  // namespace cpsim::testing

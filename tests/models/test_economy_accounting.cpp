@@ -15,34 +15,9 @@
 namespace cpsim::testing {
 namespace {
 
-void expect_books_balance(const EconomyRun& run, const std::string& label) {
-  const Simulation& sim = *run.simulation;
-  const MetricSpec& error = spec(sim, "money_error");
-  const MetricSpec& flows = spec(sim, "flow_matrix");
-  const std::size_t institutions = sim.metrics().dimensions()[flows.dimensions[1]].labels.size();
-  const std::size_t kinds = sim.metrics().dimensions()[flows.dimensions[0]].labels.size();
-  ASSERT_EQ(run.observer.rows.size(), static_cast<std::size_t>(sim.steps()) + 1);
-  std::int64_t total_flow = 0;
-  for (std::size_t step = 0; step < run.observer.rows.size(); ++step) {
-    const MetricRow& row = run.observer.rows[step];
-    EXPECT_EQ(row.integer_values(error)[0], 0) << label << " step " << step;
-    const auto matrix = row.integer_values(flows);
-    for (std::size_t k = 0; k < kinds; ++k) {
-      std::int64_t sum = 0;
-      for (std::size_t j = 0; j < institutions; ++j) sum += matrix[k * institutions + j];
-      EXPECT_EQ(sum, 0) << label << " step " << step << " flow row " << k;
-    }
-    for (std::size_t j = 0; j < institutions; ++j) {
-      std::int64_t sum = 0;
-      for (std::size_t k = 0; k < kinds; ++k) {
-        sum += matrix[k * institutions + j];
-        if (step > 0 && matrix[k * institutions + j] > 0)
-          total_flow += matrix[k * institutions + j];
-      }
-      EXPECT_EQ(sum, 0) << label << " step " << step << " institution column " << j;
-    }
-  }
-  EXPECT_GT(total_flow, 0) << "the books balance trivially if nothing flows";
+void expect_nontrivial_books_balance(const EconomyRun& run, const std::string& label) {
+  EXPECT_GT(expect_books_balance(*run.simulation, run.observer.rows, label), 0)
+      << "the books balance trivially if nothing flows";
 }
 
 TEST(EconomyAccounting, MoneyIsConservedAndFlowMatrixBalancesAtSeveralSeedsAndThreads) {
@@ -50,8 +25,8 @@ TEST(EconomyAccounting, MoneyIsConservedAndFlowMatrixBalancesAtSeveralSeedsAndTh
     for (const int threads : {1, 4}) {
       // 25 steps: two year ends (tax settlement, ageing, firm dynamics).
       const auto run = run_xihu_small(seed, 25, threads);
-      expect_books_balance(*run,
-                           "seed " + std::to_string(seed) + " threads " + std::to_string(threads));
+      expect_nontrivial_books_balance(
+          *run, "seed " + std::to_string(seed) + " threads " + std::to_string(threads));
     }
   }
 }

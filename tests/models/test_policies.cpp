@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "economy/policies/policy.hpp"
+#include "models/economy_fixture.hpp"
 #include "support/run_model.hpp"
 
 namespace cpsim::testing {
@@ -372,26 +373,10 @@ TEST(PolicyCommonRandomNumbers, APolicyLeavesTheMonthsBeforeItsStartUntouched) {
 
 TEST(PolicyAccounts, MoneyIsConservedAndFlowsBalanceWithEveryPolicyOn) {
   const CompletedRun run = run_policy("all-nine-pictures");
+  EXPECT_GT(expect_books_balance(*run.simulation, run.rows, "all-nine-pictures"), 0);
   const auto& set = run.simulation->metrics();
-  const MetricSpec& error = set.spec(set.find("money_error"));
   const MetricSpec& flows = set.spec(set.find("flow_matrix"));
-  const std::size_t kinds = set.dimensions()[flows.dimensions[0]].labels.size();
   const std::size_t institutions = set.dimensions()[flows.dimensions[1]].labels.size();
-  ASSERT_EQ(run.rows.size(), static_cast<std::size_t>(steps) + 1);
-  for (std::size_t step = 0; step < run.rows.size(); ++step) {
-    ASSERT_EQ(run.rows[step].integer_values(error)[0], 0) << "step " << step;
-    const auto matrix = run.rows[step].integer_values(flows);
-    for (std::size_t k = 0; k < kinds; ++k) {
-      std::int64_t sum = 0;
-      for (std::size_t j = 0; j < institutions; ++j) sum += matrix[k * institutions + j];
-      ASSERT_EQ(sum, 0) << "step " << step << " flow " << k;
-    }
-    for (std::size_t j = 0; j < institutions; ++j) {
-      std::int64_t sum = 0;
-      for (std::size_t k = 0; k < kinds; ++k) sum += matrix[k * institutions + j];
-      ASSERT_EQ(sum, 0) << "step " << step << " institution " << j;
-    }
-  }
   // Every new flow kind carries money in this run.
   using models::economy::Flow;
   for (const Flow kind : {Flow::policy_benefits, Flow::policy_subsidies, Flow::policy_purchases,
