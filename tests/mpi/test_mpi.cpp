@@ -29,16 +29,7 @@ ProcessResult run_mpi(int ranks, const std::string& args) {
       "ASAN_OPTIONS=\"${ASAN_OPTIONS}:detect_leaks=0\" timeout 120 " CPSIM_MPIEXEC
       " -q --oversubscribe -n " +
       std::to_string(ranks) + " " CPSIM_BINARY " " + args + " 2>&1";
-  ProcessResult result;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return result;
-  std::array<char, 4096> buffer{};
-  while (std::fgets(buffer.data(), static_cast<int>(buffer.size()), pipe) != nullptr) {
-    result.output += buffer.data();
-  }
-  const int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
+  return run_command(command);
 }
 
 std::string scenario(const std::string& name) {

@@ -15,9 +15,9 @@ struct ProcessResult {
   std::string output;  ///< stdout and stderr together
 };
 
-/// Runs `cpsim ARGS` through the shell (arguments are not quoted for you).
-inline ProcessResult run_cpsim(const std::string& args) {
-  const std::string command = std::string(CPSIM_BINARY) + " " + args + " 2>&1";
+/// Runs a shell command line and collects what it writes to stdout (add
+/// " 2>&1" for stderr too) and its exit code.
+inline ProcessResult run_command(const std::string& command) {
   ProcessResult result;
   FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr) return result;
@@ -28,6 +28,11 @@ inline ProcessResult run_cpsim(const std::string& args) {
   const int status = pclose(pipe);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
+}
+
+/// Runs `cpsim ARGS` through the shell (arguments are not quoted for you).
+inline ProcessResult run_cpsim(const std::string& args) {
+  return run_command(std::string(CPSIM_BINARY) + " " + args + " 2>&1");
 }
 
 /// A fresh folder under the system temp directory, removed at scope exit.
