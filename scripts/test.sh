@@ -33,10 +33,13 @@ if [ $quick -eq 0 ]; then
 
   echo "== ThreadSanitizer: the parallel tests (unit and validation labels)"
   # Suppressions cover oneTBB internals only; see tests/tsan.supp for why.
+  # history_size=7 keeps enough of each thread's past accesses that the stack
+  # of a race's earlier access can be restored: the suppressions can only
+  # recognise oneTBB's hand-offs from that stack.
   cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCPSIM_SANITIZE=thread \
     -DCPSIM_BUILD_BENCH=OFF >/dev/null
   cmake --build build-tsan -j"$jobs" --target engine_tests model_tests validation_tests
-  TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/tests/tsan.supp" \
+  TSAN_OPTIONS="halt_on_error=1 history_size=7 suppressions=$PWD/tests/tsan.supp" \
     ctest --test-dir build-tsan --output-on-failure -j"$jobs" --timeout 900 -L "unit|validation"
 
   echo "== ASan + UBSan build and test suite"
