@@ -45,7 +45,7 @@ class TimeBank final : public Policy {
 void add_culture_modules(std::vector<PolicyModule>& modules) {
   PolicyModule m{
       {"time_bank", "Time bank: volunteer care hours replace paid elderly care", picture_6, {}},
-      [](const PolicyInstance& i) { return std::make_unique<TimeBank>(i); }};
+      make_policy<TimeBank>};
   m.info.schema.real(
       "participation", 0.2,
       "Yearly probability that a household with an elderly member or a worker out of "

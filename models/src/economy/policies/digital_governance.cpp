@@ -31,7 +31,7 @@ void add_digital_governance_modules(std::vector<PolicyModule>& modules) {
                   "Digital governance: proactive matching raises dibao take-up",
                   picture_9,
                   {}},
-                 [](const PolicyInstance& i) { return std::make_unique<DigitalGovernance>(i); }};
+                 make_policy<DigitalGovernance>};
   m.info.schema.real("outreach_rate", 0.6,
                      "Share of eligible non-claiming households found each year (assumption)", 0.0,
                      1.0, "1");

@@ -52,7 +52,7 @@ void add_ecology_modules(std::vector<PolicyModule>& modules) {
        "Ecological investment: restoration raises village attractiveness, slows its decay",
        picture_7,
        {}},
-      [](const PolicyInstance& i) { return std::make_unique<EcologicalInvestment>(i); }};
+      make_policy<EcologicalInvestment>};
   invest.info.schema.real("investment_per_member_month", 50,
                           "Ecological investment per village member (assumption)", 0.0, 1e6,
                           "RMB/person/month");
@@ -63,7 +63,7 @@ void add_ecology_modules(std::vector<PolicyModule>& modules) {
   modules.push_back(std::move(invest));
 
   PolicyModule carbon{{"carbon_tax", "Carbon tax on advanced manufacturing sales", picture_7, {}},
-                      [](const PolicyInstance& i) { return std::make_unique<CarbonTax>(i); }};
+                      make_policy<CarbonTax>};
   carbon.info.schema.real("carbon_price", 60,
                           "Price of a tonne of CO2 (assumption: China ETS about 60 RMB in 2021)",
                           0.0, 1e4, "RMB/t");

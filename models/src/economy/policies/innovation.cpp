@@ -83,7 +83,7 @@ void add_innovation_modules(std::vector<PolicyModule>& modules) {
                    "R&D subsidy: a share of high-tech firms' wage bill; faster productivity growth",
                    picture_3,
                    {}},
-                  [](const PolicyInstance& i) { return std::make_unique<RdSubsidy>(i); }};
+                  make_policy<RdSubsidy>};
   rd.info.schema.real("subsidy_rate", 0.05,
                       "Subsidy as a share of a high-tech firm's monthly wage bill (assumption)",
                       0.0, 1.0, "1");
@@ -97,7 +97,7 @@ void add_innovation_modules(std::vector<PolicyModule>& modules) {
        "Talent attraction: allowance to high-skill migrant workers, easier hukou settlement",
        picture_3,
        {}},
-      [](const PolicyInstance& i) { return std::make_unique<TalentAttraction>(i); }};
+      make_policy<TalentAttraction>};
   talent.info.schema.real("allowance_month", 1000,
                           "Monthly talent allowance per employed migrant worker at or above "
                           "the skill threshold (assumption; Hangzhou pays one-off and rent "

@@ -30,7 +30,7 @@ void add_integrated_development_modules(std::vector<PolicyModule>& modules) {
                   "attractiveness",
                   picture_1,
                   {}},
-                 [](const PolicyInstance& i) { return std::make_unique<RuralInfrastructure>(i); }};
+                 make_policy<RuralInfrastructure>};
   m.info.schema.real("investment_per_member_month", 100,
                      "Public investment in village infrastructure per village member (assumption: "
                      "about 1,200 RMB per rural resident a year)",

@@ -103,6 +103,12 @@ class Policy {
 };
 
 /// A module: its description and how to make an instance.
+/// The factory of a module whose policy class is constructed from its instance.
+template <class T>
+std::unique_ptr<Policy> make_policy(const PolicyInstance& instance) {
+  return std::make_unique<T>(instance);
+}
+
 struct PolicyModule {
   PolicyModuleInfo info;
   std::function<std::unique_ptr<Policy>(const PolicyInstance&)> create;

@@ -183,11 +183,6 @@ class EmploymentAssistance final : public Policy {
   }
 };
 
-template <class T>
-std::unique_ptr<Policy> make(const PolicyInstance& instance) {
-  return std::make_unique<T>(instance);
-}
-
 }  // namespace
 
 void pay_dibao_supplements(PolicyAccess& economy, PolicyShared& shared,
@@ -243,7 +238,7 @@ void pay_dibao_supplements(PolicyAccess& economy, PolicyShared& shared,
 void add_public_services_modules(std::vector<PolicyModule>& modules) {
   PolicyModule dibao{
       {"dibao_reform", "Dibao reform: a higher minimum-living standard and take-up", picture_5, {}},
-      make<DibaoReform>};
+      make_policy<DibaoReform>};
   dibao.info.schema.real("standard_increase", 100,
                          "Added to the dibao standard (baseline 917, Hangzhou 2017)", 0.0, 1e5,
                          "RMB/person/month");
@@ -257,7 +252,7 @@ void add_public_services_modules(std::vector<PolicyModule>& modules) {
                         "Urban-rural resident basic pension raised to a new monthly level",
                         picture_5,
                         {}},
-                       make<RuralPension>};
+                       make_policy<RuralPension>};
   pension.info.schema.real("monthly_amount", 600,
                            "New resident basic pension per elderly person (baseline "
                            "pension.rural_basic_month; no cut below it)",
@@ -266,7 +261,7 @@ void add_public_services_modules(std::vector<PolicyModule>& modules) {
 
   PolicyModule childcare{
       {"childcare_allowance", "Childcare and education allowance per child", picture_5, {}},
-      make<ChildcareAllowance>};
+      make_policy<ChildcareAllowance>};
   childcare.info.schema.real("allowance_per_child_month", 300,
                              "Allowance per child (assumption; national childcare subsidy 2025: "
                              "3,600 RMB a year under age 3)",
@@ -281,7 +276,7 @@ void add_public_services_modules(std::vector<PolicyModule>& modules) {
                        "Health: resident medical insurance premium paid for agricultural hukou",
                        picture_5,
                        {}},
-                      make<HealthInsurance>};
+                      make_policy<HealthInsurance>};
   health.info.schema.real("premium_per_person_month", 30,
                           "Premium paid per member of an agricultural-hukou household "
                           "(assumption: the individual resident premium, about 380 RMB a year)",
@@ -292,7 +287,7 @@ void add_public_services_modules(std::vector<PolicyModule>& modules) {
                      "Elderly care: home care hours bought for elderly-only households",
                      picture_5,
                      {}},
-                    make<ElderlyCare>};
+                    make_policy<ElderlyCare>};
   care.info.schema.real("care_hours_per_person_month", 8,
                         "Care hours per elderly person in an elderly-only household (assumption)",
                         0.0, 744, "hours/person/month");
@@ -304,7 +299,7 @@ void add_public_services_modules(std::vector<PolicyModule>& modules) {
                         "Housing support: rent subsidy for low-income migrant households",
                         picture_5,
                         {}},
-                       make<HousingSupport>};
+                       make_policy<HousingSupport>};
   housing.info.schema.real("subsidy_per_household_month", 800,
                            "Rent subsidy per eligible household (assumption)", 0.0, 1e6,
                            "RMB/household/month");
@@ -318,7 +313,7 @@ void add_public_services_modules(std::vector<PolicyModule>& modules) {
        "Employment assistance and skills training: stipends, skill gains, more applications",
        picture_5,
        {}},
-      make<EmploymentAssistance>};
+      make_policy<EmploymentAssistance>};
   employment.info.schema.real("stipend_month", 500,
                               "Training stipend per unemployed worker (assumption)", 0.0, 1e5,
                               "RMB/person/month");

@@ -99,7 +99,7 @@ void add_rural_revitalisation_modules(std::vector<PolicyModule>& modules) {
        "Enterprise-village pairing: large firms donate to the collectives of paired villages",
        picture_4,
        {}},
-      [](const PolicyInstance& i) { return std::make_unique<EnterprisePairing>(i); }};
+      make_policy<EnterprisePairing>};
   pairing.info.schema.real("support_per_member_month", 50,
                            "Donation of the paired firm per village member (assumption)", 0.0, 1e6,
                            "RMB/person/month");
@@ -124,7 +124,7 @@ void add_rural_revitalisation_modules(std::vector<PolicyModule>& modules) {
                     "Tea brand: outside buyers pay a price premium on tea cooperatives' sales",
                     picture_4,
                     {}},
-                   [](const PolicyInstance& i) { return std::make_unique<TeaBrand>(i); }};
+                   make_policy<TeaBrand>};
   tea.info.schema.real("price_premium", 0.2,
                        "Premium as a share of the tea cooperatives' monthly sales (assumption; "
                        "brand value 7.403 bn RMB, article)",

@@ -114,7 +114,7 @@ void add_taxation_modules(std::vector<PolicyModule>& modules) {
                         "Charity (third distribution): high-income households donate to villages",
                         picture_tax,
                         {}},
-                       [](const PolicyInstance& i) { return std::make_unique<Charity>(i); }};
+                       make_policy<Charity>};
   charity.info.schema.real("donation_rate", 0.05,
                            "Share of expected income above the threshold donated (assumption)", 0.0,
                            1.0, "1");
