@@ -89,6 +89,7 @@ ModelInfo district_economy_model_info() {
       "stock-flow consistent in integer fen; calibrated to Xihu by its scenario";
   info.schema = economy_schema();
   info.create = [] { return std::make_unique<DistrictEconomyModel>(); };
+  info.steps_per_year = 12;  // one step is a month
   for (const PolicyModule& module : policy_modules()) info.policies.push_back(module.info);
   return info;
 }

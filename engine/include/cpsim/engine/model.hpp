@@ -59,6 +59,10 @@ struct ModelInfo {
   /// True if the model spreads its agents over MPI ranks (docs/mpi.md);
   /// otherwise a run on more than one rank is refused before it is built.
   bool decomposable = false;
+  /// Steps in a simulated year (12 for a monthly model); 0 when a step is
+  /// not calendar time. Studies then average the last year by default, and
+  /// files record it so readers aggregate by year without guessing.
+  std::int64_t steps_per_year = 0;
 
   [[nodiscard]] const PolicyModuleInfo* find_policy(std::string_view module) const;
   [[nodiscard]] std::vector<std::string> policy_names() const;
