@@ -4,7 +4,10 @@
 #include <oneapi/tbb/global_control.h>
 
 #include <cmath>
+#include <numeric>
+#include <string>
 
+#include "cpsim/engine/scatter.hpp"
 #include "support/run_model.hpp"
 
 namespace cpsim {
@@ -107,17 +110,19 @@ TEST(WealthModels, BitIdenticalAtOneTwoAndFourThreads) {
   }
 }
 
-TEST(BoltzmannSynchronous, SharedAndPerThreadCountersAgree) {
-  // Above 2^22 counters in all (N x threads) the synchronous variant counts
-  // received units in one shared array with atomic adds, below it in one
-  // array per thread. At N = 2^21 + 1 one thread takes the per-thread path
-  // and two or four threads the shared one: the wealth must be identical.
+TEST(BoltzmannSynchronous, ManyScatterGroupsGiveTheSameWealthAtAnyThreadCount) {
+  // Above scatter_leaf x scatter_group agents the gifts are split over groups
+  // of leaves in parallel, and a short last leaf and group remain: the final
+  // wealth must still be identical at 1, 2 and 4 threads, and conserved.
   const oneapi::tbb::global_control allow(oneapi::tbb::global_control::max_allowed_parallelism, 4);
+  const auto agents = std::to_string(scatter_leaf * scatter_group * 3 + scatter_leaf / 2 + 3);
   const auto scenario = load_shipped("scenarios/boltzmann-synchronous.yaml",
-                                     {{"steps", "2"}, {"parameters.agents", "2097153"}});
+                                     {{"steps", "3"}, {"parameters.agents", agents}});
   const auto one = run_scenario(scenario, 1);
   const auto& wealth_one =
       std::get<std::vector<std::int64_t>>(one.simulation->find_table("agents")->column_data(0));
+  EXPECT_EQ(std::accumulate(wealth_one.begin(), wealth_one.end(), std::int64_t{0}),
+            static_cast<std::int64_t>(wealth_one.size()));
   for (const int threads : {2, 4}) {
     const auto many = run_scenario(scenario, threads);
     EXPECT_TRUE(testing::identical_rows(one.rows, many.rows)) << threads << " threads";
