@@ -32,7 +32,7 @@ double from_sortable_bits(std::uint64_t u) noexcept {
   return x;
 }
 
-/// Stable LSD radix sort of keys (and a payload moved alongside) with 11-bit
+/// Stable LSD radix sort of keys (and weights moved alongside) with 11-bit
 /// digits; digits on which all keys agree are skipped, so values of similar
 /// magnitude take few passes. Each pass splits the keys into fixed blocks of
 /// `radix_block` (a size that does not depend on the thread count): the
@@ -40,8 +40,11 @@ double from_sortable_bits(std::uint64_t u) noexcept {
 /// output offset in digit-major, block-minor order, and the blocks scatter in
 /// parallel. That is exactly the sequential stable sort, so the result does
 /// not depend on the thread count.
-template <class Payload>
-void radix_sort(std::vector<std::uint64_t>& keys, std::vector<Payload>* payload) {
+/// `keys` and `*weights` (if given) end up sorted in place; the buffers are
+/// resized as needed and kept by the caller for the next sort.
+void radix_sort(std::vector<std::uint64_t>& keys, std::vector<double>* weights,
+                std::vector<std::uint64_t>& key_buffer, std::vector<double>& weight_buffer,
+                std::vector<std::size_t>& offsets, std::vector<std::uint64_t>& block_differs) {
   constexpr unsigned digit_bits = 11;
   constexpr std::size_t buckets = std::size_t{1} << digit_bits;
   constexpr unsigned passes = (64 + digit_bits - 1) / digit_bits;
@@ -50,7 +53,7 @@ void radix_sort(std::vector<std::uint64_t>& keys, std::vector<Payload>* payload)
   if (n < 2) return;
   const std::size_t blocks = (n + radix_block - 1) / radix_block;
   // Digits on which every key agrees move nothing: skip those passes.
-  std::vector<std::uint64_t> block_differs(blocks, 0);
+  block_differs.assign(blocks, 0);
   parallel_for(
       blocks,
       [&](std::size_t b0, std::size_t b1) {
@@ -64,9 +67,9 @@ void radix_sort(std::vector<std::uint64_t>& keys, std::vector<Payload>* payload)
       1);
   std::uint64_t differing_bits = 0;
   for (const std::uint64_t bits : block_differs) differing_bits |= bits;
-  std::vector<std::size_t> offsets(blocks * buckets);  // [block][digit]
-  std::vector<std::uint64_t> key_buffer(n);
-  std::vector<Payload> payload_buffer(payload != nullptr ? n : 0);
+  offsets.resize(blocks * buckets);  // [block][digit]
+  key_buffer.resize(n);
+  if (weights != nullptr) weight_buffer.resize(n);
   for (unsigned p = 0; p < passes; ++p) {
     const unsigned shift = p * digit_bits;
     if (((differing_bits >> shift) & (buckets - 1)) == 0) continue;
@@ -101,46 +104,44 @@ void radix_sort(std::vector<std::uint64_t>& keys, std::vector<Payload>* payload)
             for (std::size_t i = b * radix_block; i < end; ++i) {
               const std::size_t to = next[digit(keys[i])]++;
               key_buffer[to] = keys[i];
-              if (payload != nullptr) payload_buffer[to] = (*payload)[i];
+              if (weights != nullptr) weight_buffer[to] = (*weights)[i];
             }
           }
         },
         1);
     keys.swap(key_buffer);
-    if (payload != nullptr) payload->swap(payload_buffer);
+    if (weights != nullptr) weights->swap(weight_buffer);
   }
 }
 
 }  // namespace
 
-Distribution::Distribution(std::span<const double> values) : weights_(values.size(), 1.0) {
-  std::vector<std::uint64_t> keys(values.size());
-  parallel_for(values.size(), [&](std::size_t b, std::size_t e) {
-    for (std::size_t i = b; i < e; ++i) keys[i] = sortable_bits(values[i]);
-  });
-  radix_sort<double>(keys, nullptr);
-  values_.resize(keys.size());
-  parallel_for(keys.size(), [&](std::size_t b, std::size_t e) {
-    for (std::size_t i = b; i < e; ++i) values_[i] = from_sortable_bits(keys[i]);
-  });
-  finish();
+void Distribution::assign(std::span<const double> values) {
+  weights_.assign(values.size(), 1.0);
+  sort_by_value(values, /*move_weights=*/false);  // equal weights need not move
 }
 
-Distribution::Distribution(std::span<const double> values, std::span<const double> weights) {
+void Distribution::assign(std::span<const double> values, std::span<const double> weights) {
   if (values.size() != weights.size()) {
     throw std::invalid_argument("Distribution: values and weights differ in length");
   }
-  // A stable sort by value: equal values keep the input (agent) order, which
-  // does not depend on the thread count.
-  std::vector<std::uint64_t> keys(values.size());
+  for (const double w : weights) {
+    if (!(w >= 0)) throw std::invalid_argument("Distribution: negative weight");
+  }
   weights_.assign(weights.begin(), weights.end());
+  sort_by_value(values, /*move_weights=*/true);
+}
+
+// A stable sort by value, the weights moved alongside: equal values keep the
+// input (agent) order, which does not depend on the thread count.
+void Distribution::sort_by_value(std::span<const double> values, bool move_weights) {
+  std::vector<std::uint64_t>& keys = scratch_.keys;
+  keys.resize(values.size());
   parallel_for(values.size(), [&](std::size_t b, std::size_t e) {
     for (std::size_t i = b; i < e; ++i) keys[i] = sortable_bits(values[i]);
   });
-  for (const double w : weights_) {
-    if (!(w >= 0)) throw std::invalid_argument("Distribution: negative weight");
-  }
-  radix_sort(keys, &weights_);
+  radix_sort(keys, move_weights ? &weights_ : nullptr, scratch_.key_buffer, scratch_.weight_buffer,
+             scratch_.offsets, scratch_.block_differs);
   values_.resize(keys.size());
   parallel_for(keys.size(), [&](std::size_t b, std::size_t e) {
     for (std::size_t i = b; i < e; ++i) values_[i] = from_sortable_bits(keys[i]);

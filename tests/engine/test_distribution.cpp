@@ -119,6 +119,41 @@ TEST(Distribution, SortIsTheStableSortOverManyBlocks) {
   }
 }
 
+TEST(Distribution, AssignReusesMemoryWithoutStaleEntries) {
+  // A Distribution reused step after step (weighted, then unweighted, then
+  // smaller) must give exactly what a fresh one gives: nothing of an earlier
+  // sort's keys or weights may survive in the reused arrays.
+  const RandomStream s(9, "reuse");
+  const auto draw = [&](std::size_t n, std::uint64_t step) {
+    std::vector<double> v(n);
+    for (std::size_t i = 0; i < n; ++i) v[i] = s.uniform(i, step) * 100.0;
+    return v;
+  };
+  Distribution reused;
+  const auto big = draw(150000, 1), big_weights = draw(150000, 2);
+  reused.assign(big, big_weights);
+  const Distribution fresh_big(big, big_weights);
+  EXPECT_EQ(reused.gini(), fresh_big.gini());
+  EXPECT_EQ(reused.median(), fresh_big.median());
+
+  const auto small = draw(70001, 3);
+  reused.assign(small);
+  const Distribution fresh_small(small);
+  ASSERT_EQ(reused.sorted_values().size(), small.size());
+  EXPECT_EQ(reused.gini(), fresh_small.gini());
+  EXPECT_EQ(reused.top_share(0.1), fresh_small.top_share(0.1));
+  EXPECT_EQ(reused.total_weight(), static_cast<double>(small.size()));
+  EXPECT_TRUE(std::equal(reused.sorted_values().begin(), reused.sorted_values().end(),
+                         fresh_small.sorted_values().begin()));
+
+  const auto tiny = draw(5, 4), tiny_weights = draw(5, 5);
+  reused.assign(tiny, tiny_weights);
+  const Distribution fresh_tiny(tiny, tiny_weights);
+  EXPECT_EQ(reused.gini(), fresh_tiny.gini());
+  EXPECT_TRUE(std::equal(reused.sorted_weights().begin(), reused.sorted_weights().end(),
+                         fresh_tiny.sorted_weights().begin()));
+}
+
 TEST(Determinism, StatisticsAreBitIdenticalAcrossThreadCounts) {
   const RandomStream s(1, "values");
   std::vector<double> values(300000), weights(300000);

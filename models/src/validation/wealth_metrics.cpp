@@ -24,12 +24,13 @@ std::int64_t total_units(std::span<const std::int64_t> wealth) {
 }
 
 void WealthMetrics::measure(MetricRow& row, std::span<const std::int64_t> wealth, double unit_value,
-                            std::int64_t initial_total, double theoretical_gini) const {
-  std::vector<double> values(wealth.size());
+                            std::int64_t initial_total, double theoretical_gini) {
+  values_.resize(wealth.size());
   parallel_for(wealth.size(), [&](std::size_t b, std::size_t e) {
-    for (std::size_t i = b; i < e; ++i) values[i] = static_cast<double>(wealth[i]) * unit_value;
+    for (std::size_t i = b; i < e; ++i) values_[i] = static_cast<double>(wealth[i]) * unit_value;
   });
-  const Distribution distribution(values);
+  distribution_.assign(values_);
+  const Distribution& distribution = distribution_;
   const std::int64_t total = total_units(wealth);
   row.set(gini_, distribution.gini());
   row.set(mean_, distribution.mean());

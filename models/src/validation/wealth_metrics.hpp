@@ -5,7 +5,9 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <vector>
 
+#include "cpsim/engine/distribution.hpp"
 #include "cpsim/engine/metrics.hpp"
 
 namespace cpsim::models {
@@ -17,7 +19,7 @@ class WealthMetrics {
   /// `wealth` in integer units, `unit_value` the wealth of one unit, `initial_total` the
   /// sum of all units at set-up.
   void measure(MetricRow& row, std::span<const std::int64_t> wealth, double unit_value,
-               std::int64_t initial_total, double theoretical_gini) const;
+               std::int64_t initial_total, double theoretical_gini);
 
  private:
   Metric<double> gini_;
@@ -26,6 +28,10 @@ class WealthMetrics {
   Metric<double> gini_theory_;
   Metric<std::int64_t> total_;
   Metric<std::int64_t> money_error_;
+  // Reused every step: allocating them anew cost page faults of N-sized
+  // arrays per measurement.
+  std::vector<double> values_;
+  Distribution distribution_;
 };
 
 /// Exact sum of integer wealth, identical at any thread count.
