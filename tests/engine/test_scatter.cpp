@@ -67,7 +67,7 @@ TEST(ScatterUniform, CountsAreMultinomial) {
   const std::size_t n = scatter_leaf * scatter_group + 3 * scatter_leaf + 17;
   const std::uint64_t items = 2 * n;
   struct Moments {
-    double k;  // slots in the set
+    double k = 0;  // slots in the set
     double sum = 0, sum_squares = 0;
   };
   Moments slot{1}, leaf{scatter_leaf}, group{scatter_leaf * scatter_group};
