@@ -241,6 +241,14 @@ TEST(PolicyDirection, EmploymentAssistanceRaisesSkills) {
             final_mean(baseline(), "households", "skill_0"));
 }
 
+TEST(PolicyDirection, EducationInvestmentRaisesRuralEducationPerChild) {
+  // Entrants' skills: tests/models/test_education.cpp (a longer run).
+  const CompletedRun run = run_policy("education-investment");
+  EXPECT_GT(total_policy_spending(run), 0.0);
+  EXPECT_GT(element(run, "education_per_child", 1).back(),
+            element(baseline(), "education_per_child", 1).back());
+}
+
 TEST(PolicyDirection, TimeBankHoursLowerTheCostOfElderlyCare) {
   // time-bank.yaml runs elderly_care (instance 0) with the time bank; the
   // same care without volunteers costs more.
@@ -312,7 +320,7 @@ TEST(PolicyDirection, EveryModuleHasADirectionTestAndAShippedScenario) {
     EXPECT_NO_THROW(load_shipped("scenarios/xihu/policies/" + file + ".yaml", small_run(steps)))
         << module.info.name;
   }
-  EXPECT_EQ(models::economy::policy_modules().size(), 24U);
+  EXPECT_EQ(models::economy::policy_modules().size(), 25U);
 }
 
 // ------------------------------------------------- common random numbers

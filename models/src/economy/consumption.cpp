@@ -7,11 +7,14 @@
 // drawn with probability proportional to the seller's capacity (value added
 // per worker x workers; for rural tourism also x the village's attractiveness),
 // so big firms sell more and growth compounds. A share of rural-tourism
-// spending is a scenic fee to the village collective.
+// spending is a scenic fee to the village collective. Part of a household's
+// services purchase is its children's education (education.hpp): the same
+// payment, counted towards the household's education per child.
 #include <algorithm>
 #include <atomic>
 
 #include "economy/economy.hpp"
+#include "economy/education.hpp"
 
 namespace cpsim::models::economy {
 
@@ -36,18 +39,21 @@ void Economy::spend_consumption(const StepContext& context) {
   const auto flags = t[h_.flags];
   const auto expected = t[h_.expected_income];
   const auto deposits = t[h_.deposits];
+  const auto children = t[h_.children];
   const auto ids = t.ids();
   auto consumption = t[h_.consumption];
+  auto education = t[h_.education_per_child];
+  const double education_weight = education_monthly_weight(p_);
   auto sales = (*firms_)[f_.sales];
   const auto firm_region = (*firms_)[f_.region];
   auto village_income = (*villages_)[v_.collective_income];
   const RandomStream stream = context.stream("consumption.seller");
   const auto step = static_cast<std::uint64_t>(context.step);
   std::array<std::atomic<std::int64_t>, sector_count> spending{};
-  std::atomic<std::int64_t> fees{0};
+  std::atomic<std::int64_t> fees{0}, education_total{0};
   ledger_.parallel_payments(t.size(), [&](std::size_t b, std::size_t e, FlowTally& tally) {
     std::array<std::int64_t, sector_count> local{};
-    std::int64_t local_fees = 0;
+    std::int64_t local_fees = 0, local_education = 0;
     for (std::size_t i = b; i < e; ++i) {
       const bool rural = (flags[i] & flag_rural_resident) != 0;
       const double available = static_cast<double>(std::max<std::int64_t>(0, deposits[i]));
@@ -92,12 +98,27 @@ void Economy::spend_consumption(const StepContext& context) {
       }
       ledger_.transfer(household_account(i), rest_of_world_account, spend - domestic, Flow::imports,
                        tally);
+      if (children[i] == 0) {
+        education[i] = 0;
+        continue;
+      }
+      const double services_share = rural ? p_.sectors[services].consumption_share_rural
+                                          : p_.sectors[services].consumption_share_urban;
+      const double share = education_share(
+          p_, static_cast<double>(expected[i]) / std::max(1, members(i)), services_share);
+      const std::int64_t schooling = floor_fen(static_cast<double>(spend) * share);
+      local_education += schooling;
+      const double rate = 12.0 * static_cast<double>(schooling) / fen_per_rmb / children[i] +
+                          public_education_per_child(p_, rural);
+      education[i] = next_education_per_child(education[i], rate, education_weight);
     }
     for (std::size_t s = 0; s < sector_count; ++s) spending[s].fetch_add(local[s]);
     fees.fetch_add(local_fees);
+    education_total.fetch_add(local_education);
   });
   for (std::size_t s = 0; s < sector_count; ++s) month_.household_spending[s] = spending[s].load();
   month_.village_tourism_fees += fees.load();
+  month_.education_spending = education_total.load();
 }
 
 }  // namespace cpsim::models::economy

@@ -5,8 +5,9 @@
 //  - an elderly member leaves the household (death or moving into care) with
 //    the elderly exit probability, unless it is the last member;
 //  - a child enters the labour force with the labour entry probability if
-//    there is a free worker slot, with a skill drawn like the household's
-//    adults';
+//    there is a free worker slot, with a skill drawn from its group's mean,
+//    its working parent's skill and the household's education per child
+//    (education.hpp);
 //  - a working household with fewer than two children has a child with the
 //    birth probability.
 // The defaults roughly balance the flows in and out of the labour force.
@@ -14,10 +15,51 @@
 // worker unemployed for more than six months loses the same amount.
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <span>
+#include <vector>
 
+#include "cpsim/engine/parallel.hpp"
 #include "economy/economy.hpp"
+#include "economy/education.hpp"
 
 namespace cpsim::models::economy {
+namespace {
+
+/// Statistics of one year's entrants from their log skills (NaN where a
+/// household had no entrant) and their parents' (NaN without a working
+/// parent), summed in a fixed order.
+EntrantSkills summarise_entrants(const std::vector<double>& child,
+                                 const std::vector<double>& parent,
+                                 std::span<const std::uint8_t> flags) {
+  EntrantSkills out;
+  const std::size_t n = child.size();
+  for (std::size_t g = 0; g < 2; ++g) {
+    const auto in_group = [&](std::size_t i) {
+      return !std::isnan(child[i]) && ((flags[i] & flag_rural_resident) != 0) == (g == 1);
+    };
+    out.count[g] = deterministic_sum<std::int64_t>(
+        n, [&](std::size_t i) -> std::int64_t { return in_group(i) ? 1 : 0; });
+    const double total = deterministic_sum<double>(
+        n, [&](std::size_t i) { return in_group(i) ? std::exp(child[i]) : 0.0; });
+    out.mean_skill[g] = out.count[g] > 0 ? total / static_cast<double>(out.count[g]) : 0.0;
+  }
+  const auto pair = [&](std::size_t i) { return !std::isnan(child[i]) && !std::isnan(parent[i]); };
+  const auto sum = [&](auto term) {
+    return deterministic_sum<double>(n, [&](std::size_t i) { return pair(i) ? term(i) : 0.0; });
+  };
+  const double pairs = sum([](std::size_t) { return 1.0; });
+  if (pairs < 2) return out;
+  const double mx = sum([&](std::size_t i) { return child[i]; }) / pairs;
+  const double my = sum([&](std::size_t i) { return parent[i]; }) / pairs;
+  const double sxy = sum([&](std::size_t i) { return (child[i] - mx) * (parent[i] - my); });
+  const double sxx = sum([&](std::size_t i) { return (child[i] - mx) * (child[i] - mx); });
+  const double syy = sum([&](std::size_t i) { return (parent[i] - my) * (parent[i] - my); });
+  if (sxx > 0 && syy > 0) out.parent_correlation = sxy / std::sqrt(sxx * syy);
+  return out;
+}
+
+}  // namespace
 
 void Economy::age_population(const StepContext& context) {
   AgentTable& t = *households_;
@@ -30,10 +72,13 @@ void Economy::age_population(const StepContext& context) {
   auto skill_1 = t[h_.skill_1];
   auto unemployed_0 = t[h_.months_unemployed_0];
   auto unemployed_1 = t[h_.months_unemployed_1];
+  auto education = t[h_.education_per_child];
   const auto flags = t[h_.flags];
   const auto ids = t.ids();
   const RandomStream stream = context.stream("demography.ageing");
   const auto step = static_cast<std::uint64_t>(context.step);
+  constexpr double none = std::numeric_limits<double>::quiet_NaN();
+  std::vector<double> entrant_log_skill(t.size(), none), parent_log_skill(t.size(), none);
   parallel_for(t.size(), [&](std::size_t b, std::size_t e) {
     for (std::size_t i = b; i < e; ++i) {
       const RandomBlock u = stream.block(ids[i], step, 0);
@@ -57,10 +102,14 @@ void Economy::age_population(const StepContext& context) {
         const double mean = (flags[i] & flag_rural_resident) != 0 ? p_.skill_mean_rural
                             : (flags[i] & flag_migrant) != 0      ? p_.skill_mean_migrant
                                                                   : p_.skill_mean_urban;
-        const double sigma = p_.skill_sigma;
-        const auto skill = static_cast<float>(std::clamp(
-            mean * std::exp(sigma * RandomStream::box_muller(n[0], n[1]) - 0.5 * sigma * sigma),
-            0.05, 20.0));
+        // The working parent: the worker in slot 0 when the child takes slot 1.
+        const double parent = workers[i] == 1 ? static_cast<double>(skill_0[i]) : 0.0;
+        const float skill =
+            entrant_skill(p_, mean, (flags[i] & flag_rural_resident) != 0, parent,
+                          static_cast<double>(education[i]), RandomStream::box_muller(n[0], n[1]));
+        entrant_log_skill[i] = std::log(static_cast<double>(skill));
+        if (parent > 0) parent_log_skill[i] = std::log(parent);
+        if (children[i] == 0) education[i] = 0;
         if (workers[i] == 0) {
           skill_0[i] = skill;
           employer_0[i] = no_employer;
@@ -77,6 +126,7 @@ void Economy::age_population(const StepContext& context) {
       }
     }
   });
+  entrant_skills_ = summarise_entrants(entrant_log_skill, parent_log_skill, flags);
   count_employees();
   // Collective membership: the persons of the village's registered households,
   // movers to a community included (migration.cpp).

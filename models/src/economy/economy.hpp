@@ -54,6 +54,15 @@ struct MonthTotals {
   std::int64_t separations = 0;
   std::int64_t migrating_households = 0;  ///< village to urban community (yearly)
   std::int64_t migrating_persons = 0;
+  std::int64_t education_spending = 0;  ///< households' spending on their children's education
+};
+
+/// The labour-market entrants of the latest year (demography.cpp), held
+/// until the next year's entry.
+struct EntrantSkills {
+  std::array<double, 2> mean_skill{};  ///< urban, rural residents; 0 without entrants
+  std::array<std::int64_t, 2> count{};
+  double parent_correlation = 0;  ///< of log skills, entrants with a working parent
 };
 
 class PolicyAccess;
@@ -94,6 +103,7 @@ class Economy {
   const VillageColumns& village_columns() const { return v_; }
   const Ledger& ledger() const { return ledger_; }
   const MonthTotals& month() const { return month_; }
+  const EntrantSkills& entrant_skills() const { return entrant_skills_; }
   std::int64_t initial_money() const { return initial_money_; }
   std::int64_t government_debt() const {
     return ledger_.government() < 0 ? -ledger_.government() : 0;
@@ -136,6 +146,7 @@ class Economy {
   VillageColumns v_;
   Ledger ledger_;
   MonthTotals month_;
+  EntrantSkills entrant_skills_;
   std::int64_t initial_money_ = 0;
 
   std::array<std::vector<std::uint32_t>, sector_count> sector_firms_;

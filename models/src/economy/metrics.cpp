@@ -122,6 +122,7 @@ EconomyMetrics::EconomyMetrics(MetricSet& m, const Economy& economy) : economy_(
       m.add_integer("migrating_persons", "persons", "Members of this step's migrating households");
   rural_resident_share_ =
       m.add_real("rural_resident_share", "1", "Share of residents living in a village");
+  declare_skill_metrics(m);
 }
 
 CalibrationSample EconomyMetrics::measure(const StepContext& /*context*/, MetricRow& row) const {
@@ -274,6 +275,7 @@ CalibrationSample EconomyMetrics::measure(const StepContext& /*context*/, Metric
   const std::int64_t total = e.ledger().total_money();
   row.set(money_total_, total);
   row.set(money_error_, total - e.initial_money());
+  measure_skills(row);
   return sample;
 }
 

@@ -26,6 +26,10 @@ class EconomyMetrics {
   CalibrationSample measure(const StepContext& context, MetricRow& row) const;
 
  private:
+  // skill_metrics.cpp: skills, entrants and education by residence
+  void declare_skill_metrics(MetricSet& metrics);
+  void measure_skills(MetricRow& row) const;
+
   const Economy& economy_;
   Metric<double> gdp_, gdp_by_sector_, services_share_, digital_share_;
   Metric<std::int64_t> employment_, labour_force_, population_;
@@ -43,6 +47,9 @@ class EconomyMetrics {
   Metric<std::int64_t> flow_matrix_, money_total_, money_error_;
   Metric<std::int64_t> migrating_households_, migrating_persons_;
   Metric<double> rural_resident_share_;
+  Metric<double> worker_skill_, skill_ratio_, entrant_skill_, entrant_parent_correlation_;
+  Metric<std::int64_t> entrants_;
+  Metric<double> education_per_child_, education_spending_;
 };
 
 }  // namespace cpsim::models::economy

@@ -65,6 +65,11 @@ ParamSchema economy_schema() {
   s.real("skills.mean_rural", 0.65,
          "Mean skill of village residents (calibrated to the 1.49 urban:rural ratio)", 0.01, 10,
          "1");
+  s.real("skills.intergenerational_elasticity", 0.4,
+         "Elasticity of an entrant's skill to the working parent's skill (intergenerational "
+         "persistence; Chinese income elasticities 0.4-0.6: Gong, Leigh and Meng 2012; Fan, Yi "
+         "and Zhang 2021)",
+         0.0, 0.99, "1");
   s.real("wealth.deposits_months", 24,
          "Initial deposits in months of household income (near (1-c_y)/c_w, economy-rules R7)", 0.0,
          600, "months");
@@ -252,6 +257,43 @@ ParamSchema economy_schema() {
          1.0, "1/year");
   s.real("demography.training_gain", 0.01, "Yearly skill growth of an employed worker (log)", 0.0,
          1.0, "1/year");
+  s.real("education.private_share", 0.06,
+         "Share of a household's spending on its children's education at the reference income "
+         "(part of its services spending; assumption: NBS 'education, culture and recreation' "
+         "is about 11 % of spending, education about half)",
+         0.0, 1.0, "1");
+  s.real("education.share_income_elasticity", 0.3,
+         "Elasticity of the education share to expected income per person (education is a "
+         "luxury: spending elasticity ~1.3; assumption)",
+         0.0, 5.0, "1");
+  s.real("education.reference_income_per_person_month", 6000,
+         "Income per person at which the education share is education.private_share", 1.0, 1e7,
+         "RMB/person/month");
+  s.real("education.max_share", 0.15, "Largest education share of spending (assumption)", 0.0, 1.0,
+         "1");
+  s.real("education.public_per_child_urban", 24000,
+         "Public schooling per child in urban communities (assumption: Zhejiang's public "
+         "budget per pupil, primary and junior secondary, ~20,000-26,000 RMB a year)",
+         0.0, 1e7, "RMB/child/year");
+  s.real("education.public_per_child_rural", 20000,
+         "Public schooling per child in villages (assumption: below the urban level)", 0.0, 1e7,
+         "RMB/child/year");
+  s.real("education.averaging_weight", 0.1,
+         "Yearly weight of a household's education per child moving average (about ten years "
+         "of schooling)",
+         0.001, 1.0, "1/year");
+  s.real("education.skill_elasticity", 0.3,
+         "Elasticity of an entrant's skill to education per child (assumption; Jackson, Johnson "
+         "and Persico 2016 find ~0.7 for wages and per-pupil spending over 12 school years)",
+         0.0, 2.0, "1");
+  s.real("education.reference_per_child_urban", 33000,
+         "Education per child at which an urban entrant's expected skill is its group's mean "
+         "(skills.mean_urban, skills.mean_migrant; the Xihu baseline's first-year average)",
+         1.0, 1e8, "RMB/child/year");
+  s.real("education.reference_per_child_rural", 24000,
+         "Education per child at which a village entrant's expected skill is skills.mean_rural "
+         "(the Xihu baseline's first-year average)",
+         1.0, 1e8, "RMB/child/year");
   s.real("migration.hazard", 0.0,
          "Yearly probability of moving to an urban community per unit of relative income gap "
          "(Harris-Todaro; 0 = no migration, the calibrated baseline; assumption)",
@@ -285,6 +327,7 @@ EconomyParameters read_parameters(const cpsim::Parameters& p) {
   e.skill_mean_urban = p.real("skills.mean_urban");
   e.skill_mean_migrant = p.real("skills.mean_migrant");
   e.skill_mean_rural = p.real("skills.mean_rural");
+  e.skill_intergenerational_elasticity = p.real("skills.intergenerational_elasticity");
   e.deposits_months = p.real("wealth.deposits_months");
   e.deposits_sigma = p.real("wealth.deposits_sigma");
   e.housing_value_urban = p.real("wealth.housing_value_urban");
@@ -362,6 +405,16 @@ EconomyParameters read_parameters(const cpsim::Parameters& p) {
   e.labour_entry_probability = p.real("demography.labour_entry_probability");
   e.birth_probability = p.real("demography.birth_probability");
   e.training_gain = p.real("demography.training_gain");
+  e.education_private_share = p.real("education.private_share");
+  e.education_income_elasticity = p.real("education.share_income_elasticity");
+  e.education_reference_income = p.real("education.reference_income_per_person_month");
+  e.education_max_share = p.real("education.max_share");
+  e.education_public_urban = p.real("education.public_per_child_urban");
+  e.education_public_rural = p.real("education.public_per_child_rural");
+  e.education_averaging_weight = p.real("education.averaging_weight");
+  e.education_skill_elasticity = p.real("education.skill_elasticity");
+  e.education_reference_urban = p.real("education.reference_per_child_urban");
+  e.education_reference_rural = p.real("education.reference_per_child_rural");
   e.migration_hazard = p.real("migration.hazard");
   e.migration_hukou_penalty = p.real("migration.hukou_penalty");
   e.migration_living_cost_premium_month = p.real("migration.living_cost_premium_month");
@@ -389,6 +442,9 @@ EconomyParameters read_parameters(const cpsim::Parameters& p) {
   }
   if (urban > 1.0 + 1e-12) p.fail("sectors", "urban consumption shares sum above 1");
   if (rural > 1.0 + 1e-12) p.fail("sectors", "rural consumption shares sum above 1");
+  if (e.education_private_share > e.education_max_share) {
+    p.fail("education.private_share", "must not exceed education.max_share");
+  }
   if (e.residents < e.urban_communities + e.villages) {
     p.fail("population.residents", "fewer residents than regions");
   }

@@ -241,6 +241,9 @@ void Economy::create_households(const StepContext& context) {
   h_.income_ytd = t.add_column<std::int64_t>(
       {"income_ytd", "fen",
        "Disposable income so far this calendar year (a full year at steps 12, 24, ...)"});
+  h_.education_per_child = t.add_column<float>(
+      {"education_per_child", "RMB/child/year",
+       "Moving average of education spent per child, private and public (0 without children)"});
 
   const RandomStream skills = context.stream("population.skills");
   auto region = t[h_.region];

@@ -84,6 +84,7 @@ struct EconomyParameters {
   double skill_mean_urban = 0;
   double skill_mean_rural = 0;
   double skill_mean_migrant = 0;
+  double skill_intergenerational_elasticity = 0;  ///< rho: entrant's log skill on the parent's
   double deposits_months = 0;
   double deposits_sigma = 0;
   double housing_value_urban = 0;
@@ -155,6 +156,17 @@ struct EconomyParameters {
   double labour_entry_probability = 0;
   double birth_probability = 0;
   double training_gain = 0;
+  // education (children's human capital; education.hpp)
+  double education_private_share = 0;      ///< of spending, at the reference income
+  double education_income_elasticity = 0;  ///< of that share to income per person
+  double education_reference_income = 0;   ///< RMB/person/month
+  double education_max_share = 0;
+  double education_public_urban = 0;      ///< RMB/child/year
+  double education_public_rural = 0;      ///< RMB/child/year
+  double education_averaging_weight = 0;  ///< 1/year
+  double education_skill_elasticity = 0;  ///< beta
+  double education_reference_urban = 0;   ///< RMB/child/year: entrants at the group mean
+  double education_reference_rural = 0;   ///< RMB/child/year: entrants at the group mean
   // migration (yearly)
   double migration_hazard = 0;
   double migration_hukou_penalty = 0;
@@ -204,7 +216,8 @@ struct HouseholdColumns {
   Column<std::int32_t> transfer_income;
   Column<std::int64_t> taxes_paid;
   Column<std::int64_t> consumption;
-  Column<std::int64_t> income_ytd;  ///< disposable income this calendar year
+  Column<std::int64_t> income_ytd;    ///< disposable income this calendar year
+  Column<float> education_per_child;  ///< RMB/child/year, moving average (education.hpp)
 };
 
 struct FirmColumns {

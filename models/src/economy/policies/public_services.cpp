@@ -7,7 +7,12 @@
 //    tops every resident-scheme pension up to the new level and funds the
 //    top-up alone);
 //  - childcare_allowance: a monthly allowance per child (childcare and
-//    education), optionally means-tested;
+//    education), optionally means-tested; as income it raises the
+//    household's own education spending (education.hpp);
+//  - education_investment: public schooling per child raised in villages
+//    (and communities), bought from services firms, added to the children's
+//    education per child and so to their skill when they enter the labour
+//    force;
 //  - health_insurance: the resident medical insurance premium paid for every
 //    member of an agricultural-hukou household;
 //  - elderly_care: home care hours for the elderly of elderly-only
@@ -22,6 +27,8 @@
 #include <atomic>
 #include <cmath>
 
+#include "cpsim/engine/parallel.hpp"
+#include "economy/education.hpp"
 #include "economy/policies/policy.hpp"
 #include "economy/transfers.hpp"
 
@@ -83,6 +90,39 @@ class ChildcareAllowance final : public Policy {
                      if (limit > 0 && income_per_person(economy, i) >= limit) return 0;
                      return children[i] * allowance;
                    });
+  }
+};
+
+class EducationInvestment final : public Policy {
+ public:
+  using Policy::Policy;
+  std::vector<PolicyStage> stages() const override { return {PolicyStage::benefits}; }
+  void act(PolicyStage /*stage*/, PolicyAccess& economy, PolicyShared& /*shared*/,
+           const StepContext& context) override {
+    AgentTable& t = economy.households();
+    const auto flags = t[economy.h().flags];
+    const auto children = t[economy.h().children];
+    auto education = t[economy.h().education_per_child];
+    const std::array<double, 2> extra{parameters().real("urban_per_child_year"),
+                                      parameters().real("rural_per_child_year")};
+    const auto group = [&](std::size_t i) {
+      return (flags[i] & flag_rural_resident) != 0 ? 1U : 0U;
+    };
+    // Schools are bought once a month for all children; the cost is what the
+    // credited children would cost, so money follows the lever exactly.
+    const double children_cost = deterministic_sum<double>(t.size(), [&](std::size_t i) {
+      return static_cast<double>(children[i]) * extra[group(i)];
+    });
+    ServicesSellers(economy).buy(economy, *this, context, "school", 0,
+                                 floor_fen(children_cost / 12.0 * fen_per_rmb));
+    const double weight = education_monthly_weight(economy.parameters());
+    parallel_for(t.size(), [&](std::size_t b, std::size_t e) {
+      for (std::size_t i = b; i < e; ++i) {
+        if (children[i] == 0) continue;
+        education[i] = next_education_per_child(
+            education[i], static_cast<double>(education[i]) + extra[group(i)], weight);
+      }
+    });
   }
 };
 
@@ -271,6 +311,22 @@ void add_public_services_modules(std::vector<PolicyModule>& modules) {
                              "(0: every household with children)",
                              0.0, 1e7, "RMB/person/month");
   modules.push_back(std::move(childcare));
+
+  PolicyModule schools{{"education_investment",
+                        "Public education: more spending per child on schools in villages "
+                        "(and communities), raising entrants' skills",
+                        picture_5,
+                        {}},
+                       make_policy<EducationInvestment>};
+  schools.info.schema.real("rural_per_child_year", 6000,
+                           "Public education added per child living in a village (baseline "
+                           "education.public_per_child_rural; assumption: closes most of the "
+                           "gap to the urban level plus extra teachers)",
+                           0.0, 1e7, "RMB/child/year");
+  schools.info.schema.real("urban_per_child_year", 0,
+                           "Public education added per child living in an urban community", 0.0,
+                           1e7, "RMB/child/year");
+  modules.push_back(std::move(schools));
 
   PolicyModule health{{"health_insurance",
                        "Health: resident medical insurance premium paid for agricultural hukou",

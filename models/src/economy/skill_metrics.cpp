@@ -1,0 +1,82 @@
+// Skill and education metrics by residence (urban community, village): the
+// workers' mean skill every step, the latest year's labour-market entrants
+// (demography.cpp) and the education per child that shapes them
+// (education.hpp). Sums are in a fixed order (deterministic_sum).
+#include <array>
+
+#include "cpsim/engine/parallel.hpp"
+#include "economy/metrics.hpp"
+
+namespace cpsim::models::economy {
+
+void EconomyMetrics::declare_skill_metrics(MetricSet& m) {
+  const std::size_t residence = m.add_dimension("residence", {"urban", "rural"});
+  worker_skill_ = m.add_real("mean_worker_skill", "1",
+                             "Mean skill factor of the workers (employed or seeking) living in "
+                             "urban communities and in villages",
+                             {residence});
+  skill_ratio_ = m.add_real("rural_urban_skill_ratio", "1",
+                            "Mean skill of village workers over that of urban workers");
+  entrant_skill_ = m.add_real("entrant_skill", "1",
+                              "Mean skill of the latest year's labour-market entrants by "
+                              "residence (yearly, held until the next year; 0 before the first)",
+                              {residence});
+  entrants_ = m.add_integer("entrants", "persons",
+                            "Labour-market entrants of the latest year by residence (yearly, held)",
+                            {residence});
+  entrant_parent_correlation_ = m.add_real(
+      "entrant_parent_skill_correlation", "1",
+      "Correlation of the log skill of the latest year's entrants with their working parent's "
+      "(yearly, held; entrants with a working parent)");
+  education_per_child_ =
+      m.add_real("education_per_child", "RMB/child/year",
+                 "Children-weighted mean of the households' education per child (moving "
+                 "average of private and public education spending) by residence",
+                 {residence});
+  education_spending_ =
+      m.add_real("household_education_spending", "RMB/month",
+                 "Households' spending on their children's education (part of their services "
+                 "spending)");
+}
+
+void EconomyMetrics::measure_skills(MetricRow& row) const {
+  const Economy& e = economy_;
+  const AgentTable& t = e.households();
+  const HouseholdColumns& h = e.household_columns();
+  const auto flags = t[h.flags];
+  const auto workers = t[h.workers];
+  const auto children = t[h.children];
+  const auto skill_0 = t[h.skill_0];
+  const auto skill_1 = t[h.skill_1];
+  const auto education = t[h.education_per_child];
+  const std::size_t n = t.size();
+  std::array<double, 2> mean_skill{};
+  for (std::size_t g = 0; g < 2; ++g) {
+    const auto in_group = [&](std::size_t i) {
+      return ((flags[i] & flag_rural_resident) != 0) == (g == 1);
+    };
+    const std::int64_t count = deterministic_sum<std::int64_t>(
+        n, [&](std::size_t i) { return in_group(i) ? static_cast<std::int64_t>(workers[i]) : 0; });
+    const double skill = deterministic_sum<double>(n, [&](std::size_t i) {
+      if (!in_group(i)) return 0.0;
+      return (workers[i] > 0 ? static_cast<double>(skill_0[i]) : 0.0) +
+             (workers[i] > 1 ? static_cast<double>(skill_1[i]) : 0.0);
+    });
+    mean_skill[g] = count > 0 ? skill / static_cast<double>(count) : 0.0;
+    row.set(worker_skill_, g, mean_skill[g]);
+    const std::int64_t kids = deterministic_sum<std::int64_t>(
+        n, [&](std::size_t i) { return in_group(i) ? static_cast<std::int64_t>(children[i]) : 0; });
+    const double stock = deterministic_sum<double>(n, [&](std::size_t i) {
+      return in_group(i) ? static_cast<double>(children[i]) * static_cast<double>(education[i])
+                         : 0.0;
+    });
+    row.set(education_per_child_, g, kids > 0 ? stock / static_cast<double>(kids) : 0.0);
+    row.set(entrant_skill_, g, e.entrant_skills().mean_skill[g]);
+    row.set(entrants_, g, e.entrant_skills().count[g]);
+  }
+  row.set(skill_ratio_, mean_skill[0] > 0 ? mean_skill[1] / mean_skill[0] : 0.0);
+  row.set(entrant_parent_correlation_, e.entrant_skills().parent_correlation);
+  row.set(education_spending_, static_cast<double>(e.month().education_spending) / fen_per_rmb);
+}
+
+}  // namespace cpsim::models::economy
