@@ -20,6 +20,7 @@
 #include "cpsim/engine/scenario.hpp"
 #include "cpsim/engine/study_output.hpp"
 #include "cpsim/models/register.hpp"
+#include "json_output.hpp"
 #include "options.hpp"
 #include "progress.hpp"
 #include "rank_errors.hpp"
@@ -96,16 +97,20 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
       "force,f", "overwrite an existing output file")("quiet,q", "print nothing but errors")(
       "no-output", "run without writing a file")("profile",
                                                  "print the wall time spent in each phase");
+  options.add_options()("format", po::value<std::string>(), format_option_help);
   po::variables_map vm;
   bool help_shown = false;
+  OutputFormat format = OutputFormat::Text;
   RunRequest request;
   // Parsing and loading go the same way on every rank; agreed, so a bad
   // scenario under mpirun prints one line and every rank exits.
   agree_on_errors(world, [&] {
     help_shown = !parse(args, options, "scenario", vm, out,
                         "usage: cpsim run SCENARIO [-o out.h5] [--threads N] [--seed S] "
-                        "[--steps T] [--set key=value]... [--force] [--quiet]");
+                        "[--steps T] [--set key=value]... [--force] [--quiet] "
+                        "[--format text|json]");
     if (help_shown) return;
+    format = output_format(vm);
     const ModelRegistry registry = make_registry();
     request.scenario =
         load_scenario(vm["scenario"].as<std::string>(), collect_overrides(vm), registry);
@@ -127,9 +132,11 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
   request.communicator = &world;
   const bool quiet = vm.count("quiet") != 0U;
   // Not under mpirun: it gives every rank a pseudo-terminal, even when its
-  // own output goes to a file.
-  ProgressBar progress(out, request.scenario.steps,
-                       !quiet && world.size() == 1 && ::isatty(STDOUT_FILENO) != 0);
+  // own output goes to a file. JSON keeps stdout to itself.
+  const bool json = format == OutputFormat::Json;
+  ProgressBar progress(
+      json ? err : out, request.scenario.steps,
+      !quiet && world.size() == 1 && ::isatty(json ? STDERR_FILENO : STDOUT_FILENO) != 0);
   request.on_progress = [&progress](std::int64_t done, std::int64_t) { progress.update(done); };
   const StopSignal stop_signal;
   request.should_stop = [] { return StopSignal::requested(); };
@@ -141,7 +148,9 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
       static_cast<std::size_t>(std::max(threads, oneapi::tbb::info::default_concurrency())));
   const RunResult result = execute_run(request);
   progress.finish();
-  if (!quiet) {
+  if (!quiet && json) {
+    out << run_summary_json(request, result, world.size(), vm.count("profile") != 0U);
+  } else if (!quiet) {
     out << "scenario " << request.scenario.name << " (model " << request.scenario.model << ", seed "
         << request.scenario.seed << "): " << result.steps_completed << " of "
         << request.scenario.steps << " steps in " << std::fixed << std::setprecision(2)
@@ -190,28 +199,42 @@ int command_validate(const std::vector<std::string>& args, std::ostream& out, st
 int command_info(const std::vector<std::string>& args, std::ostream& out, std::ostream&) {
   po::options_description options("cpsim info options");
   options.add_options()("file", po::value<std::string>()->required(), "cpsim output file (.h5)")(
-      "scenario", "print the resolved scenario stored in the file");
+      "scenario", "print the resolved scenario stored in the file (YAML)");
+  options.add_options()("format", po::value<std::string>(), format_option_help);
   po::variables_map vm;
-  if (!parse(args, options, "file", vm, out, "usage: cpsim info FILE.h5 [--scenario]")) {
+  if (!parse(args, options, "file", vm, out,
+             "usage: cpsim info FILE.h5 [--scenario | --format text|json]")) {
     return exit_ok;
   }
-  if (is_study_file(vm["file"].as<std::string>())) {
-    print_study_info(out, vm["file"].as<std::string>(), vm.count("scenario") != 0U);
-    return exit_ok;
+  const OutputFormat format = output_format(vm);
+  if (format == OutputFormat::Json && vm.count("scenario") != 0U) {
+    throw po::error("--scenario prints YAML; leave out --format json");
   }
-  const FileSummary summary = read_summary(vm["file"].as<std::string>());
-  if (vm.count("scenario") != 0U) {
-    for (const auto& [key, value] : summary.attributes) {
-      if (key == "scenario_yaml") out << value << '\n';
+  const std::string file = vm["file"].as<std::string>();
+  if (is_study_file(file)) {
+    if (format == OutputFormat::Json) {
+      out << study_file_json(file, read_study_summary(file));
+    } else {
+      print_study_info(out, file, vm.count("scenario") != 0U);
     }
     return exit_ok;
   }
-  out << vm["file"].as<std::string>() << ": "
-      << (summary.complete ? "complete" : "INCOMPLETE (the run was stopped early)") << ", "
-      << summary.rows << " rows of metrics\n\nprovenance:\n";
-  for (const auto& [key, value] : summary.attributes) {
-    if (key == "scenario_yaml") continue;
-    out << "  " << std::left << std::setw(18) << key << value << '\n';
+  const FileSummary summary = read_summary(file);
+  if (format == OutputFormat::Json) {
+    out << run_file_json(file, summary);
+    return exit_ok;
+  }
+  if (vm.count("scenario") != 0U) {
+    for (const FileAttribute& attribute : summary.attributes) {
+      if (attribute.name == "scenario_yaml") out << attribute.text << '\n';
+    }
+    return exit_ok;
+  }
+  out << file << ": " << (summary.complete ? "complete" : "INCOMPLETE (the run was stopped early)")
+      << ", " << summary.rows << " rows of metrics\n\nprovenance:\n";
+  for (const FileAttribute& attribute : summary.attributes) {
+    if (attribute.name == "scenario_yaml") continue;
+    out << "  " << std::left << std::setw(18) << attribute.name << attribute.text << '\n';
   }
   ResultTable metrics{"metrics", "over all recorded steps", {}};
   std::vector<std::string> names, units;

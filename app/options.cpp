@@ -19,6 +19,14 @@ bool parse(const std::vector<std::string>& args, po::options_description& option
   return true;
 }
 
+OutputFormat output_format(const po::variables_map& vm) {
+  if (vm.count("format") == 0U) return OutputFormat::Text;
+  const std::string& format = vm["format"].as<std::string>();
+  if (format == "text") return OutputFormat::Text;
+  if (format == "json") return OutputFormat::Json;
+  throw po::error("--format: expected text or json, found '" + format + "'");
+}
+
 std::string join_command_line(const std::string& command, const std::vector<std::string>& args) {
   std::string line = "cpsim " + command;
   for (const auto& a : args) line += " " + a;

@@ -106,6 +106,7 @@ RunResult execute_run(const RunRequest& request) {
                             scenario.resolved_yaml, scenario.seed,       scenario.steps,
                             request.threads,        request.command_line};
       provenance.ranks = world.size();
+      provenance.steps_per_year = info->steps_per_year;
       writer = std::make_unique<RunWriter>(request.output, provenance, simulation.metrics(),
                                            scenario.output.compression, request.overwrite);
     }

@@ -18,6 +18,7 @@
 #include "cpsim/engine/model.hpp"
 #include "cpsim/engine/study.hpp"
 #include "cpsim/engine/study_output.hpp"
+#include "json_output.hpp"
 #include "options.hpp"
 #include "progress.hpp"
 #include "rank_errors.hpp"
@@ -94,17 +95,20 @@ int command_study(const std::vector<std::string>& args, std::ostream& out, std::
       "runs at once (0: as many as threads and memory allow)")(
       "replicates,r", po::value<std::int64_t>(), "replicates per scenario (overrides the file)")(
       "force,f", "overwrite an existing output file")("quiet,q", "print nothing but errors");
+  options.add_options()("format", po::value<std::string>(), format_option_help);
   po::variables_map vm;
   bool help_shown = false;
+  OutputFormat format = OutputFormat::Text;
   agree_on_errors(
       world,
       [&] {
         help_shown = !parse(args, options, "study", vm, out,
                             "usage: cpsim study STUDY.yaml [-o study.h5] [--threads N] [--jobs J] "
-                            "[--replicates R] [--force] [--quiet]\n"
+                            "[--replicates R] [--force] [--quiet] [--format text|json]\n"
                             "Runs every scenario variant x replicate with common random numbers "
                             "and writes reform - baseline differences with confidence intervals.\n"
                             "Under mpirun the runs are dealt to the ranks (docs/mpi.md).");
+        if (!help_shown) format = output_format(vm);
       },
       "study");
   if (help_shown) return exit_ok;
@@ -141,9 +145,11 @@ int command_study(const std::vector<std::string>& args, std::ostream& out, std::
   const auto runs =
       static_cast<std::int64_t>(request.study.variants.size()) * request.study.replicates;
   // Not under mpirun: it gives every rank a pseudo-terminal, even when its
-  // own output goes to a file.
-  ProgressBar progress(out, runs, !quiet && world.size() == 1 && ::isatty(STDOUT_FILENO) != 0,
-                       "run");
+  // own output goes to a file. JSON keeps stdout to itself.
+  const bool json = format == OutputFormat::Json;
+  ProgressBar progress(
+      json ? err : out, runs,
+      !quiet && world.size() == 1 && ::isatty(json ? STDERR_FILENO : STDOUT_FILENO) != 0, "run");
   request.on_progress = [&progress](std::int64_t done, std::int64_t) { progress.update(done); };
   const StopSignal stop_signal;
   request.should_stop = [] { return StopSignal::requested(); };
@@ -159,7 +165,9 @@ int command_study(const std::vector<std::string>& args, std::ostream& out, std::
         << " runs; no file written\n";
     return exit_interrupted;
   }
-  if (!quiet) {
+  if (!quiet && json) {
+    out << study_summary_json(request, outcome);
+  } else if (!quiet) {
     const Study& study = request.study;
     out << "study " << study.name << " (model " << study.variants.front().scenario.model
         << ", seed " << study.seed << "): " << study.variants.size() << " scenarios x "
@@ -180,8 +188,8 @@ int command_study(const std::vector<std::string>& args, std::ostream& out, std::
 void print_study_info(std::ostream& out, const std::filesystem::path& path, bool study_yaml) {
   const StudyFileSummary summary = read_study_summary(path);
   if (study_yaml) {
-    for (const auto& [key, value] : summary.attributes) {
-      if (key == "study_yaml") out << value << '\n';
+    for (const FileAttribute& attribute : summary.attributes) {
+      if (attribute.name == "study_yaml") out << attribute.text << '\n';
     }
     return;
   }
@@ -189,10 +197,10 @@ void print_study_info(std::ostream& out, const std::filesystem::path& path, bool
       << summary.replicates << " replicates, " << summary.steps << " rows of metrics, "
       << summary.metrics.size() << " metrics\n\nprovenance:\n";
   double confidence = 0.95;
-  for (const auto& [key, value] : summary.attributes) {
-    if (key == "study_yaml") continue;
-    if (key == "confidence") confidence = std::stod(value);
-    out << "  " << std::left << std::setw(18) << key << value << '\n';
+  for (const FileAttribute& attribute : summary.attributes) {
+    if (attribute.name == "study_yaml") continue;
+    if (attribute.name == "confidence") confidence = std::stod(attribute.text);
+    out << "  " << std::left << std::setw(18) << attribute.name << attribute.text << '\n';
   }
   out << "\nscenarios:\n";
   for (const auto& name : summary.scenarios) out << "  " << name << '\n';

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import warnings
 from functools import cached_property
-from typing import Any, Sequence
+from typing import Any, Iterable, Sequence
 
 import h5py
 import numpy as np
@@ -65,6 +65,13 @@ def read_metrics_group(group: h5py.Group, only: Sequence[str] | None = None) -> 
     return xr.Dataset(data, coords=coords)
 
 
+def steps_per_year_of(attrs: dict[str, Any], units: Iterable[str]) -> int:
+    """The root attribute `steps_per_year`, or for older files 12 if some unit is per month, else 0."""
+    if "steps_per_year" in attrs:
+        return int(attrs["steps_per_year"])
+    return 12 if any("/month" in unit for unit in units) else 0
+
+
 class Run:
     """One cpsim run file. Cheap to create: data are read on each call, the file is not kept open.
 
@@ -113,6 +120,16 @@ class Run:
         """The model's name (root attribute `model`)."""
         return str(self.attrs.get("model", ""))
 
+    @property
+    def steps_per_year(self) -> int:
+        """Steps in a simulated year (12: monthly), 0 when steps are not calendar time.
+
+        Root attribute `steps_per_year`, set by the model. Files written before
+        cpsim recorded it are guessed from the units: 12 when some metric is
+        per month ("RMB/month", the district economy), else 0.
+        """
+        return steps_per_year_of(self.attrs, self._metric_units.values())
+
     @cached_property
     def scenario(self) -> dict[str, Any]:
         """The fully resolved scenario (root attribute `scenario_yaml`) parsed into dicts and lists."""
@@ -149,6 +166,7 @@ class Run:
             self._check_metrics(names)
             ds = ds[names]
         ds.attrs = {k: v for k, v in self.attrs.items() if k != "scenario_yaml"}
+        ds.attrs["steps_per_year"] = self.steps_per_year  # so that yearly() needs no argument
         return ds
 
     def metric(self, name: str) -> xr.DataArray:
@@ -179,6 +197,7 @@ class Run:
         frame = ds.to_dataframe()[list(names)]
         frame.attrs["units"] = {name: ds[name].attrs.get("units", "") for name in names}
         frame.attrs["long_name"] = {name: ds[name].attrs.get("long_name", "") for name in names}
+        frame.attrs["steps_per_year"] = self.steps_per_year
         return frame
 
     def units(self, metric: str) -> str:

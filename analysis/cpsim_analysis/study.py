@@ -13,7 +13,7 @@ import xarray as xr
 
 from ._hdf5 import STUDY_FORMAT, decode, decode_attrs, open_checked, read_column
 from .errors import NotFoundError
-from .run import label_dimensions, read_metrics_group
+from .run import label_dimensions, read_metrics_group, steps_per_year_of
 
 # The sub-groups of /comparison, one statistic each, on (contrast, step[, metric dims]).
 STATISTICS = ("mean_difference", "sd", "ci_low", "ci_high", "baseline_mean", "reform_mean")
@@ -59,6 +59,11 @@ class Study:
     def replicates(self) -> int:
         """Replicates per scenario (root attribute `replicates`)."""
         return int(self.attrs.get("replicates", 0))
+
+    @property
+    def steps_per_year(self) -> int:
+        """Steps in a simulated year (12: monthly), 0 when steps are not calendar time (as Run's)."""
+        return steps_per_year_of(self.attrs, self._metric_units.values())
 
     @property
     def confidence(self) -> float:
@@ -121,6 +126,7 @@ class Study:
             self._check_metrics(names)
             ds = ds[names]
         ds.attrs = {k: v for k, v in self.attrs.items() if k != "study_yaml"}
+        ds.attrs["steps_per_year"] = self.steps_per_year  # so that yearly() needs no argument
         return ds
 
     def comparison(self, metric: str) -> xr.Dataset:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .run import Run
-from .timeseries import MONTHS_PER_YEAR, steps_are_months, yearly
+from .timeseries import MONTHS_PER_YEAR, yearly
 
 # Provenance shown first, in this order; the rest follows as stored.
 PROVENANCE_ORDER = ["model", "scenario_name", "scenario_file", "seed", "steps_requested", "steps_completed",
@@ -19,29 +19,32 @@ def provenance(attrs: dict) -> list[tuple[str, object]]:
     return [(name, attrs[name]) for name in shown]
 
 
-def year_column(year: int) -> str:
+def year_column(year: int, steps_per_year: int = MONTHS_PER_YEAR) -> str:
     """The key-metrics column of YEAR, e.g. "year 2 mean (steps 13-24)"."""
-    return f"year {year} mean (steps {(year - 1) * MONTHS_PER_YEAR + 1}-{year * MONTHS_PER_YEAR})"
+    return f"year {year} mean (steps {(year - 1) * steps_per_year + 1}-{year * steps_per_year})"
 
 
 def key_metrics(run: Run) -> pd.DataFrame:
     """Each scalar metric at the start and the end of RUN, with its unit.
 
-    For monthly runs with at least one complete year: the means of the first
-    and the last complete year (steps 1-12 and the last 12 complete months);
+    For runs whose steps are calendar time (`run.steps_per_year` > 0) with
+    at least one complete year: the means of the first and the last complete
+    year (for monthly steps, steps 1-12 and the last 12 complete months);
     a year-to-date metric (name ending in `_ytd`: income so far this year)
     shows its value at the year's last month instead, the whole year's.
     Otherwise: the value at step 0 (the initial state) and at the last step.
     Columns: units, the two periods (named after them), change (last - first).
     """
     frame = run.metrics_frame()
-    annual = yearly(frame) if steps_are_months(run) else None
+    steps_per_year = run.steps_per_year
+    annual = yearly(frame, steps_per_year) if steps_per_year > 0 else None
     if annual is not None and len(annual) > 0:
         year_to_date = [name for name in frame.columns if name.endswith("_ytd")]
-        year_end = frame.loc[annual.index * MONTHS_PER_YEAR, year_to_date].astype(float)
+        year_end = frame.loc[annual.index * steps_per_year, year_to_date].astype(float)
         annual.loc[:, year_to_date] = year_end.to_numpy()
         first_year, last_year = int(annual.index[0]), int(annual.index[-1])
-        first_name, last_name = year_column(first_year), year_column(last_year)
+        first_name = year_column(first_year, steps_per_year)
+        last_name = year_column(last_year, steps_per_year)
         first, last = annual.loc[first_year], annual.loc[last_year]
     else:
         first_name, last_name = f"step {frame.index[0]}", f"step {frame.index[-1]}"

@@ -24,25 +24,34 @@ def year_of_step(step: np.ndarray | Sequence[int], steps_per_year: int = MONTHS_
 
 
 def steps_are_months(run: Run) -> bool:
-    """True when RUN's steps are months: some metric's unit is per month (e.g. "RMB/month").
-
-    The file does not store a step length; the district economy's monthly
-    units are how a reader tells (the validation models have none).
-    """
-    return any("/month" in run.units(name) for name in run.metric_names)
+    """True when RUN's steps are months (`run.steps_per_year` is 12)."""
+    return run.steps_per_year == MONTHS_PER_YEAR
 
 
-def yearly(data: Series, steps_per_year: int = MONTHS_PER_YEAR, complete_years_only: bool = True) -> Series:
+def _steps_per_year_of(data: Series) -> int:
+    """DATA's `steps_per_year` attribute (set by Run and Study readers), else 12; refuses 0."""
+    steps = int(data.attrs.get("steps_per_year", MONTHS_PER_YEAR))
+    if steps <= 0:
+        raise ValueError("yearly: this model's steps are not calendar time (steps_per_year = 0); "
+                         "pass steps_per_year= to group steps anyway")
+    return steps
+
+
+def yearly(data: Series, steps_per_year: int | None = None, complete_years_only: bool = True) -> Series:
     """Annual means of monthly series (months = steps).
 
     DATA is an xarray Dataset or DataArray with a `step` dimension (e.g.
     `run.metrics()`) or a DataFrame indexed by step (`run.metrics_frame()`).
+    STEPS_PER_YEAR defaults to DATA's `steps_per_year` attribute (the file's,
+    which run.metrics() and run.metrics_frame() carry), else 12.
     Step 0, the initial state, belongs to no year and is left out. The result
     is indexed by `year` (1, 2, ...) and carries a `months` count per year;
     with COMPLETE_YEARS_ONLY (the default) a trailing partial year (an
     interrupted run) is dropped instead of averaged over fewer months.
     Integer metrics (fen, counts) become float64 means.
     """
+    if steps_per_year is None:
+        steps_per_year = _steps_per_year_of(data)
     if isinstance(data, pd.DataFrame):
         steps = data.index.to_numpy()
         kept = data[steps > 0]
@@ -96,5 +105,5 @@ def compare_runs(a: Run | str | os.PathLike, b: Run | str | os.PathLike, metrics
     result = pd.DataFrame(parts, index=common)
     result.columns = pd.MultiIndex.from_tuples(result.columns, names=["metric", "quantity"])
     result.attrs.update(a=run_a.name, b=run_b.name, a_path=run_a.path, b_path=run_b.path,
-                        units=frame_a.attrs["units"])
+                        units=frame_a.attrs["units"], steps_per_year=run_a.steps_per_year)
     return result

@@ -135,6 +135,26 @@ def test_calibration_table(economy_file):
         run.table("nope")
 
 
+def test_steps_per_year_comes_from_the_file(economy_file, boltzmann_file, tmp_path):
+    with h5py.File(economy_file, "r") as f:
+        assert f.attrs["steps_per_year"] == 12  # the district economy's steps are months
+    economy = ca.open_run(economy_file)
+    assert economy.steps_per_year == 12
+    assert economy.metrics_frame(["gdp"]).attrs["steps_per_year"] == 12
+    boltzmann = ca.open_run(boltzmann_file)
+    assert boltzmann.steps_per_year == 0
+    with pytest.raises(ValueError, match="not calendar time"):
+        ca.yearly(boltzmann.metrics_frame(["gini"]))
+    assert list(ca.yearly(boltzmann.metrics_frame(["gini"]), steps_per_year=20).index) == [1, 2, 3]
+    # Files written before cpsim recorded it: the monthly units tell.
+    for source, expected in ((economy_file, 12), (boltzmann_file, 0)):
+        older = tmp_path / f"older-{expected}.h5"
+        older.write_bytes(source.read_bytes())
+        with h5py.File(older, "r+") as f:
+            del f.attrs["steps_per_year"]
+        assert ca.open_run(older).steps_per_year == expected
+
+
 def test_yearly_means_are_means_over_months(economy_file):
     run = ca.open_run(economy_file)
     with h5py.File(economy_file, "r") as f:

@@ -122,6 +122,8 @@ void RunWriter::Impl::create(const Provenance& provenance, const MetricSet& metr
                                        static_cast<std::int32_t>(provenance.threads));
   write_scalar_attribute<std::int32_t>(context, root, where, "ranks",
                                        static_cast<std::int32_t>(provenance.ranks));
+  write_scalar_attribute<std::int64_t>(context, root, where, "steps_per_year",
+                                       provenance.steps_per_year);
   // Final values are written by finish(); a file that is never finished is
   // never renamed, but if read as .partial it says it is incomplete.
   write_scalar_attribute<std::int8_t>(context, root, where, "complete", 0);
@@ -551,8 +553,8 @@ FileSummary read_summary(const std::filesystem::path& path) {
 
   FileSummary summary;
   for (const auto& name : attribute_names(root)) {
-    if (auto text = attribute_text(root, name.c_str())) {
-      summary.attributes.emplace_back(name, std::move(*text));
+    if (auto attribute = read_attribute(root, name.c_str())) {
+      summary.attributes.push_back(std::move(*attribute));
     }
   }
   summary.complete = attribute_text(root, "complete").value_or("0") != "0";

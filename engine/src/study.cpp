@@ -473,6 +473,12 @@ Study load_study(const fs::path& file, const ModelRegistry& models,
     }
   }
 
+  // A monthly model's summary averages its last year unless the file says.
+  if (const ModelInfo* model = models.find(study.variants.front().scenario.model)) {
+    study.steps_per_year = model->steps_per_year;
+    if (!root["summary_window"]) study.summary_window = study.steps_per_year;
+  }
+
   // --- contrasts
   if (root["compare"]) {
     const YAML::Node list = reader.require_list(root["compare"], "compare");

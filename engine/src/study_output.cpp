@@ -99,6 +99,10 @@ class StudyFileWriter {
     write_scalar_attribute<std::uint64_t>(context_, root, where, "seed", study_.seed);
     write_scalar_attribute<std::int64_t>(context_, root, where, "replicates", study_.replicates);
     write_scalar_attribute<std::int64_t>(context_, root, where, "steps", results_.rows - 1);
+    write_scalar_attribute<std::int64_t>(context_, root, where, "steps_per_year",
+                                         study_.steps_per_year);
+    write_scalar_attribute<std::int64_t>(context_, root, where, "summary_window",
+                                         study_.summary_window);
     write_scalar_attribute<double>(context_, root, where, "confidence", study_.confidence);
     write_scalar_attribute<std::int32_t>(context_, root, where, "threads",
                                          static_cast<std::int32_t>(info.threads));
@@ -418,8 +422,8 @@ StudyFileSummary read_study_summary(const std::filesystem::path& path) {
   const hid_t root = file.get();
   StudyFileSummary summary;
   for (const auto& name : attribute_names(root)) {
-    if (auto text = attribute_text(root, name.c_str())) {
-      summary.attributes.emplace_back(name, std::move(*text));
+    if (auto attribute = read_attribute(root, name.c_str())) {
+      summary.attributes.push_back(std::move(*attribute));
     }
   }
   summary.replicates = std::stoll(attribute_text(root, "replicates").value_or("0"));

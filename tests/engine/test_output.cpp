@@ -670,13 +670,23 @@ TEST_F(OutputTest, ReadSummaryDescribesAWrittenFile) {
                                                                "/snapshots/people/step_000009"}));
   EXPECT_EQ(summary.tables, (std::vector<std::string>{"calibration"}));
 
-  auto attribute = [&summary](const std::string& name) {
-    for (const auto& [key, value] : summary.attributes) {
-      if (key == name) return value;
+  auto find = [&summary](const std::string& name) -> const FileAttribute* {
+    for (const FileAttribute& stored : summary.attributes) {
+      if (stored.name == name) return &stored;
     }
-    return std::string("<missing>");
+    return nullptr;
   };
-  EXPECT_EQ(summary.attributes.front().first, "format");  // creation order
+  auto attribute = [&find](const std::string& name) {
+    const FileAttribute* stored = find(name);
+    return stored != nullptr ? stored->text : std::string("<missing>");
+  };
+  EXPECT_EQ(summary.attributes.front().name, "format");  // creation order
+  // Each keeps its stored kind (JSON output writes numbers as numbers).
+  ASSERT_NE(find("seed"), nullptr);
+  EXPECT_EQ(find("seed")->kind, FileAttribute::Kind::Unsigned);
+  EXPECT_EQ(find("threads")->kind, FileAttribute::Kind::Integer);
+  EXPECT_EQ(find("wall_seconds")->kind, FileAttribute::Kind::Real);
+  EXPECT_EQ(find("model")->kind, FileAttribute::Kind::Text);
   EXPECT_EQ(attribute("model"), "test_model");
   EXPECT_EQ(attribute("seed"), "18446744073709551557");
   EXPECT_EQ(attribute("threads"), "4");

@@ -200,6 +200,25 @@ scenarios:
   EXPECT_EQ(study.variants[0].scenario.parameters.integer("agents"), 30);
 }
 
+TEST_F(StudyFiles, SummaryWindowDefaultsToTheModelsYear) {
+  const std::string economy = std::string(CPSIM_SOURCE_DIR) + "/scenarios/xihu-small.yaml";
+  const std::string head = "replicates: 2\nscenarios:\n  a: {file: " + economy + "}\n";
+  const Study monthly = load_study(write("monthly.yaml", head), registry_);
+  EXPECT_EQ(monthly.steps_per_year, 12);
+  EXPECT_EQ(monthly.summary_window, 12);  // the district economy's year of months
+  EXPECT_NE(monthly.resolved_yaml.find("summary_window: 12"), std::string::npos);
+  // The file's value wins, 0 (off) included.
+  EXPECT_EQ(load_study(write("three.yaml", head + "summary_window: 3\n"), registry_).summary_window,
+            3);
+  EXPECT_EQ(load_study(write("off.yaml", head + "summary_window: 0\n"), registry_).summary_window,
+            0);
+  // Validation models' steps are not calendar time: no window unless asked.
+  const Study kinetic = load_study(
+      write("k.yaml", "replicates: 2\nscenarios:\n  a: {file: kinetic.yaml}\n"), registry_);
+  EXPECT_EQ(kinetic.steps_per_year, 0);
+  EXPECT_EQ(kinetic.summary_window, 0);
+}
+
 // ------------------------------------------------------ bad-studies corpus
 
 std::vector<std::string> corpus_cases() {

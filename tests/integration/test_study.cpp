@@ -135,6 +135,22 @@ TEST(StudyCommand, QuickStudyPrintsTheContrastsAndInfoReadsTheFile) {
   EXPECT_NE(yaml.output.find("saving[lambda=0.25]:"), std::string::npos) << yaml.output;
 }
 
+TEST(StudyCommand, MonthlyModelSummarisesItsLastYearByDefault) {
+  TempDir dir;
+  const std::string study = dir.file("economy.yaml");
+  std::ofstream(study) << "seed: 3\nreplicates: 2\nsteps: 14\nscenario: " << CPSIM_SOURCE_DIR
+                       << "/scenarios/xihu-small.yaml\nscenarios:\n  baseline: {}\n"
+                          "  reform: {set: {parameters.dibao.standard_per_person_month: 1100}}\n"
+                          "compare:\n  - {reform: reform, baseline: baseline}\n"
+                          "metrics: [gini_income]\n";
+  const std::string out = dir.file("economy.h5");
+  const auto result = run_cpsim("study " + study + " -o " + out + " --threads 2");
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("95% CI last 12 steps"), std::string::npos) << result.output;
+  EXPECT_EQ(testing::read_root_integer_attribute(out, "steps_per_year"), 12);
+  EXPECT_EQ(testing::read_root_integer_attribute(out, "summary_window"), 12);
+}
+
 TEST(StudyCommand, RefusesExistingOutputAndBadInputWithoutWritingAFile) {
   TempDir dir;
   const std::string study = write_study(dir, "s.yaml", "scenarios:\n  a: {}\n");

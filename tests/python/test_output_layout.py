@@ -52,8 +52,8 @@ def string_attr(obj, name):
 ROOT_STRINGS = ["format", "cpsim_version", "git_commit", "model", "scenario_name",
                 "scenario_file", "scenario_yaml", "command_line", "created", "hostname"]
 ROOT_NUMBERS = {"format_version": np.int32, "seed": np.uint64, "steps_requested": np.int64,
-                "threads": np.int32, "ranks": np.int32, "complete": np.int8, "steps_completed": np.int64,
-                "wall_seconds": np.float64}
+                "threads": np.int32, "ranks": np.int32, "steps_per_year": np.int64, "complete": np.int8,
+                "steps_completed": np.int64, "wall_seconds": np.float64}
 
 
 def check_root(f, expect_run):
@@ -77,6 +77,7 @@ def check_root(f, expect_run):
         check(int(f.attrs["steps_completed"]) == int(f.attrs["steps_requested"]),
               "steps_completed != steps_requested for a complete run")
         check(int(f.attrs["seed"]) == 42, f"seed: {f.attrs['seed']}")
+        check(int(f.attrs["steps_per_year"]) == 0, "steps_per_year of the Boltzmann model is not 0")
         check("boltzmann" in string_attr(f, "scenario_yaml"), "scenario_yaml does not name the model")
 
 

@@ -1,9 +1,12 @@
 #pragma once
 // Reads every numeric dataset of an HDF5 file as raw bytes, keyed by path,
-// so tests can assert that two runs wrote bit-identical data.
+// so tests can assert that two runs wrote bit-identical data; and root
+// attributes.
 #include <hdf5.h>
 
+#include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +40,23 @@ inline DatasetBytes read_all_datasets(const std::string& path) {
   H5Ovisit2(file, H5_INDEX_NAME, H5_ITER_NATIVE, collect_dataset, &out, H5O_INFO_BASIC);
   H5Fclose(file);
   return out;
+}
+
+/// A root attribute of `path` read as int64 (HDF5 converts any integer
+/// type); nullopt when the file or the attribute is missing.
+inline std::optional<std::int64_t> read_root_integer_attribute(const std::string& path,
+                                                               const char* name) {
+  const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (file < 0) return std::nullopt;
+  std::optional<std::int64_t> value;
+  if (H5Aexists(file, name) > 0) {
+    const hid_t attribute = H5Aopen(file, name, H5P_DEFAULT);
+    std::int64_t read = 0;
+    if (attribute >= 0 && H5Aread(attribute, H5T_NATIVE_INT64, &read) >= 0) value = read;
+    if (attribute >= 0) H5Aclose(attribute);
+  }
+  H5Fclose(file);
+  return value;
 }
 
 }  // namespace cpsim::testing

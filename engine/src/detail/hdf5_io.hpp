@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "cpsim/engine/errors.hpp"
+#include "cpsim/engine/output.hpp"
 #include "hdf5.hpp"
 
 namespace cpsim::detail {
@@ -360,8 +361,10 @@ inline std::string format_double(double value) {
   return std::string(text.data(), result.ptr);
 }
 
-/// A scalar (or one-element) attribute as text; nullopt if of another kind.
-inline std::optional<std::string> attribute_text(hid_t attribute) {
+/// A scalar (or one-element) attribute's value and kind (the name is left
+/// empty); nullopt if of another kind.
+inline std::optional<FileAttribute> read_attribute(hid_t attribute) {
+  using Kind = FileAttribute::Kind;
   Hid type(H5Aget_type(attribute), H5Tclose);
   Hid space(H5Aget_space(attribute), H5Sclose);
   if (!type.valid() || !space.valid()) return std::nullopt;
@@ -376,42 +379,50 @@ inline std::optional<std::string> attribute_text(hid_t attribute) {
         if (H5Aread(attribute, memory_type.get(), &text) < 0) return std::nullopt;
         std::string value = text != nullptr ? text : "";
         H5free_memory(text);
-        return value;
+        return FileAttribute{{}, std::move(value), Kind::Text};
       }
       const std::size_t size = H5Tget_size(type.get());
       std::string value(size, '\0');
       if (H5Aread(attribute, type.get(), value.data()) < 0) return std::nullopt;
       value.resize(std::min(value.find('\0'), value.size()));
-      return value;
+      return FileAttribute{{}, std::move(value), Kind::Text};
     }
     case H5T_INTEGER: {
       if (H5Tget_sign(type.get()) == H5T_SGN_NONE) {
         std::uint64_t value = 0;
         if (H5Aread(attribute, H5T_NATIVE_UINT64, &value) < 0) return std::nullopt;
-        return std::to_string(value);
+        return FileAttribute{{}, std::to_string(value), Kind::Unsigned};
       }
       std::int64_t value = 0;
       if (H5Aread(attribute, H5T_NATIVE_INT64, &value) < 0) return std::nullopt;
-      return std::to_string(value);
+      return FileAttribute{{}, std::to_string(value), Kind::Integer};
     }
     case H5T_FLOAT: {
       double value = 0;
       if (H5Aread(attribute, H5T_NATIVE_DOUBLE, &value) < 0) return std::nullopt;
-      return format_double(value);
+      return FileAttribute{{}, format_double(value), Kind::Real};
     }
     default:
       return std::nullopt;
   }
 }
 
-inline std::optional<std::string> attribute_text(hid_t object, const char* name) {
+inline std::optional<FileAttribute> read_attribute(hid_t object, const char* name) {
   if (H5Aexists(object, name) <= 0) {
     H5Eclear2(H5E_DEFAULT);
     return std::nullopt;
   }
   Hid attribute(H5Aopen(object, name, H5P_DEFAULT), H5Aclose);
   if (!attribute.valid()) return std::nullopt;
-  return attribute_text(attribute.get());
+  std::optional<FileAttribute> value = read_attribute(attribute.get());
+  if (value) value->name = name;
+  return value;
+}
+
+inline std::optional<std::string> attribute_text(hid_t object, const char* name) {
+  std::optional<FileAttribute> value = read_attribute(object, name);
+  if (!value) return std::nullopt;
+  return std::move(value->text);
 }
 
 /// Root attribute names in creation order (name order if not tracked).

@@ -28,7 +28,8 @@ struct Provenance {
   std::int64_t steps = 0;  ///< steps requested
   int threads = 0;
   std::string command_line;
-  int ranks = 1;  ///< MPI ranks the run was spread over
+  int ranks = 1;                    ///< MPI ranks the run was spread over
+  std::int64_t steps_per_year = 0;  ///< the model's; 0: steps are not calendar time
 };
 
 class RunWriter {
@@ -62,9 +63,18 @@ class RunWriter {
   std::unique_ptr<Impl> impl_;
 };
 
+/// A root attribute as read back: its value as text and the kind stored,
+/// so that `cpsim info --format json` writes numbers as numbers.
+struct FileAttribute {
+  enum class Kind { Text, Integer, Unsigned, Real };
+  std::string name;
+  std::string text;
+  Kind kind = Kind::Text;
+};
+
 /// What `cpsim info` shows: provenance and a summary of every metric.
 struct FileSummary {
-  std::vector<std::pair<std::string, std::string>> attributes;  ///< root attributes as text
+  std::vector<FileAttribute> attributes;  ///< root attributes, in creation order
   struct MetricSummary {
     std::string name, unit, description;
     std::size_t size = 1;                                    ///< values per step

@@ -17,7 +17,8 @@
 //   compare:
 //     - {reform: pension_600, baseline: baseline}
 //   metrics: [urban_rural_income_ratio, gini_income]   # printed summary (default: all scalars)
-//   summary_window: 12        # also average the last N steps in the summary (0: off)
+//   summary_window: 12        # also average the last N steps in the summary (0: off;
+//                             # default: the model's steps_per_year, else 0)
 //
 // Loading validates everything (keys with did-you-mean, types, ranges, the
 // scenario files and their overrides) before anything runs; every problem is
@@ -61,7 +62,9 @@ struct Study {
   std::int64_t replicates = 0;
   std::optional<std::int64_t> steps;
   double confidence = 0.95;
+  /// The file's `summary_window`, else the model's steps_per_year (a year).
   std::int64_t summary_window = 0;
+  std::int64_t steps_per_year = 0;     ///< the model's (ModelInfo::steps_per_year)
   std::vector<StudyVariant> variants;  ///< every variant runs every replicate
   std::vector<StudyContrast> contrasts;
   std::vector<std::string> summary_metrics;       ///< empty: every scalar metric

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "cpsim/engine/output.hpp"
 #include "cpsim/engine/study.hpp"
 #include "cpsim/engine/study_results.hpp"
 
@@ -36,8 +37,8 @@ bool is_study_file(const std::filesystem::path& path);
 
 /// What `cpsim info STUDY.h5` shows.
 struct StudyFileSummary {
-  std::vector<std::pair<std::string, std::string>> attributes;  ///< root, as text
-  std::vector<std::string> scenarios;                           ///< variant labels
+  std::vector<FileAttribute> attributes;  ///< root, in creation order
+  std::vector<std::string> scenarios;     ///< variant labels
   std::vector<std::string> contrasts;
   std::int64_t replicates = 0;
   std::int64_t steps = 0;  ///< recorded steps, including step 0
