@@ -49,7 +49,10 @@ def test_layout_as_read(study_file):
     assert study.contrast_labels == [CONTRAST]
     assert study.replicates == REPLICATES and study.confidence == 0.95
     assert study.study["name"] == "dibao-study"
+    # A monthly model: the file records it, and the summary window defaulted to a year.
+    assert study.steps_per_year == 12 and study.attrs["summary_window"] == 12
     ds = study.metrics(["gini_income", "gdp_by_sector"])
+    assert ds.attrs["steps_per_year"] == 12
     assert ds["gini_income"].dims == ("scenario", "replicate", "step")
     assert ds.sizes == {"scenario": 2, "replicate": REPLICATES, "step": ECONOMY_STEPS + 1, "sector": 5}
     assert len(set(ds["seed"].values.tolist())) == REPLICATES
