@@ -171,6 +171,29 @@ TEST(JsonOutput, StudySummaryAndStudyInfoCarryTheContrasts) {
   EXPECT_EQ(gini["baseline_mean"], contrast["baseline_mean"]);
 }
 
+TEST(JsonOutput, AStoppedRunStillPrintsItsDocumentMarkedIncomplete) {
+  const TempDir dir;
+  const std::string out = dir.file("stopped.h5");
+  const std::string json_file = dir.file("stopped.json");
+  // A long run in the background, stopped with SIGINT once it has written;
+  // the shell prints cpsim's exit status.
+  const auto stopped = testing::run_command(
+      std::string(CPSIM_BINARY) + " run " + source_dir +
+      "/scenarios/boltzmann-synchronous.yaml --steps 1000000 --set parameters.agents=20000 "
+      "--format json -o " +
+      out + " >" + json_file + " 2>" + dir.file("stderr.txt") + " & pid=$!; i=0; while [ ! -e " +
+      out + ".partial ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done; sleep 0.3; " +
+      "kill -INT $pid; wait $pid; echo $?");
+  EXPECT_EQ(stopped.output, "130\n");
+  std::ifstream in(json_file);
+  const Json json = Json::parse(in);
+  EXPECT_EQ(json["complete"], false);
+  EXPECT_GT(json["steps_completed"].get<std::int64_t>(), 0);
+  EXPECT_LT(json["steps_completed"].get<std::int64_t>(), 1000000);
+  EXPECT_EQ(json["output"], out);
+  EXPECT_TRUE(std::filesystem::exists(out));
+}
+
 TEST(JsonOutput, ErrorsStayOneLineOnStderrWithTheUsualCodes) {
   const TempDir dir;
   const Streams missing = run_separately(dir, "info " + dir.file("none.h5") + " --format json");
