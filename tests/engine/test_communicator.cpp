@@ -3,8 +3,11 @@
 // tests/mpi/).
 #include <gtest/gtest.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <span>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -87,6 +90,41 @@ TEST(GatherTable, OneRankGathersTheWholeTableWithItsColumns) {
   EXPECT_EQ(whole.column_info(1).name, "share");
   EXPECT_EQ(std::get<std::vector<std::int64_t>>(whole.column_data(0))[2], 42);
   EXPECT_EQ(std::get<std::vector<float>>(whole.column_data(1))[1], 0.5F);
+}
+
+TEST(PackBlock, ABlockOfRowsTravelsIntoAnotherCopyOfTheTableAndNothingElseChanges) {
+  const auto make = [] {
+    AgentTable table("households");
+    table.create(5);
+    table.add_column<std::int64_t>({"deposits", "fen", "money"});
+    table.add_column<std::uint8_t>({"workers", "persons", "workers"});
+    table.add_column<float>({"skill", "1", "skill"});
+    return table;
+  };
+  AgentTable updated = make();
+  AgentTable replica = make();
+  const Column<std::int64_t> deposits{0};
+  const Column<std::uint8_t> workers{1};
+  const Column<float> skill{2};
+  for (std::size_t i = 0; i < 5; ++i) {
+    updated[deposits][i] = 100 + static_cast<std::int64_t>(i);
+    updated[workers][i] = static_cast<std::uint8_t>(i);
+    updated[skill][i] = 0.25F * static_cast<float>(i);
+    replica[deposits][i] = -1;
+  }
+  const BlockRange block{1, 4};
+  const std::vector<std::byte> bytes = pack_block(updated, block);
+  EXPECT_EQ(bytes.size(), 3U * (8 + 1 + 4));
+  EXPECT_EQ(unpack_block(replica, block, bytes), bytes.size());
+  for (std::size_t i = 0; i < 5; ++i) {
+    const bool inside = block.contains(i);
+    EXPECT_EQ(replica[deposits][i], inside ? updated[deposits][i] : -1) << i;
+    EXPECT_EQ(replica[workers][i], inside ? updated[workers][i] : 0) << i;
+    EXPECT_EQ(replica[skill][i], inside ? updated[skill][i] : 0.0F) << i;
+  }
+  EXPECT_THROW((void)unpack_block(replica, block, std::span(bytes).first(bytes.size() - 1)),
+               std::logic_error);
+  EXPECT_THROW((void)pack_block(updated, BlockRange{4, 6}), std::logic_error);
 }
 
 TEST(LaunchedByMpiLauncher, OnlyALaunchersVariablesCount) {

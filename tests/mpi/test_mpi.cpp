@@ -3,54 +3,13 @@
 // Registered only when CMake found MPI and mpirun (label mpi).
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <array>
-#include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <string>
 
-#include "support/hdf5_read.hpp"
-#include "support/process.hpp"
+#include "mpi/mpi_run.hpp"
 
 namespace cpsim::testing {
 namespace {
-
-/// mpirun as CI runs it: as root, more ranks than cores, quiet (no banners),
-/// with a time limit so that a hang fails the test instead of stalling it.
-/// Under AddressSanitizer the ranks run without LeakSanitizer: Open MPI
-/// keeps allocations until exit in components it has already unloaded
-/// (reported from "<unknown module>", which no suppression can name); every
-/// other ASan and UBSan check stays on, and the same code paths run with
-/// leak checks in the one-process tests.
-ProcessResult run_mpi(int ranks, const std::string& args) {
-  const std::string command =
-      "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 "
-      "ASAN_OPTIONS=\"${ASAN_OPTIONS}:detect_leaks=0\" timeout 120 " CPSIM_MPIEXEC
-      " -q --oversubscribe -n " +
-      std::to_string(ranks) + " " CPSIM_BINARY " " + args + " 2>&1";
-  return run_command(command);
-}
-
-std::string scenario(const std::string& name) {
-  return std::string(CPSIM_SOURCE_DIR) + "/scenarios/" + name;
-}
-
-std::size_t count_lines(const std::string& text) {
-  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
-}
-
-void expect_same_datasets(const std::string& expected_path, const std::string& actual_path) {
-  const DatasetBytes expected = read_all_datasets(expected_path);
-  const DatasetBytes actual = read_all_datasets(actual_path);
-  ASSERT_FALSE(expected.empty()) << expected_path;
-  ASSERT_EQ(expected.size(), actual.size()) << actual_path;
-  for (const auto& [name, bytes] : expected) {
-    const auto found = actual.find(name);
-    ASSERT_NE(found, actual.end()) << actual_path << " lacks " << name;
-    EXPECT_TRUE(found->second == bytes) << actual_path << ": " << name << " differs";
-  }
-}
 
 TEST(MpiRun, KineticExchangeIsBitIdenticalOnOneTwoAndThreeRanks) {
   const TempDir dir;

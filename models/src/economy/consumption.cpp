@@ -49,9 +49,10 @@ void Economy::spend_consumption(const StepContext& context) {
   auto village_income = (*villages_)[v_.collective_income];
   const RandomStream stream = context.stream("consumption.seller");
   const auto step = static_cast<std::uint64_t>(context.step);
-  std::array<std::atomic<std::int64_t>, sector_count> spending{};
-  std::atomic<std::int64_t> fees{0}, education_total{0};
-  ledger_.parallel_payments(t.size(), [&](std::size_t b, std::size_t e, FlowTally& tally) {
+  const auto add_to_month = [](std::int64_t& total, std::int64_t amount) {
+    std::atomic_ref<std::int64_t>(total).fetch_add(amount, std::memory_order_relaxed);
+  };
+  for_household_block([&](std::size_t b, std::size_t e, FlowTally& tally) {
     std::array<std::int64_t, sector_count> local{};
     std::int64_t local_fees = 0, local_education = 0;
     for (std::size_t i = b; i < e; ++i) {
@@ -112,13 +113,11 @@ void Economy::spend_consumption(const StepContext& context) {
                           public_education_per_child(p_, rural);
       education[i] = next_education_per_child(education[i], rate, education_weight);
     }
-    for (std::size_t s = 0; s < sector_count; ++s) spending[s].fetch_add(local[s]);
-    fees.fetch_add(local_fees);
-    education_total.fetch_add(local_education);
+    for (std::size_t s = 0; s < sector_count; ++s)
+      add_to_month(month_.household_spending[s], local[s]);
+    add_to_month(month_.village_tourism_fees, local_fees);
+    add_to_month(month_.education_spending, local_education);
   });
-  for (std::size_t s = 0; s < sector_count; ++s) month_.household_spending[s] = spending[s].load();
-  month_.village_tourism_fees += fees.load();
-  month_.education_spending = education_total.load();
 }
 
 }  // namespace cpsim::models::economy

@@ -17,8 +17,7 @@ void Economy::pay_dibao(const StepContext& context) {
   const RandomStream stream = context.stream("dibao.take_up");
   const auto year = static_cast<std::uint64_t>((context.step - 1) / 12);
   const auto standard = static_cast<std::int64_t>(p_.dibao_standard_month * fen_per_rmb);
-  std::atomic<std::int64_t> total{0}, recipients{0};
-  ledger_.parallel_payments(t.size(), [&](std::size_t b, std::size_t e, FlowTally& tally) {
+  for_household_block([&](std::size_t b, std::size_t e, FlowTally& tally) {
     std::int64_t local = 0, count = 0;
     for (std::size_t i = b; i < e; ++i) {
       const std::int64_t income = disposable_income(i) - transfer_income[i];
@@ -29,11 +28,10 @@ void Economy::pay_dibao(const StepContext& context) {
       local += top_up;
       ++count;
     }
-    total.fetch_add(local);
-    recipients.fetch_add(count);
+    std::atomic_ref<std::int64_t>(month_.dibao).fetch_add(local, std::memory_order_relaxed);
+    std::atomic_ref<std::int64_t>(month_.dibao_households)
+        .fetch_add(count, std::memory_order_relaxed);
   });
-  month_.dibao = total.load();
-  month_.dibao_households = recipients.load();
 }
 
 }  // namespace cpsim::models::economy

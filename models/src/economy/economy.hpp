@@ -20,7 +20,9 @@
 //   migration.cpp       yearly village-to-urban moves (Harris-Todaro)
 #include <array>
 #include <cstdint>
+#include <span>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "cpsim/engine/model.hpp"
@@ -35,7 +37,9 @@ ParamSchema economy_schema();
 EconomyParameters read_parameters(const cpsim::Parameters& parameters);
 ModelInfo district_economy_model_info();
 
-/// Aggregates of the month that the metrics and the next month need.
+/// Aggregates of the month that the metrics and the next month need. Only
+/// 64-bit integer fields: on several ranks the household blocks' additions
+/// are merged as one array of 64-bit words (household_blocks.cpp).
 struct MonthTotals {
   std::array<std::int64_t, sector_count> sales{};               ///< firm sales by sector, fen
   std::array<std::int64_t, sector_count> household_spending{};  ///< by sector, fen
@@ -130,6 +134,22 @@ class Economy {
   // labour_market.cpp
   void count_employees();
   std::int64_t match(const StepContext& context, std::string_view stream_name, std::int64_t rounds);
+  // household_blocks.cpp: on several MPI ranks every rank holds the whole
+  // state and the household-parallel payment loops are split by blocks.
+  /// Runs body(begin, end, tally) in parallel over this rank's block of
+  /// households (all of them on one rank), as Ledger::parallel_payments
+  /// does, then makes every rank's state whole again. The body may change
+  /// households in [begin, end) in any way; anything else it may only add
+  /// to: integer columns of firms and villages, the ledger, the month's
+  /// totals (with atomic adds; MonthTotals fields start the month at 0).
+  template <class Body>
+  void for_household_block(Body&& body);
+  BlockRange household_block() const;
+  /// Integer columns of firms and villages, single accounts, step flows and
+  /// month totals as 64-bit words, in a fixed order.
+  std::vector<std::uint64_t> replicated_words() const;
+  void restore_replicated_words(std::span<const std::uint64_t> words);
+  void merge_household_block(BlockRange block, std::vector<std::uint64_t> before);
   // helpers
   double firm_capacity(std::size_t f) const;
   void refresh_sector_lists();
@@ -158,5 +178,20 @@ class Economy {
   std::vector<std::uint8_t> firm_exiting_;
   std::vector<std::int64_t> firm_deposits_at_start_;  ///< for the month's profit
 };
+
+template <class Body>
+void Economy::for_household_block(Body&& body) {
+  if (simulation_.communicator().size() == 1) {
+    ledger_.parallel_payments(households_->size(), body);
+    return;
+  }
+  const BlockRange block = household_block();
+  std::vector<std::uint64_t> before = replicated_words();
+  ledger_.parallel_payments(block.size(), [&](std::size_t b, std::size_t e, FlowTally& tally) {
+    body(static_cast<std::size_t>(block.begin) + b, static_cast<std::size_t>(block.begin) + e,
+         tally);
+  });
+  merge_household_block(block, std::move(before));
+}
 
 }  // namespace cpsim::models::economy

@@ -51,7 +51,7 @@ void Economy::settle_income_tax_year(const StepContext& /*context*/) {
   auto ytd_tax_0 = t[h_.ytd_tax_0];
   auto ytd_tax_1 = t[h_.ytd_tax_1];
   auto taxes = t[h_.taxes_paid];
-  ledger_.parallel_payments(t.size(), [&](std::size_t b, std::size_t e, FlowTally& tally) {
+  for_household_block([&](std::size_t b, std::size_t e, FlowTally& tally) {
     for (std::size_t i = b; i < e; ++i) {
       for (int k = 0; k < 2; ++k) {
         auto& wages = k == 0 ? ytd_wage_0[i] : ytd_wage_1[i];

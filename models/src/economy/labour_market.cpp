@@ -147,8 +147,7 @@ void Economy::run_labour_market(const StepContext& context) {
   const auto ids = t.ids();
   const RandomStream separation = context.stream("labour.separation");
   const auto step = static_cast<std::uint64_t>(context.step);
-  std::atomic<std::int64_t> separations{0};
-  parallel_for(t.size(), [&](std::size_t b, std::size_t e) {
+  for_household_block([&](std::size_t b, std::size_t e, FlowTally& /*no payments*/) {
     std::int64_t local = 0;
     for (std::size_t i = b; i < e; ++i) {
       if (employer_0[i] < 0 && employer_1[i] < 0) continue;
@@ -167,9 +166,8 @@ void Economy::run_labour_market(const StepContext& context) {
         }
       }
     }
-    separations.fetch_add(local, std::memory_order_relaxed);
+    std::atomic_ref<std::int64_t>(month_.separations).fetch_add(local, std::memory_order_relaxed);
   });
-  month_.separations = separations.load();
   count_employees();
 
   // 3. vacancies and matching

@@ -198,6 +198,8 @@ class Ledger {
   void start_step();
   const FlowMatrix& close_step();
   [[nodiscard]] const FlowMatrix& step_flows() const { return step_flows_; }
+  /// For merging the flows that several ranks recorded (household_blocks.cpp).
+  void set_step_flows(const FlowMatrix& flows) { step_flows_ = flows; }
 
  private:
   // Atomic adds on signed integers wrap (they are defined to), so an overflow

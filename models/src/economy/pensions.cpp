@@ -19,8 +19,7 @@ void Economy::pay_pensions(const StepContext& /*context*/) {
                                                     p_.pension_rural_basic_month);
   const std::int64_t basic = monthly_pension_fen(false, p_.pension_replacement, average_wage_,
                                                  p_.pension_rural_basic_month);
-  std::atomic<std::int64_t> total{0};
-  ledger_.parallel_payments(t.size(), [&](std::size_t b, std::size_t e, FlowTally& tally) {
+  for_household_block([&](std::size_t b, std::size_t e, FlowTally& tally) {
     std::int64_t local = 0;
     for (std::size_t i = b; i < e; ++i) {
       if (elderly[i] == 0) continue;
@@ -30,9 +29,8 @@ void Economy::pay_pensions(const StepContext& /*context*/) {
       pension[i] += static_cast<std::int32_t>(amount);
       local += amount;
     }
-    total.fetch_add(local);
+    std::atomic_ref<std::int64_t>(month_.pensions).fetch_add(local, std::memory_order_relaxed);
   });
-  month_.pensions = total.load();
   ledger_.transfer_now(
       rest_of_world_account, government_account,
       floor_fen(p_.pension_upper_funded_share * static_cast<double>(month_.pensions)),

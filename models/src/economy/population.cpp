@@ -114,6 +114,8 @@ Economy::Economy(Simulation& simulation, const EconomyParameters& parameters)
   create_firms(setup);
   create_villages(setup);
   ledger_.attach((*households_)[h_.deposits], (*firms_)[f_.deposits], (*villages_)[v_.deposits]);
+  // Every MPI rank holds the whole state (household_blocks.cpp).
+  for (AgentTable* table : {households_, firms_, villages_}) table->set_replicated(true);
   match_initial_workers(setup);
   initialise_balances(setup);
 }

@@ -26,7 +26,7 @@ void Economy::pay_wages(const StepContext& /*context*/) {
   auto wage_income = t[h_.wage_income];
   auto taxes = t[h_.taxes_paid];
   auto wage_bill = (*firms_)[f_.wage_bill];
-  ledger_.parallel_payments(t.size(), [&](std::size_t b, std::size_t e, FlowTally& tally) {
+  for_household_block([&](std::size_t b, std::size_t e, FlowTally& tally) {
     for (std::size_t i = b; i < e; ++i) {
       for (int k = 0; k < 2; ++k) {
         const std::int32_t employer = k == 0 ? employer_0[i] : employer_1[i];

@@ -111,6 +111,12 @@ class AgentTable {
   /// Bytes of state per agent (ids plus every column).
   [[nodiscard]] std::size_t bytes_per_agent() const noexcept;
 
+  /// True when every rank holds an identical copy of the whole table (a model
+  /// that splits its work over ranks but not this table's rows): snapshots
+  /// then take rank 0's copy instead of concatenating the ranks' tables.
+  [[nodiscard]] bool replicated() const noexcept { return replicated_; }
+  void set_replicated(bool replicated) noexcept { replicated_ = replicated; }
+
  private:
   void resize_columns();
 
@@ -118,6 +124,7 @@ class AgentTable {
   std::vector<AgentId> ids_;
   std::vector<ColumnInfo> infos_;
   std::vector<ColumnData> columns_;
+  bool replicated_ = false;
 };
 
 }  // namespace cpsim

@@ -56,8 +56,9 @@ struct ModelInfo {
   /// Optional: peak memory of a run with these parameters, so a size that
   /// cannot fit is refused before anything is allocated.
   std::function<MemoryEstimate(const Parameters&)> estimate_memory;
-  /// True if the model spreads its agents over MPI ranks (docs/mpi.md);
-  /// otherwise a run on more than one rank is refused before it is built.
+  /// True if the model runs one simulation on several MPI ranks, its agents
+  /// or its work spread over them (docs/mpi.md); otherwise a run on more
+  /// than one rank is refused before it is built.
   bool decomposable = false;
   /// Steps in a simulated year (12 for a monthly model); 0 when a step is
   /// not calendar time. Studies then average the last year by default, and

@@ -1,0 +1,52 @@
+#pragma once
+// What the mpi-labelled tests share: cpsim under mpirun as CI runs it, and
+// the comparison of every dataset of two output files.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+
+#include "support/hdf5_read.hpp"
+#include "support/process.hpp"
+
+namespace cpsim::testing {
+
+/// mpirun as CI runs it: as root, more ranks than cores, quiet (no banners),
+/// with a time limit so that a hang fails the test instead of stalling it.
+/// Under AddressSanitizer the ranks run without LeakSanitizer: Open MPI
+/// keeps allocations until exit in components it has already unloaded
+/// (reported from "<unknown module>", which no suppression can name); every
+/// other ASan and UBSan check stays on, and the same code paths run with
+/// leak checks in the one-process tests.
+inline ProcessResult run_mpi(int ranks, const std::string& args) {
+  const std::string command =
+      "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 "
+      "ASAN_OPTIONS=\"${ASAN_OPTIONS}:detect_leaks=0\" timeout 120 " CPSIM_MPIEXEC
+      " -q --oversubscribe -n " +
+      std::to_string(ranks) + " " CPSIM_BINARY " " + args + " 2>&1";
+  return run_command(command);
+}
+
+inline std::string scenario(const std::string& name) {
+  return std::string(CPSIM_SOURCE_DIR) + "/scenarios/" + name;
+}
+
+inline std::size_t count_lines(const std::string& text) {
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+/// Every dataset of `expected_path` is in `actual_path` with the same bytes,
+/// and there are no others.
+inline void expect_same_datasets(const std::string& expected_path, const std::string& actual_path) {
+  const DatasetBytes expected = read_all_datasets(expected_path);
+  const DatasetBytes actual = read_all_datasets(actual_path);
+  ASSERT_FALSE(expected.empty()) << expected_path;
+  ASSERT_EQ(expected.size(), actual.size()) << actual_path;
+  for (const auto& [name, bytes] : expected) {
+    const auto found = actual.find(name);
+    ASSERT_NE(found, actual.end()) << actual_path << " lacks " << name;
+    EXPECT_TRUE(found->second == bytes) << actual_path << ": " << name << " differs";
+  }
+}
+
+}  // namespace cpsim::testing
