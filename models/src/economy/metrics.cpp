@@ -125,7 +125,7 @@ EconomyMetrics::EconomyMetrics(MetricSet& m, const Economy& economy) : economy_(
   declare_skill_metrics(m);
 }
 
-CalibrationSample EconomyMetrics::measure(const StepContext& /*context*/, MetricRow& row) const {
+CalibrationSample EconomyMetrics::measure(const StepContext& /*context*/, MetricRow& row) {
   const Economy& e = economy_;
   const EconomyParameters& p = e.parameters();
   const AgentTable& t = e.households();
@@ -179,8 +179,14 @@ CalibrationSample EconomyMetrics::measure(const StepContext& /*context*/, Metric
           ratio(static_cast<double>(wages) / fen_per_rmb, static_cast<double>(employed)));
 
   // Incomes per person
-  std::vector<double> per_capita(n), per_capita_ytd(n), weight(n), wealth(n);
-  std::vector<std::uint32_t> group(n);
+  Workspace& w = scratch_;
+  for (auto* column : {&w.per_capita, &w.per_capita_ytd, &w.weight, &w.wealth}) column->resize(n);
+  w.group.resize(n);
+  std::vector<double>& per_capita = w.per_capita;
+  std::vector<double>& per_capita_ytd = w.per_capita_ytd;
+  std::vector<double>& weight = w.weight;
+  std::vector<double>& wealth = w.wealth;
+  std::vector<std::uint32_t>& group = w.group;
   parallel_for(n, [&](std::size_t b, std::size_t end) {
     for (std::size_t i = b; i < end; ++i) {
       const double m = e.members(i);
@@ -231,7 +237,8 @@ CalibrationSample EconomyMetrics::measure(const StepContext& /*context*/, Metric
                          static_cast<double>(area_persons[a])));
   }
 
-  const Distribution income(per_capita, weight);
+  w.income_distribution.assign(per_capita, weight);
+  const Distribution& income = w.income_distribution;
   row.set(gini_income_, income.gini());
   row.set(palma_, income.palma());
   for (std::size_t q = 0; q < 5; ++q) {
@@ -247,9 +254,11 @@ CalibrationSample EconomyMetrics::measure(const StepContext& /*context*/, Metric
   row.set(theil_, theil_t.total);
   row.set(theil_within_, theil_t.within);
   row.set(theil_between_, theil_t.between);
-  sample.gini_income_ytd = Distribution(per_capita_ytd, weight).gini();
+  w.income_ytd_distribution.assign(per_capita_ytd, weight);
+  sample.gini_income_ytd = w.income_ytd_distribution.gini();
   row.set(gini_income_ytd_, sample.gini_income_ytd);
-  row.set(gini_wealth_, Distribution(wealth).gini());
+  w.wealth_distribution.assign(wealth);
+  row.set(gini_wealth_, w.wealth_distribution.gini());
 
   // Government and villages
   const MonthTotals& month = e.month();
