@@ -57,6 +57,21 @@ inline const MetricSpec& spec(const Simulation& simulation, std::string_view nam
 
 /// Money is conserved to the fen at every recorded step and every row (flow
 /// kind) and column (institution) of the month's flow matrix sums to zero.
+/// Every column of the two runs' household tables is identical (thread or
+/// rank invariance of the whole state, not just of the metrics).
+inline void expect_same_households(const Simulation& a, const Simulation& b,
+                                   const std::string& label) {
+  const AgentTable* ha = a.find_table("households");
+  const AgentTable* hb = b.find_table("households");
+  ASSERT_NE(ha, nullptr);
+  ASSERT_NE(hb, nullptr);
+  ASSERT_EQ(ha->column_count(), hb->column_count()) << label;
+  for (std::size_t c = 0; c < ha->column_count(); ++c) {
+    EXPECT_TRUE(ha->column_data(c) == hb->column_data(c))
+        << "column " << ha->column_info(c).name << " differs: " << label;
+  }
+}
+
 /// Returns the total positive flow after step 0, so a caller can check that
 /// the books did not balance trivially.
 inline std::int64_t expect_books_balance(const Simulation& simulation,

@@ -47,13 +47,8 @@ TEST(EconomyAccounting, BitIdenticalAtOneTwoAndFourThreads) {
           << "integer metrics differ at step " << step << " with " << threads << " threads";
     }
     // The household panel too.
-    const AgentTable* ha = one->simulation->find_table("households");
-    const AgentTable* hb = other->simulation->find_table("households");
-    ASSERT_EQ(ha->column_count(), hb->column_count());
-    for (std::size_t c = 0; c < ha->column_count(); ++c) {
-      EXPECT_TRUE(ha->column_data(c) == hb->column_data(c))
-          << "column " << ha->column_info(c).name << " differs with " << threads << " threads";
-    }
+    expect_same_households(*one->simulation, *other->simulation,
+                           std::to_string(threads) + " threads");
   }
 }
 

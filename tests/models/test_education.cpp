@@ -121,12 +121,8 @@ TEST(Education, BitIdenticalAtOneTwoAndFourThreads) {
   for (const int threads : {2, 4}) {
     const CompletedRun other = run_xihu(file, 26, {}, threads);
     EXPECT_TRUE(identical_rows(one.rows, other.rows)) << threads << " threads";
-    const AgentTable* a = one.simulation->find_table("households");
-    const AgentTable* b = other.simulation->find_table("households");
-    for (std::size_t c = 0; c < a->column_count(); ++c) {
-      EXPECT_TRUE(a->column_data(c) == b->column_data(c))
-          << "column " << a->column_info(c).name << " differs with " << threads << " threads";
-    }
+    expect_same_households(*one.simulation, *other.simulation,
+                           std::to_string(threads) + " threads");
   }
 }
 
