@@ -65,6 +65,45 @@ TEST(EconomyAccounting, DifferentSeedsGiveDifferentRuns) {
 namespace cpsim::models::economy {
 namespace {
 
+TEST(EconomyLabourMetrics, VacanciesAndJobFindingFollowTheirDefinitions) {
+  // open_vacancies is what the firms' vacancy column holds after matching;
+  // the rates are its share of labour demand and the share of the month's
+  // seekers who were hired. A labour market that tightens over the years
+  // shows as rising vacancies (docs/economy-model.md).
+  const auto run = cpsim::testing::run_xihu_small(20210701, 14, 2);
+  const Simulation& simulation = *run->simulation;
+  const auto integer = [&](std::size_t step, const char* name) {
+    return run->observer.rows[step].integer_values(cpsim::testing::spec(simulation, name))[0];
+  };
+  const auto real = [&](std::size_t step, const char* name) {
+    return run->observer.rows[step].real_values(cpsim::testing::spec(simulation, name))[0];
+  };
+  for (std::size_t step = 1; step < run->observer.rows.size(); ++step) {
+    const std::int64_t open = integer(step, "open_vacancies");
+    const std::int64_t employed = integer(step, "employment");
+    const std::int64_t hires = integer(step, "hires");
+    const std::int64_t unemployed = integer(step, "labour_force") - employed;
+    EXPECT_GE(open, 0) << step;
+    EXPECT_DOUBLE_EQ(real(step, "vacancy_rate"),
+                     static_cast<double>(open) / static_cast<double>(employed + open))
+        << step;
+    EXPECT_DOUBLE_EQ(real(step, "job_finding_rate"),
+                     static_cast<double>(hires) / static_cast<double>(hires + unemployed))
+        << step;
+    EXPECT_GT(hires, 0) << step;
+  }
+  const AgentTable& firms = *simulation.find_table("firms");
+  std::int64_t open_at_end = 0;
+  for (std::size_t c = 0; c < firms.column_count(); ++c) {
+    if (firms.column_info(c).name != "vacancies") continue;
+    for (const std::int32_t v : std::get<std::vector<std::int32_t>>(firms.column_data(c))) {
+      open_at_end += v;
+    }
+  }
+  EXPECT_EQ(integer(run->observer.rows.size() - 1, "open_vacancies"), open_at_end);
+  EXPECT_GT(open_at_end, 0);
+}
+
 TEST(LedgerGuards, MoneyOverflowStopsWithTheAccountNamed) {
   std::vector<std::int64_t> households{std::numeric_limits<std::int64_t>::max() - 5, 0};
   std::vector<std::int64_t> firms{100}, villages{0};

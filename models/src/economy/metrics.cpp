@@ -104,6 +104,16 @@ EconomyMetrics::EconomyMetrics(MetricSet& m, const Economy& economy) : economy_(
       m.add_integer("dibao_households", "households", "Households receiving a dibao top-up");
   hires_ = m.add_integer("hires", "persons", "Hires this month");
   separations_ = m.add_integer("separations", "persons", "Separations and dismissals this month");
+  open_vacancies_ =
+      m.add_integer("open_vacancies", "jobs", "Vacancies left open after this month's matching");
+  vacancy_rate_ = m.add_real("vacancy_rate", "1",
+                             "Open vacancies / (employment + open vacancies): labour demand "
+                             "that the month's matching left unmet (with unemployment, the "
+                             "Beveridge curve)");
+  job_finding_rate_ =
+      m.add_real("job_finding_rate", "1",
+                 "Hires / (hires + unemployed at the end of the month): the share of the "
+                 "month's job seekers who found a job");
   firm_exits_ =
       m.add_integer("firm_exits", "firms", "Exits this month (each replaced by an entrant)");
   flow_matrix_ = m.add_integer(
@@ -277,6 +287,16 @@ CalibrationSample EconomyMetrics::measure(const StepContext& /*context*/, Metric
   row.set(dibao_households_, month.dibao_households);
   row.set(hires_, month.hires);
   row.set(separations_, month.separations);
+  {
+    const auto vacancies = firms[e.firm_columns().vacancies];
+    std::int64_t open = 0;
+    for (const std::int32_t v : vacancies) open += v;
+    row.set(open_vacancies_, open);
+    row.set(vacancy_rate_, ratio(static_cast<double>(open), static_cast<double>(employed + open)));
+    const std::int64_t unemployed = labour_force - employed;
+    row.set(job_finding_rate_,
+            ratio(static_cast<double>(month.hires), static_cast<double>(month.hires + unemployed)));
+  }
   row.set(firm_exits_, month.exits);
   row.set(migrating_households_, month.migrating_households);
   row.set(migrating_persons_, month.migrating_persons);

@@ -54,6 +54,8 @@ class EconomyMetrics {
   Metric<double> revenue_, retained_revenue_, spending_, balance_, debt_;
   Metric<double> village_income_, village_dividends_;
   Metric<std::int64_t> dibao_households_, hires_, separations_, firm_exits_;
+  Metric<std::int64_t> open_vacancies_;
+  Metric<double> vacancy_rate_, job_finding_rate_;
   Metric<std::int64_t> flow_matrix_, money_total_, money_error_;
   Metric<std::int64_t> migrating_households_, migrating_persons_;
   Metric<double> rural_resident_share_;
