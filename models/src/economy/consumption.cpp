@@ -58,10 +58,11 @@ void Economy::spend_consumption(const StepContext& context) {
     for (std::size_t i = b; i < e; ++i) {
       const bool rural = (flags[i] & flag_rural_resident) != 0;
       const double available = static_cast<double>(std::max<std::int64_t>(0, deposits[i]));
-      const double propensity = rural ? p_.propensity_rural : p_.propensity_urban;
+      const double propensity =
+          rural ? p_.consumption.propensity_rural : p_.consumption.propensity_urban;
       const double desired = propensity * static_cast<double>(expected[i]) +
-                             p_.propensity_wealth * available / fen_per_rmb;
-      const double floor = p_.subsistence_month * members(i);
+                             p_.consumption.propensity_wealth * available / fen_per_rmb;
+      const double floor = p_.consumption.subsistence_per_person_month * members(i);
       const std::int64_t spend =
           std::min<std::int64_t>(floor_fen(std::max(desired, floor) * fen_per_rmb),
                                  std::max<std::int64_t>(0, deposits[i]));
@@ -82,7 +83,7 @@ void Economy::spend_consumption(const StepContext& context) {
         if (s == rural_tourism) {
           const std::size_t village = firm_region[f] - regions_.communities;
           const std::int64_t fee =
-              floor_fen(static_cast<double>(amount) * p_.tourism_collective_share);
+              floor_fen(static_cast<double>(amount) * p_.village.tourism_collective_share);
           ledger_.transfer(household_account(i), village_account(village), fee,
                            Flow::tourism_spending, tally);
           std::atomic_ref<std::int64_t>(village_income[village])

@@ -83,7 +83,7 @@ void Economy::age_population(const StepContext& context) {
     for (std::size_t i = b; i < e; ++i) {
       const RandomBlock u = stream.block(ids[i], step, 0);
       const RandomBlock n = stream.block(ids[i], step, 1);
-      if (workers[i] > 0 && to_unit_interval(u[0]) < p_.retirement_probability) {
+      if (workers[i] > 0 && to_unit_interval(u[0]) < p_.demography.retirement_probability) {
         if (workers[i] == 2) {
           employer_1[i] = no_employer;
         } else {
@@ -93,15 +93,15 @@ void Economy::age_population(const StepContext& context) {
         ++elderly[i];
       }
       if (elderly[i] > 0 && workers[i] + children[i] + elderly[i] > 1 &&
-          to_unit_interval(u[1]) < p_.elderly_exit_probability) {
+          to_unit_interval(u[1]) < p_.demography.elderly_exit_probability) {
         --elderly[i];
       }
       if (children[i] > 0 && workers[i] < 2 &&
-          to_unit_interval(u[2]) < p_.labour_entry_probability) {
+          to_unit_interval(u[2]) < p_.demography.labour_entry_probability) {
         --children[i];
-        const double mean = (flags[i] & flag_rural_resident) != 0 ? p_.skill_mean_rural
-                            : (flags[i] & flag_migrant) != 0      ? p_.skill_mean_migrant
-                                                                  : p_.skill_mean_urban;
+        const double mean = (flags[i] & flag_rural_resident) != 0 ? p_.skills.mean_rural
+                            : (flags[i] & flag_migrant) != 0      ? p_.skills.mean_migrant
+                                                                  : p_.skills.mean_urban;
         // The working parent: the worker in slot 0 when the child takes slot 1.
         const double parent = workers[i] == 1 ? static_cast<double>(skill_0[i]) : 0.0;
         const float skill =
@@ -121,7 +121,8 @@ void Economy::age_population(const StepContext& context) {
         }
         ++workers[i];
       }
-      if (workers[i] > 0 && children[i] < 2 && to_unit_interval(u[3]) < p_.birth_probability) {
+      if (workers[i] > 0 && children[i] < 2 &&
+          to_unit_interval(u[3]) < p_.demography.birth_probability) {
         ++children[i];
       }
     }
@@ -151,8 +152,8 @@ void Economy::update_skills(const StepContext& /*context*/) {
   const auto unemployed_0 = t[h_.months_unemployed_0];
   const auto unemployed_1 = t[h_.months_unemployed_1];
   const auto workers = t[h_.workers];
-  const float gain = static_cast<float>(std::exp(p_.training_gain));
-  const float loss = static_cast<float>(std::exp(-p_.training_gain));
+  const float gain = static_cast<float>(std::exp(p_.demography.training_gain));
+  const float loss = static_cast<float>(std::exp(-p_.demography.training_gain));
   parallel_for(t.size(), [&](std::size_t b, std::size_t e) {
     for (std::size_t i = b; i < e; ++i) {
       if (workers[i] > 0) {

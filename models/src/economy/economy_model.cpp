@@ -54,7 +54,7 @@ class DistrictEconomyModel final : public Model {
     phase("end_month", &Economy::end_month);
     phase("ageing", &Economy::age_population, 12);
     phase("skills", &Economy::update_skills, 12);
-    if (base.migration_hazard > 0) phase("migration", &Economy::migrate_households, 12);
+    if (base.migration.hazard > 0) phase("migration", &Economy::migrate_households, 12);
 
     metrics_ = std::make_unique<EconomyMetrics>(simulation.metrics(), e);
     policies_->declare_metrics(simulation.metrics());
@@ -67,7 +67,8 @@ class DistrictEconomyModel final : public Model {
 
   [[nodiscard]] std::vector<ResultTable> report(const Simulation& /*simulation*/) const override {
     if (samples_.empty()) return {};
-    return {calibration_table(samples_, static_cast<double>(economy_->parameters().residents))};
+    return {calibration_table(samples_,
+                              static_cast<double>(economy_->parameters().population.residents))};
   }
 
   const Economy& economy() const { return *economy_; }

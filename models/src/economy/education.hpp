@@ -16,7 +16,7 @@ namespace cpsim::models::economy {
 /// Monthly weight of the moving average whose yearly weight is `yearly`
 /// (twelve monthly updates forget as much as one yearly update).
 inline double education_monthly_weight(const EconomyParameters& p) {
-  return 1.0 - std::pow(1.0 - p.education_averaging_weight, 1.0 / 12.0);
+  return 1.0 - std::pow(1.0 - p.education.averaging_weight, 1.0 / 12.0);
 }
 
 /// Share of a household's spending that buys education for its children:
@@ -24,16 +24,17 @@ inline double education_monthly_weight(const EconomyParameters& p) {
 /// the maximum share and the services share it is part of.
 inline double education_share(const EconomyParameters& p, double expected_income_per_person,
                               double services_share) {
-  if (p.education_private_share <= 0 || expected_income_per_person <= 0) return 0.0;
-  const double share = p.education_private_share *
-                       std::pow(expected_income_per_person / p.education_reference_income,
-                                p.education_income_elasticity);
-  return std::min({share, p.education_max_share, services_share});
+  if (p.education.private_share <= 0 || expected_income_per_person <= 0) return 0.0;
+  const double share =
+      p.education.private_share *
+      std::pow(expected_income_per_person / p.education.reference_income_per_person_month,
+               p.education.share_income_elasticity);
+  return std::min({share, p.education.max_share, services_share});
 }
 
 /// Public schooling per child and year where the household lives, RMB.
 inline double public_education_per_child(const EconomyParameters& p, bool rural_resident) {
-  return rural_resident ? p.education_public_rural : p.education_public_urban;
+  return rural_resident ? p.education.public_per_child_rural : p.education.public_per_child_urban;
 }
 
 /// The moving average after a month whose education rate (RMB per child and
@@ -57,16 +58,17 @@ inline float next_education_per_child(float current, double rate, double monthly
 inline float entrant_skill(const EconomyParameters& p, double group_mean, bool rural_resident,
                            double parent_skill, double education_per_child,
                            double standard_normal) {
-  const double sigma = p.skill_sigma;
-  const double rho = p.skill_intergenerational_elasticity;
+  const double sigma = p.skills.sigma;
+  const double rho = p.skills.intergenerational_elasticity;
   const double sigma_child = rho > 0 ? sigma * std::sqrt(1.0 - rho * rho) : sigma;
   const double parent_term =
       parent_skill > 0 ? rho * (std::log(parent_skill / group_mean) + 0.5 * sigma * sigma) : 0.0;
   const double education_term =
-      p.education_skill_elasticity > 0
-          ? p.education_skill_elasticity * std::log(std::max(education_per_child, 1.0) /
-                                                    (rural_resident ? p.education_reference_rural
-                                                                    : p.education_reference_urban))
+      p.education.skill_elasticity > 0
+          ? p.education.skill_elasticity *
+                std::log(std::max(education_per_child, 1.0) /
+                         (rural_resident ? p.education.reference_per_child_rural
+                                         : p.education.reference_per_child_urban))
           : 0.0;
   return static_cast<float>(
       std::clamp(group_mean * std::exp(sigma_child * standard_normal - 0.5 * sigma * sigma +

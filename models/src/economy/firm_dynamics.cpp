@@ -29,8 +29,8 @@ void Economy::run_firm_dynamics(const StepContext& context) {
     const double monthly_bill = std::max(static_cast<double>(wage_bill[f]),
                                          static_cast<double>(wage_index[f]) * fen_per_rmb);
     const bool insolvent =
-        static_cast<double>(deposits[f]) < -p_.exit_overdraft_months * monthly_bill;
-    firm_exiting_[f] = (insolvent || idle[f] >= p_.exit_idle_months) ? 1 : 0;
+        static_cast<double>(deposits[f]) < -p_.firms.exit_overdraft_months * monthly_bill;
+    firm_exiting_[f] = (insolvent || idle[f] >= p_.firms.exit_idle_months) ? 1 : 0;
     exits += firm_exiting_[f];
   }
   month_.exits = static_cast<std::int64_t>(exits);
@@ -80,22 +80,23 @@ void Economy::run_firm_dynamics(const StepContext& context) {
     const RandomBlock u = stream.block(subject, step, 1);
     const std::size_t s = sector[f];
     const double mean = p_.sectors[s].productivity_month *
-                        (s == tea_agriculture ? 1.0 + p_.tea_brand_premium : 1.0);
+                        (s == tea_agriculture ? 1.0 + p_.village.tea_brand_premium : 1.0);
     const double sigma = p_.sectors[s].productivity_sigma;
     const double alpha =
         mean * std::exp(sigma * RandomStream::box_muller(u[0], u[1]) - 0.5 * sigma * sigma) *
         (0.5 + 0.5 * to_unit_interval(u[2]));
     productivity[f] = static_cast<float>(alpha);
     wage[f] = static_cast<float>(p_.sectors[s].wage_month *
-                                 std::pow(alpha / mean, p_.wage_premium_elasticity));
+                                 std::pow(alpha / mean, p_.firms.wage_premium_elasticity));
     demand[f] = static_cast<std::int32_t>(
-        1 + to_index(u[3], static_cast<std::uint64_t>(std::max<std::int64_t>(1, p_.entrant_max))));
+        1 + to_index(u[3], static_cast<std::uint64_t>(
+                               std::max<std::int64_t>(1, p_.firms.entrant_max_employees))));
     expected[f] = alpha * demand[f];
     employees[f] = 0;
     idle[f] = 0;
     draw_owner(f, stream, subject, step, true);
-    const std::int64_t capital =
-        floor_fen(p_.entry_capital_months * static_cast<double>(wage[f]) * demand[f] * fen_per_rmb);
+    const std::int64_t capital = floor_fen(p_.firms.entry_capital_months *
+                                           static_cast<double>(wage[f]) * demand[f] * fen_per_rmb);
     Account payer = rest_of_world_account;
     if (owner[f] >= 0 && household_deposits[static_cast<std::size_t>(owner[f])] >= capital) {
       payer = household_account(static_cast<std::size_t>(owner[f]));

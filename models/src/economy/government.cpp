@@ -21,7 +21,7 @@ void Economy::run_government_budget(const StepContext& /*context*/) {
                                at(Flow::corporate_tax) + at(Flow::value_added_tax) +
                                at(Flow::environmental_tax);
   const std::int64_t shared =
-      revenue > 0 ? floor_fen(p_.upper_tax_share * static_cast<double>(revenue)) : 0;
+      revenue > 0 ? floor_fen(p_.government.upper_tax_share * static_cast<double>(revenue)) : 0;
   ledger_.transfer_now(government_account, rest_of_world_account, shared, Flow::tax_sharing_upper);
   month_.tax_revenue = revenue;
   month_.retained_revenue = revenue - shared;

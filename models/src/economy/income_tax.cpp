@@ -44,8 +44,8 @@ std::int64_t TaxSchedule::year_end_settlement(std::int64_t annual_wages,
 
 void Economy::settle_income_tax_year(const StepContext& /*context*/) {
   AgentTable& t = *households_;
-  const TaxSchedule schedule(p_.tax_brackets_upper, p_.tax_brackets_rate,
-                             p_.standard_deduction_year);
+  const TaxSchedule schedule(p_.tax.brackets_upper, p_.tax.brackets_rate,
+                             p_.tax.standard_deduction_year);
   auto ytd_wage_0 = t[h_.ytd_wage_0];
   auto ytd_wage_1 = t[h_.ytd_wage_1];
   auto ytd_tax_0 = t[h_.ytd_tax_0];

@@ -87,7 +87,7 @@ std::int64_t Economy::match(const StepContext& context, std::string_view stream_
       const bool penalised = (flags[i] & (flag_rural_hukou | flag_migrant)) != 0;
       keys.push_back(ids[i] * 2 + k);
       scores.push_back(static_cast<float>(static_cast<double>(skill) *
-                                          (penalised ? 1.0 - p_.hukou_penalty : 1.0)));
+                                          (penalised ? 1.0 - p_.labour.hukou_penalty : 1.0)));
       household.push_back(static_cast<std::uint32_t>(i));
     }
   }
@@ -97,9 +97,9 @@ std::int64_t Economy::match(const StepContext& context, std::string_view stream_
     const std::uint64_t k = keys[s] & 1;
     const double skill = k == 0 ? skill_0[i] : skill_1[i];
     const bool commute = regions_.rural[region[i]] != regions_.rural[firm_region[firm]];
-    return wage_of(firm, skill) - (commute ? p_.commuting_cost_month : 0.0);
+    return wage_of(firm, skill) - (commute ? p_.labour.commuting_cost_month : 0.0);
   };
-  const MatchingRules rules{p_.applications_min, p_.applications_max, rounds};
+  const MatchingRules rules{p_.labour.applications_min, p_.labour.applications_max, rounds};
   const auto hired =
       match_jobs(keys, scores, (*firms_)[f_.vacancies], rules, context.stream(stream_name),
                  static_cast<std::uint64_t>(context.step), value);
@@ -131,7 +131,7 @@ void Economy::run_labour_market(const StepContext& context) {
   parallel_for(firms.size(), [&](std::size_t b, std::size_t e) {
     for (std::size_t i = b; i < e; ++i) {
       const double last_sales = static_cast<double>(sales[i]) / fen_per_rmb;
-      expected[i] += p_.expectation_weight * (last_sales - expected[i]);
+      expected[i] += p_.firms.expectation_weight * (last_sales - expected[i]);
       demand[i] = static_cast<std::int32_t>(
           std::min(1.0e9, std::round(expected[i] / static_cast<double>(productivity[i]))));
       sales[i] = 0;  // this month's sales accumulate from here on
@@ -158,7 +158,7 @@ void Economy::run_labour_market(const StepContext& context) {
         const auto f = static_cast<std::size_t>(employer);
         const double surplus = std::max(0, employees[f] - demand[f]);
         const double fire = employees[f] > 0 ? surplus / employees[f] : 0.0;
-        const double p = p_.separation_rate + (1.0 - p_.separation_rate) * fire;
+        const double p = p_.labour.separation_rate + (1.0 - p_.labour.separation_rate) * fire;
         if (to_unit_interval(u[k]) < p) {
           employer = no_employer;
           (k == 0 ? unemployed_0[i] : unemployed_1[i]) = 0;
@@ -174,7 +174,7 @@ void Economy::run_labour_market(const StepContext& context) {
   parallel_for(firms.size(), [&](std::size_t b, std::size_t e) {
     for (std::size_t i = b; i < e; ++i) vacancies[i] = std::max(0, demand[i] - employees[i]);
   });
-  month_.hires = match(context, "labour.search", p_.matching_rounds);
+  month_.hires = match(context, "labour.search", p_.labour.matching_rounds);
   count_employees();
   const auto workers = t[h_.workers];
   parallel_for(t.size(), [&](std::size_t b, std::size_t e) {

@@ -258,7 +258,7 @@ CalibrationSample EconomyMetrics::measure(const StepContext& /*context*/, Metric
   const double median = income.median();
   row.set(median_income_, median);
   row.set(relative_poverty_, income.share_below(0.5 * median));
-  row.set(dibao_poverty_, income.share_below(12.0 * p.dibao_standard_month));
+  row.set(dibao_poverty_, income.share_below(12.0 * p.dibao.standard_per_person_month));
   row.set(middle_income_share_, income.share_in(100000.0 / 3.0, 500000.0 / 3.0));
   const TheilDecomposition theil_t = theil(per_capita, weight, group, 2);
   row.set(theil_, theil_t.total);

@@ -92,12 +92,12 @@ void Economy::migrate_households(const StepContext& context) {
                                                     fen_per_rmb;
       const double urban_income =
           kept_income + 12.0 * (employment_rate * wage_per_skill * skills *
-                                    (penalised ? 1.0 - p_.migration_hukou_penalty : 1.0) -
-                                p_.migration_living_cost_premium_month * persons);
+                                    (penalised ? 1.0 - p_.migration.hukou_penalty : 1.0) -
+                                p_.migration.living_cost_premium_month * persons);
       if (urban_income <= 0 || urban_income <= rural_income) continue;
       const double gap = (urban_income - rural_income) / urban_income;
       const RandomBlock u = stream.block(ids[i], step);
-      if (to_unit_interval(u[0]) < p_.migration_hazard * gap)
+      if (to_unit_interval(u[0]) < p_.migration.hazard * gap)
         destination[i] = communities.draw(u[1], u[2]);
     }
   });

@@ -66,7 +66,7 @@ void Economy::end_month(const StepContext& context) {
   auto expected = t[h_.expected_income];
   auto equity = t[h_.firm_equity];
   auto income_ytd = t[h_.income_ytd];
-  const double weight = p_.income_expectation_weight;
+  const double weight = p_.consumption.income_expectation_weight;
   parallel_for(t.size(), [&](std::size_t b, std::size_t e) {
     for (std::size_t i = b; i < e; ++i) {
       const std::int64_t disposable = disposable_income(i);

@@ -61,7 +61,7 @@ void Economy::buy_outside_demand(const StepContext& context) {
   // Public purchases of services (health, education, administration) out of
   // last month's retained revenue.
   const std::int64_t purchases =
-      floor_fen(p_.public_spending_share *
+      floor_fen(p_.government.public_spending_share *
                 static_cast<double>(std::max<std::int64_t>(0, last_retained_revenue_)));
   {
     const auto amounts = pro_rata(purchases, weights[services]);
@@ -81,8 +81,8 @@ void Economy::buy_outside_demand(const StepContext& context) {
           fen_per_rmb;
       outside_demand_[s] = std::max(0.0, capacity[s] - domestic);
     } else {
-      const double shock =
-          p_.export_noise_sigma * stream.normal(s, static_cast<std::uint64_t>(context.step));
+      const double shock = p_.rest_of_world.export_noise_sigma *
+                           stream.normal(s, static_cast<std::uint64_t>(context.step));
       outside_demand_[s] *= std::exp(p_.sectors[s].export_growth / 12.0 + shock);
       // The first public purchases come in month 2, once a month's revenue is
       // known: take them out of the services gap closed in month 1, so that
@@ -100,7 +100,7 @@ void Economy::buy_outside_demand(const StepContext& context) {
       if (s == rural_tourism) {
         const std::size_t village = firm_region[f] - regions_.communities;
         const std::int64_t fee =
-            floor_fen(static_cast<double>(to_firm) * p_.tourism_collective_share);
+            floor_fen(static_cast<double>(to_firm) * p_.village.tourism_collective_share);
         ledger_.transfer(rest_of_world_account, village_account(village), fee,
                          Flow::tourism_spending, tally);
         village_income[village] += fee;

@@ -15,10 +15,10 @@ void Economy::pay_pensions(const StepContext& /*context*/) {
   const auto elderly = t[h_.elderly];
   const auto flags = t[h_.flags];
   auto pension = t[h_.pension_income];
-  const std::int64_t employee = monthly_pension_fen(true, p_.pension_replacement, average_wage_,
-                                                    p_.pension_rural_basic_month);
-  const std::int64_t basic = monthly_pension_fen(false, p_.pension_replacement, average_wage_,
-                                                 p_.pension_rural_basic_month);
+  const std::int64_t employee = monthly_pension_fen(true, p_.pension.urban_employee_replacement,
+                                                    average_wage_, p_.pension.rural_basic_month);
+  const std::int64_t basic = monthly_pension_fen(false, p_.pension.urban_employee_replacement,
+                                                 average_wage_, p_.pension.rural_basic_month);
   for_household_block([&](std::size_t b, std::size_t e, FlowTally& tally) {
     std::int64_t local = 0;
     for (std::size_t i = b; i < e; ++i) {
@@ -33,7 +33,7 @@ void Economy::pay_pensions(const StepContext& /*context*/) {
   });
   ledger_.transfer_now(
       rest_of_world_account, government_account,
-      floor_fen(p_.pension_upper_funded_share * static_cast<double>(month_.pensions)),
+      floor_fen(p_.pension.upper_funded_share * static_cast<double>(month_.pensions)),
       Flow::transfers_upper);
 }
 

@@ -29,16 +29,18 @@ Composition draw_composition(const EconomyParameters& p, const RandomStream& str
   const RandomBlock a = stream.block(subject, 0, 0);
   const RandomBlock b = stream.block(subject, 0, 1);
   Composition c{};
-  if (to_unit_interval(a[0]) < p.elderly_only_share) {
+  if (to_unit_interval(a[0]) < p.households.elderly_only_share) {
     c.elderly = static_cast<std::uint8_t>(1 + (to_unit_interval(a[1]) < 0.5 ? 1 : 0));
     return c;
   }
-  c.workers =
-      static_cast<std::uint8_t>(1 + (to_unit_interval(a[1]) < p.second_worker_probability ? 1 : 0));
-  c.children = static_cast<std::uint8_t>((to_unit_interval(a[2]) < p.child_probability ? 1 : 0) +
-                                         (to_unit_interval(a[3]) < p.child_probability ? 1 : 0));
-  c.elderly = static_cast<std::uint8_t>((to_unit_interval(b[0]) < p.elderly_probability ? 1 : 0) +
-                                        (to_unit_interval(b[1]) < p.elderly_probability ? 1 : 0));
+  c.workers = static_cast<std::uint8_t>(
+      1 + (to_unit_interval(a[1]) < p.households.second_worker_probability ? 1 : 0));
+  c.children =
+      static_cast<std::uint8_t>((to_unit_interval(a[2]) < p.households.child_probability ? 1 : 0) +
+                                (to_unit_interval(a[3]) < p.households.child_probability ? 1 : 0));
+  c.elderly = static_cast<std::uint8_t>(
+      (to_unit_interval(b[0]) < p.households.elderly_probability ? 1 : 0) +
+      (to_unit_interval(b[1]) < p.households.elderly_probability ? 1 : 0));
   return c;
 }
 
@@ -121,10 +123,10 @@ Economy::Economy(Simulation& simulation, const EconomyParameters& parameters)
 }
 
 void Economy::create_regions() {
-  const auto communities = static_cast<std::size_t>(p_.urban_communities);
-  const auto village_count = static_cast<std::size_t>(p_.villages);
-  const auto subdistricts = static_cast<std::size_t>(p_.subdistricts);
-  const auto towns = static_cast<std::size_t>(p_.towns);
+  const auto communities = static_cast<std::size_t>(p_.population.urban_communities);
+  const auto village_count = static_cast<std::size_t>(p_.population.villages);
+  const auto subdistricts = static_cast<std::size_t>(p_.population.subdistricts);
+  const auto towns = static_cast<std::size_t>(p_.population.towns);
   regions_.communities = communities;
   regions_.villages = village_count;
   regions_.rural.assign(communities + village_count, 0);
@@ -146,9 +148,9 @@ void Economy::create_regions() {
 
 void Economy::create_households(const StepContext& context) {
   const std::size_t regions = regions_.size();
-  const auto rural_residents =
-      static_cast<std::int64_t>(std::llround(static_cast<double>(p_.residents) * p_.rural_share));
-  const std::int64_t urban_residents = p_.residents - rural_residents;
+  const auto rural_residents = static_cast<std::int64_t>(
+      std::llround(static_cast<double>(p_.population.residents) * p_.population.rural_share));
+  const std::int64_t urban_residents = p_.population.residents - rural_residents;
   std::vector<std::int64_t> quota(regions);
   for (std::size_t r = 0; r < regions; ++r) {
     const bool rural = regions_.rural[r] != 0;
@@ -277,19 +279,19 @@ void Economy::create_households(const StepContext& context) {
             employer_1[i] = no_employer;
             const RandomBlock u = skills.block(i, 0, 0);
             std::uint8_t f = 0;
-            double mean_skill = p_.skill_mean_urban;
+            double mean_skill = p_.skills.mean_urban;
             if (rural) {
               f = flag_rural_resident | flag_rural_hukou;
-              mean_skill = p_.skill_mean_rural;
-            } else if (to_unit_interval(u[0]) < p_.migrant_share_urban) {
+              mean_skill = p_.skills.mean_rural;
+            } else if (to_unit_interval(u[0]) < p_.households.migrant_share_urban) {
               f = flag_migrant | flag_rural_hukou;
-              mean_skill = p_.skill_mean_migrant;
+              mean_skill = p_.skills.mean_migrant;
             } else if (to_unit_interval(u[0]) <
-                       p_.migrant_share_urban + p_.rural_hukou_share_urban) {
+                       p_.households.migrant_share_urban + p_.households.rural_hukou_share_urban) {
               f = flag_rural_hukou;
             }
             const bool urban_hukou = (f & flag_rural_hukou) == 0;
-            if (urban_hukou || to_unit_interval(u[1]) < p_.pension_employee_share_rural_hukou) {
+            if (urban_hukou || to_unit_interval(u[1]) < p_.pension.employee_share_rural_hukou) {
               f = static_cast<std::uint8_t>(f | flag_employee_pension);
             }
             flags[i] = f;
@@ -297,14 +299,15 @@ void Economy::create_households(const StepContext& context) {
             const double z0 = RandomStream::box_muller(n[0], n[1]);
             const double z1 = RandomStream::box_muller(n[2], n[3]);
             skill_0[i] = static_cast<float>(
-                std::clamp(lognormal(mean_skill, p_.skill_sigma, z0), 0.05, 20.0));
+                std::clamp(lognormal(mean_skill, p_.skills.sigma, z0), 0.05, 20.0));
             skill_1[i] = static_cast<float>(
-                std::clamp(lognormal(mean_skill, p_.skill_sigma, z1), 0.05, 20.0));
+                std::clamp(lognormal(mean_skill, p_.skills.sigma, z1), 0.05, 20.0));
             const RandomBlock hblock = skills.block(i, 0, 2);
             const double hz = RandomStream::box_muller(hblock[0], hblock[1]);
-            const double value = rural ? p_.housing_value_rural : p_.housing_value_urban;
-            housing[i] =
-                static_cast<std::int64_t>(lognormal(value, p_.housing_sigma, hz) * fen_per_rmb);
+            const double value =
+                rural ? p_.wealth.housing_value_rural : p_.wealth.housing_value_urban;
+            housing[i] = static_cast<std::int64_t>(lognormal(value, p_.wealth.housing_sigma, hz) *
+                                                   fen_per_rmb);
           }
         }
       },
@@ -323,12 +326,12 @@ void Economy::create_firms(const StepContext& context) {
   for (std::size_t s = 0; s < sector_count; ++s) {
     share_total += p_.sectors[s].firm_share;
     effective_productivity[s] = p_.sectors[s].productivity_month *
-                                (s == tea_agriculture ? 1.0 + p_.tea_brand_premium : 1.0);
+                                (s == tea_agriculture ? 1.0 + p_.village.tea_brand_premium : 1.0);
     weight[s] = p_.sectors[s].value_added_share / effective_productivity[s];
     weight_total += weight[s];
   }
-  const double total_firms =
-      std::max(1.0, std::round(static_cast<double>(p_.residents) * p_.firms_per_1000 / 1000.0));
+  const double total_firms = std::max(1.0, std::round(static_cast<double>(p_.population.residents) *
+                                                      p_.firms.count_per_1000_residents / 1000.0));
   std::array<std::size_t, sector_count> count{};
   std::size_t firm_total = 0;
   for (std::size_t s = 0; s < sector_count; ++s) {
@@ -381,14 +384,14 @@ void Economy::create_firms(const StepContext& context) {
   auto deposits = t[f_.deposits];
   std::size_t first = 0;
   for (std::size_t s = 0; s < sector_count; ++s) {
-    const double employment = static_cast<double>(labour_force) * (1.0 - p_.initial_unemployment) *
-                              weight[s] / weight_total;
+    const double employment = static_cast<double>(labour_force) *
+                              (1.0 - p_.labour.initial_unemployment) * weight[s] / weight_total;
     // Zipf sizes: Pareto with density ~ x^-2, truncated at a share of the sector.
     std::vector<double> size(count[s]);
     for (std::size_t k = 0; k < count[s]; ++k) {
       size[k] = 1.0 / to_unit_interval_open_zero(stream.word(first + k, 0, 0));
     }
-    const std::vector<std::int32_t> sizes = zipf_sizes(size, employment, p_.firm_size_cap_share);
+    const std::vector<std::int32_t> sizes = zipf_sizes(size, employment, p_.firms.size_cap_share);
     for (std::size_t k = 0; k < count[s]; ++k) {
       const std::size_t i = first + k;
       sector[i] = static_cast<std::uint8_t>(s);
@@ -405,15 +408,16 @@ void Economy::create_firms(const StepContext& context) {
       productivity[i] = static_cast<float>(alpha);
       wage_index[i] =
           static_cast<float>(p_.sectors[s].wage_month * std::pow(alpha / effective_productivity[s],
-                                                                 p_.wage_premium_elasticity));
+                                                                 p_.firms.wage_premium_elasticity));
       high_tech[i] = to_unit_interval(n[2]) < p_.sectors[s].high_tech_share ? 1 : 0;
       expected[i] = alpha * demand[i];
       t[f_.sales][i] = static_cast<std::int64_t>(expected[i] * fen_per_rmb);
-      deposits[i] = static_cast<std::int64_t>(
-          p_.entry_capital_months * static_cast<double>(wage_index[i]) * demand[i] * fen_per_rmb);
+      deposits[i] =
+          static_cast<std::int64_t>(p_.firms.entry_capital_months *
+                                    static_cast<double>(wage_index[i]) * demand[i] * fen_per_rmb);
       // The smallest Pareto draws (raw size below the quantile) are household businesses.
       draw_owner(i, owners, i, 0,
-                 size[k] < 1.0 / (1.0 - std::min(p_.household_business_share, 0.999999)));
+                 size[k] < 1.0 / (1.0 - std::min(p_.firms.household_business_share, 0.999999)));
     }
     first += count[s];
   }
@@ -432,7 +436,7 @@ void Economy::draw_owner(std::size_t firm, const RandomStream& stream, std::uint
     return;
   }
   const RandomBlock u = stream.block(subject, step, 0);
-  const double local = small ? p_.local_owner_share_small : p_.local_owner_share_large;
+  const double local = small ? p_.firms.local_owner_share_small : p_.firms.local_owner_share_large;
   if (to_unit_interval(u[0]) < local) {
     // Owners are urban households: households of communities come first.
     const std::uint64_t urban_households = regions_.first_household[regions_.communities - 1] +
@@ -481,8 +485,8 @@ void Economy::create_villages(const StepContext& context) {
     }
     t[v_.members][v] = members;
     const RandomBlock n = stream.block(v, 0, 0);
-    const double value =
-        lognormal(p_.reserved_land_value * members, 0.5, RandomStream::box_muller(n[0], n[1]));
+    const double value = lognormal(p_.village.reserved_land_value_per_member * members, 0.5,
+                                   RandomStream::box_muller(n[0], n[1]));
     t[v_.reserved_land_value][v] = static_cast<std::int64_t>(value * fen_per_rmb);
     t[v_.attractiveness][v] =
         static_cast<float>(std::exp(0.3 * RandomStream::box_muller(n[2], n[3])));
@@ -491,8 +495,8 @@ void Economy::create_villages(const StepContext& context) {
             ? -1
             : static_cast<std::int32_t>(urban_firms[stream.index(v, 0, urban_firms.size(), 8)]);
     // Three months of rent as working balance.
-    t[v_.deposits][v] =
-        static_cast<std::int64_t>(3.0 * value * p_.reserved_land_yield / 12.0 * fen_per_rmb);
+    t[v_.deposits][v] = static_cast<std::int64_t>(3.0 * value * p_.village.reserved_land_yield /
+                                                  12.0 * fen_per_rmb);
   }
 }
 
@@ -518,7 +522,7 @@ void Economy::initialise_balances(const StepContext& context) {
   const auto employer_1 = t[h_.employer_1];
   const auto skill_0 = t[h_.skill_0];
   const auto skill_1 = t[h_.skill_1];
-  const double employee_pension = p_.pension_replacement * average_wage_;
+  const double employee_pension = p_.pension.urban_employee_replacement * average_wage_;
   parallel_for(t.size(), [&](std::size_t b, std::size_t e) {
     for (std::size_t i = b; i < e; ++i) {
       double income = 0;
@@ -528,11 +532,11 @@ void Economy::initialise_balances(const StepContext& context) {
         income += wage_of(static_cast<std::size_t>(employer_1[i]), skill_1[i]);
       income +=
           elderly[i] * ((flags[i] & flag_employee_pension) != 0 ? employee_pension
-                                                                : p_.pension_rural_basic_month);
-      income = std::max(income, p_.subsistence_month * members(i));
+                                                                : p_.pension.rural_basic_month);
+      income = std::max(income, p_.consumption.subsistence_per_person_month * members(i));
       expected[i] = static_cast<float>(income);
       const RandomBlock n = stream.block(i, 0, 0);
-      const double buffer = lognormal(p_.deposits_months * income, p_.deposits_sigma,
+      const double buffer = lognormal(p_.wealth.deposits_months * income, p_.wealth.deposits_sigma,
                                       RandomStream::box_muller(n[0], n[1]));
       deposits[i] = static_cast<std::int64_t>(buffer * fen_per_rmb);
     }

@@ -39,24 +39,25 @@ void Economy::settle_firm_accounts(const StepContext& /*context*/) {
       [&](std::size_t b, std::size_t e, FlowTally& tally) {
         for (std::size_t f = b; f < e; ++f) {
           ledger_.transfer(firm_account(f), government_account,
-                           floor_fen(p_.vat_rate * static_cast<double>(sales[f])),
+                           floor_fen(p_.tax.vat_rate * static_cast<double>(sales[f])),
                            Flow::value_added_tax, tally);
           if (deposits[f] < 0) {
             ledger_.transfer(
                 firm_account(f), bank_account,
-                floor_fen(static_cast<double>(-deposits[f]) * p_.overdraft_rate_annual / 12.0),
+                floor_fen(static_cast<double>(-deposits[f]) * p_.bank.overdraft_rate_annual / 12.0),
                 Flow::overdraft_interest, tally);
           }
           profit[f] = deposits[f] - firm_deposits_at_start_[f];
           std::int64_t after_tax = profit[f];
           if (profit[f] > 0 && business[f] == 0) {
-            const double rate = high_tech[f] != 0 ? p_.corporate_rate_high_tech : p_.corporate_rate;
+            const double rate =
+                high_tech[f] != 0 ? p_.tax.corporate_rate_high_tech : p_.tax.corporate_rate;
             const std::int64_t tax = floor_fen(rate * static_cast<double>(profit[f]));
             ledger_.transfer(firm_account(f), government_account, tax, Flow::corporate_tax, tally);
             after_tax -= tax;
           }
           const std::int64_t payout =
-              std::min(floor_fen(p_.dividend_payout * static_cast<double>(after_tax)),
+              std::min(floor_fen(p_.firms.dividend_payout * static_cast<double>(after_tax)),
                        std::max<std::int64_t>(0, deposits[f]));
           if (payout <= 0) continue;
           if (owner[f] >= 0) {
@@ -64,9 +65,9 @@ void Economy::settle_firm_accounts(const StepContext& /*context*/) {
             const bool own_business = business[f] != 0;
             ledger_.transfer(firm_account(f), household_account(i), payout,
                              own_business ? Flow::business_income : Flow::dividends, tally);
-            const std::int64_t tax =
-                floor_fen((own_business ? p_.business_income_rate : p_.capital_income_rate) *
-                          static_cast<double>(payout));
+            const std::int64_t tax = floor_fen(
+                (own_business ? p_.tax.business_income_rate : p_.tax.capital_income_rate) *
+                static_cast<double>(payout));
             ledger_.transfer(household_account(i), government_account, tax,
                              own_business ? Flow::business_income_tax : Flow::capital_income_tax,
                              tally);

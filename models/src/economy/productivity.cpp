@@ -20,10 +20,11 @@ void Economy::update_productivity(const StepContext& context) {
     for (std::size_t i = b; i < e; ++i) {
       const std::uint64_t subject = ids[i] ^ (static_cast<std::uint64_t>(generation[i]) << 40);
       const double trend = p_.sectors[sector[i]].productivity_growth / 12.0;
-      const double change = trend + p_.productivity_shock_sigma * stream.normal(subject, step);
+      const double change =
+          trend + p_.firms.productivity_shock_sigma * stream.normal(subject, step);
       productivity[i] = static_cast<float>(static_cast<double>(productivity[i]) * std::exp(change));
       wage_index[i] = static_cast<float>(static_cast<double>(wage_index[i]) *
-                                         (1.0 + p_.wage_productivity_passthrough * change));
+                                         (1.0 + p_.firms.wage_productivity_passthrough * change));
     }
   });
 }

@@ -38,13 +38,13 @@ void Economy::run_village_economy(const StepContext& context) {
   for (std::size_t v = 0; v < villages.size(); ++v) {
     if (tenant[v] >= 0) {
       const std::int64_t rent =
-          floor_fen(static_cast<double>(land[v]) * p_.reserved_land_yield / 12.0);
+          floor_fen(static_cast<double>(land[v]) * p_.village.reserved_land_yield / 12.0);
       ledger_.transfer(firm_account(static_cast<std::size_t>(tenant[v])), village_account(v), rent,
                        Flow::reserved_land_rent, tally);
       income[v] += rent;
     }
     const std::int64_t pool =
-        std::min(floor_fen(p_.collective_payout * static_cast<double>(income[v])),
+        std::min(floor_fen(p_.village.collective_payout * static_cast<double>(income[v])),
                  std::max<std::int64_t>(0, deposits[v]));
     std::int64_t paid = 0;
     if (pool > 0 && village_members[v] > 0) {
@@ -68,8 +68,8 @@ void Economy::run_village_economy(const StepContext& context) {
       sales[f] += invest;
     }
     attractiveness[v] = static_cast<float>(
-        static_cast<double>(attractiveness[v]) * (1.0 - p_.attractiveness_decay / 12.0) +
-        p_.attractiveness_gain * static_cast<double>(std::max<std::int64_t>(0, invest)) /
+        static_cast<double>(attractiveness[v]) * (1.0 - p_.village.attractiveness_decay / 12.0) +
+        p_.village.attractiveness_gain * static_cast<double>(std::max<std::int64_t>(0, invest)) /
             static_cast<double>(std::max<std::int64_t>(1, land[v])));
     month_.village_income += income[v];
     month_.village_dividends += paid;

@@ -11,8 +11,8 @@ namespace cpsim::models::economy {
 
 void Economy::pay_wages(const StepContext& /*context*/) {
   AgentTable& t = *households_;
-  const TaxSchedule schedule(p_.tax_brackets_upper, p_.tax_brackets_rate,
-                             p_.standard_deduction_year);
+  const TaxSchedule schedule(p_.tax.brackets_upper, p_.tax.brackets_rate,
+                             p_.tax.standard_deduction_year);
   const auto employer_0 = t[h_.employer_0];
   const auto employer_1 = t[h_.employer_1];
   const auto skill_0 = t[h_.skill_0];

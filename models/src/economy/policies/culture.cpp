@@ -10,9 +10,28 @@
 namespace cpsim::models::economy {
 namespace {
 
-class TimeBank final : public Policy {
+struct TimeBankParameters {
+  double participation = 0;
+  double hours_per_volunteer_month = 0;
+  double running_cost_per_hour = 0;
+  static void bind(BoundSchema<TimeBankParameters>& schema) {
+    using P = TimeBankParameters;
+    auto s = schema.root();
+    s.real("participation", &P::participation, 0.2,
+           "Yearly probability that a household with an elderly member or a worker out of "
+           "work volunteers (assumption)",
+           0.0, 1.0, "1");
+    s.real("hours_per_volunteer_month", &P::hours_per_volunteer_month, 10,
+           "Care hours a volunteering household gives (assumption)", 0.0, 744, "hours/month");
+    s.real("running_cost_per_hour", &P::running_cost_per_hour, 5,
+           "Government cost of running the time bank per hour given (assumption)", 0.0, 1e4,
+           "RMB/hour");
+  }
+};
+
+class TimeBank final : public PolicyWith<TimeBankParameters> {
  public:
-  using Policy::Policy;
+  using PolicyWith::PolicyWith;
   std::vector<PolicyStage> stages() const override { return {PolicyStage::labour}; }
   void act(PolicyStage /*stage*/, PolicyAccess& economy, PolicyShared& shared,
            const StepContext& context) override {
@@ -24,40 +43,26 @@ class TimeBank final : public Policy {
     const auto ids = t.ids();
     const RandomStream draws = stream(context, "volunteer");
     const auto year = static_cast<std::uint64_t>((context.step - 1) / 12);
-    const double participation = parameters().real("participation");
+    const double participation = parameters().participation;
     const std::int64_t volunteers = deterministic_sum<std::int64_t>(t.size(), [&](std::size_t i) {
       const int idle = (workers[i] > 0 && employer_0[i] < 0 ? 1 : 0) +
                        (workers[i] > 1 && employer_1[i] < 0 ? 1 : 0);
       return idle + elderly[i] > 0 && draws.uniform(ids[i], year) < participation ? std::int64_t{1}
                                                                                   : std::int64_t{0};
     });
-    const double hours =
-        parameters().real("hours_per_volunteer_month") * static_cast<double>(volunteers);
+    const double hours = parameters().hours_per_volunteer_month * static_cast<double>(volunteers);
     shared.volunteer_care_hours += hours;
     ServicesSellers(economy).buy(
         economy, *this, context, "administration", 0,
-        floor_fen(hours * parameters().real("running_cost_per_hour") * fen_per_rmb));
+        floor_fen(hours * parameters().running_cost_per_hour * fen_per_rmb));
   }
 };
 
 }  // namespace
 
 void add_culture_modules(std::vector<PolicyModule>& modules) {
-  PolicyModule m{
-      {"time_bank", "Time bank: volunteer care hours replace paid elderly care", picture_6, {}},
-      make_policy<TimeBank>};
-  m.info.schema.real(
-      "participation", 0.2,
-      "Yearly probability that a household with an elderly member or a worker out of "
-      "work volunteers (assumption)",
-      0.0, 1.0, "1");
-  m.info.schema.real("hours_per_volunteer_month", 10,
-                     "Care hours a volunteering household gives (assumption)", 0.0, 744,
-                     "hours/month");
-  m.info.schema.real("running_cost_per_hour", 5,
-                     "Government cost of running the time bank per hour given (assumption)", 0.0,
-                     1e4, "RMB/hour");
-  modules.push_back(std::move(m));
+  modules.push_back(policy_module<TimeBank>(
+      {"time_bank", "Time bank: volunteer care hours replace paid elderly care", picture_6, {}}));
 }
 
 }  // namespace cpsim::models::economy

@@ -11,15 +11,24 @@
 namespace cpsim::models::economy {
 namespace {
 
-class DigitalGovernance final : public Policy {
+struct DigitalGovernanceParameters {
+  double outreach_rate = 0;
+  static void bind(BoundSchema<DigitalGovernanceParameters>& schema) {
+    schema.root().real("outreach_rate", &DigitalGovernanceParameters::outreach_rate, 0.6,
+                       "Share of eligible non-claiming households found each year (assumption)",
+                       0.0, 1.0, "1");
+  }
+};
+
+class DigitalGovernance final : public PolicyWith<DigitalGovernanceParameters> {
  public:
-  using Policy::Policy;
+  using PolicyWith::PolicyWith;
   // Acts through pay_dibao_supplements, which the dibao stage runs.
   std::vector<PolicyStage> stages() const override { return {PolicyStage::dibao}; }
   void adjust(EconomyParameters& /*p*/, PolicyShared& shared) override {
     // Two instances find a household independently of each other.
     shared.dibao_outreach =
-        1.0 - (1.0 - shared.dibao_outreach) * (1.0 - parameters().real("outreach_rate"));
+        1.0 - (1.0 - shared.dibao_outreach) * (1.0 - parameters().outreach_rate);
     if (shared.digital_governance == nullptr) shared.digital_governance = this;
   }
 };
@@ -27,15 +36,11 @@ class DigitalGovernance final : public Policy {
 }  // namespace
 
 void add_digital_governance_modules(std::vector<PolicyModule>& modules) {
-  PolicyModule m{{"digital_governance",
-                  "Digital governance: proactive matching raises dibao take-up",
-                  picture_9,
-                  {}},
-                 make_policy<DigitalGovernance>};
-  m.info.schema.real("outreach_rate", 0.6,
-                     "Share of eligible non-claiming households found each year (assumption)", 0.0,
-                     1.0, "1");
-  modules.push_back(std::move(m));
+  modules.push_back(policy_module<DigitalGovernance>({"digital_governance",
+                                                      "Digital governance: proactive matching "
+                                                      "raises dibao take-up",
+                                                      picture_9,
+                                                      {}}));
 }
 
 }  // namespace cpsim::models::economy

@@ -10,27 +10,58 @@
 namespace cpsim::models::economy {
 namespace {
 
-class EcologicalInvestment final : public Policy {
+struct EcologicalInvestmentParameters {
+  double investment_per_member_month = 0;
+  double decay_reduction = 0;
+  static void bind(BoundSchema<EcologicalInvestmentParameters>& schema) {
+    using P = EcologicalInvestmentParameters;
+    auto s = schema.root();
+    s.real("investment_per_member_month", &P::investment_per_member_month, 50,
+           "Ecological investment per village member (assumption)", 0.0, 1e6, "RMB/person/month");
+    s.real("decay_reduction", &P::decay_reduction, 0.5,
+           "Fractional cut of the yearly decay of village attractiveness "
+           "(assumption)",
+           0.0, 1.0, "1");
+  }
+};
+
+class EcologicalInvestment final : public PolicyWith<EcologicalInvestmentParameters> {
  public:
-  using Policy::Policy;
+  using PolicyWith::PolicyWith;
   void adjust(EconomyParameters& p, PolicyShared& /*shared*/) override {
-    p.attractiveness_decay *= 1.0 - parameters().real("decay_reduction");
+    p.village.attractiveness_decay *= 1.0 - parameters().decay_reduction;
   }
   std::vector<PolicyStage> stages() const override { return {PolicyStage::markets}; }
   void act(PolicyStage /*stage*/, PolicyAccess& economy, PolicyShared& /*shared*/,
            const StepContext& context) override {
-    invest_in_villages(economy, *this, context, parameters().real("investment_per_member_month"));
+    invest_in_villages(economy, *this, context, parameters().investment_per_member_month);
   }
 };
 
-class CarbonTax final : public Policy {
+struct CarbonTaxParameters {
+  double carbon_price = 0;
+  double emission_intensity = 0;
+  static void bind(BoundSchema<CarbonTaxParameters>& schema) {
+    using P = CarbonTaxParameters;
+    auto s = schema.root();
+    s.real("carbon_price", &P::carbon_price, 60,
+           "Price of a tonne of CO2 (assumption: China ETS about 60 RMB in 2021)", 0.0, 1e4,
+           "RMB/t");
+    s.real("emission_intensity", &P::emission_intensity, 0.0005,
+           "Emissions per RMB of manufacturing sales (assumption: 0.5 t per "
+           "10,000 RMB)",
+           0.0, 1.0, "t/RMB");
+  }
+};
+
+class CarbonTax final : public PolicyWith<CarbonTaxParameters> {
  public:
-  using Policy::Policy;
+  using PolicyWith::PolicyWith;
   std::vector<PolicyStage> stages() const override { return {PolicyStage::markets}; }
   void act(PolicyStage /*stage*/, PolicyAccess& economy, PolicyShared& /*shared*/,
            const StepContext& /*context*/) override {
     const auto sales = economy.firms()[economy.f().sales];
-    const double rate = parameters().real("carbon_price") * parameters().real("emission_intensity");
+    const double rate = parameters().carbon_price * parameters().emission_intensity;
     FlowTally tally;
     std::int64_t total = 0;
     for (const std::uint32_t f : economy.sector_firms(advanced_manufacturing)) {
@@ -47,31 +78,13 @@ class CarbonTax final : public Policy {
 }  // namespace
 
 void add_ecology_modules(std::vector<PolicyModule>& modules) {
-  PolicyModule invest{
+  modules.push_back(policy_module<EcologicalInvestment>(
       {"ecological_investment",
        "Ecological investment: restoration raises village attractiveness, slows its decay",
        picture_7,
-       {}},
-      make_policy<EcologicalInvestment>};
-  invest.info.schema.real("investment_per_member_month", 50,
-                          "Ecological investment per village member (assumption)", 0.0, 1e6,
-                          "RMB/person/month");
-  invest.info.schema.real("decay_reduction", 0.5,
-                          "Fractional cut of the yearly decay of village attractiveness "
-                          "(assumption)",
-                          0.0, 1.0, "1");
-  modules.push_back(std::move(invest));
-
-  PolicyModule carbon{{"carbon_tax", "Carbon tax on advanced manufacturing sales", picture_7, {}},
-                      make_policy<CarbonTax>};
-  carbon.info.schema.real("carbon_price", 60,
-                          "Price of a tonne of CO2 (assumption: China ETS about 60 RMB in 2021)",
-                          0.0, 1e4, "RMB/t");
-  carbon.info.schema.real("emission_intensity", 0.0005,
-                          "Emissions per RMB of manufacturing sales (assumption: 0.5 t per "
-                          "10,000 RMB)",
-                          0.0, 1.0, "t/RMB");
-  modules.push_back(std::move(carbon));
+       {}}));
+  modules.push_back(policy_module<CarbonTax>(
+      {"carbon_tax", "Carbon tax on advanced manufacturing sales", picture_7, {}}));
 }
 
 }  // namespace cpsim::models::economy

@@ -37,7 +37,7 @@ void invest_in_villages(PolicyAccess& economy, Policy& policy, const StepContext
   const auto members = villages[economy.v().members];
   const auto land = villages[economy.v().reserved_land_value];
   auto attractiveness = villages[economy.v().attractiveness];
-  const double gain = economy.parameters().attractiveness_gain;
+  const double gain = economy.parameters().village.attractiveness_gain;
   const ServicesSellers builders(economy);
   for (std::size_t v = 0; v < villages.size(); ++v) {
     const std::int64_t amount =

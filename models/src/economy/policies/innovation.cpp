@@ -13,9 +13,23 @@
 namespace cpsim::models::economy {
 namespace {
 
-class RdSubsidy final : public Policy {
+struct RdSubsidyParameters {
+  double subsidy_rate = 0;
+  double productivity_gain = 0;
+  static void bind(BoundSchema<RdSubsidyParameters>& schema) {
+    using P = RdSubsidyParameters;
+    auto s = schema.root();
+    s.real("subsidy_rate", &P::subsidy_rate, 0.05,
+           "Subsidy as a share of a high-tech firm's monthly wage bill (assumption)", 0.0, 1.0,
+           "1");
+    s.real("productivity_gain", &P::productivity_gain, 0.02,
+           "Extra productivity growth of subsidised firms (assumption)", 0.0, 0.5, "1/year (log)");
+  }
+};
+
+class RdSubsidy final : public PolicyWith<RdSubsidyParameters> {
  public:
-  using Policy::Policy;
+  using PolicyWith::PolicyWith;
   std::vector<PolicyStage> stages() const override { return {PolicyStage::firms}; }
   void act(PolicyStage /*stage*/, PolicyAccess& economy, PolicyShared& /*shared*/,
            const StepContext& /*context*/) override {
@@ -24,9 +38,9 @@ class RdSubsidy final : public Policy {
     const auto wage_bill = firms[economy.f().wage_bill];
     auto productivity = firms[economy.f().productivity];
     auto wage_index = firms[economy.f().wage_index];
-    const double rate = parameters().real("subsidy_rate");
-    const double change = parameters().real("productivity_gain") / 12.0;
-    const double passthrough = economy.parameters().wage_productivity_passthrough;
+    const double rate = parameters().subsidy_rate;
+    const double change = parameters().productivity_gain / 12.0;
+    const double passthrough = economy.parameters().firms.wage_productivity_passthrough;
     Ledger& ledger = economy.ledger();
     ledger.parallel_payments(firms.size(), [&](std::size_t b, std::size_t e, FlowTally& tally) {
       std::int64_t local = 0;
@@ -46,11 +60,31 @@ class RdSubsidy final : public Policy {
   }
 };
 
-class TalentAttraction final : public Policy {
+struct TalentAttractionParameters {
+  double allowance_month = 0;
+  double skill_threshold = 0;
+  double hukou_penalty_reduction = 0;
+  static void bind(BoundSchema<TalentAttractionParameters>& schema) {
+    using P = TalentAttractionParameters;
+    auto s = schema.root();
+    s.real("allowance_month", &P::allowance_month, 1000,
+           "Monthly talent allowance per employed migrant worker at or above "
+           "the skill threshold (assumption; Hangzhou pays one-off and rent "
+           "subsidies of this order)",
+           0.0, 1e6, "RMB/person/month");
+    s.real("skill_threshold", &P::skill_threshold, 1.5,
+           "Skill at or above which a worker counts as talent (urban local mean = 1)", 0.0, 20.0,
+           "1");
+    s.real("hukou_penalty_reduction", &P::hukou_penalty_reduction, 0.5,
+           "Fractional cut of the hiring penalty for non-local hukou (assumption)", 0.0, 1.0, "1");
+  }
+};
+
+class TalentAttraction final : public PolicyWith<TalentAttractionParameters> {
  public:
-  using Policy::Policy;
+  using PolicyWith::PolicyWith;
   void adjust(EconomyParameters& p, PolicyShared& /*shared*/) override {
-    p.hukou_penalty *= 1.0 - parameters().real("hukou_penalty_reduction");
+    p.labour.hukou_penalty *= 1.0 - parameters().hukou_penalty_reduction;
   }
   std::vector<PolicyStage> stages() const override { return {PolicyStage::benefits}; }
   void act(PolicyStage /*stage*/, PolicyAccess& economy, PolicyShared& /*shared*/,
@@ -61,9 +95,8 @@ class TalentAttraction final : public Policy {
     const auto employer_1 = t[economy.h().employer_1];
     const auto skill_0 = t[economy.h().skill_0];
     const auto skill_1 = t[economy.h().skill_1];
-    const double threshold = parameters().real("skill_threshold");
-    const auto allowance =
-        static_cast<std::int64_t>(parameters().real("allowance_month") * fen_per_rmb);
+    const double threshold = parameters().skill_threshold;
+    const auto allowance = static_cast<std::int64_t>(parameters().allowance_month * fen_per_rmb);
     pay_households(
         economy, *this, Flow::policy_benefits, economy.h().transfer_income,
         [&](std::size_t i) -> std::int64_t {
@@ -79,37 +112,16 @@ class TalentAttraction final : public Policy {
 }  // namespace
 
 void add_innovation_modules(std::vector<PolicyModule>& modules) {
-  PolicyModule rd{{"rd_subsidy",
-                   "R&D subsidy: a share of high-tech firms' wage bill; faster productivity growth",
-                   picture_3,
-                   {}},
-                  make_policy<RdSubsidy>};
-  rd.info.schema.real("subsidy_rate", 0.05,
-                      "Subsidy as a share of a high-tech firm's monthly wage bill (assumption)",
-                      0.0, 1.0, "1");
-  rd.info.schema.real("productivity_gain", 0.02,
-                      "Extra productivity growth of subsidised firms (assumption)", 0.0, 0.5,
-                      "1/year (log)");
-  modules.push_back(std::move(rd));
-
-  PolicyModule talent{
+  modules.push_back(policy_module<RdSubsidy>(
+      {"rd_subsidy",
+       "R&D subsidy: a share of high-tech firms' wage bill; faster productivity growth",
+       picture_3,
+       {}}));
+  modules.push_back(policy_module<TalentAttraction>(
       {"talent_attraction",
        "Talent attraction: allowance to high-skill migrant workers, easier hukou settlement",
        picture_3,
-       {}},
-      make_policy<TalentAttraction>};
-  talent.info.schema.real("allowance_month", 1000,
-                          "Monthly talent allowance per employed migrant worker at or above "
-                          "the skill threshold (assumption; Hangzhou pays one-off and rent "
-                          "subsidies of this order)",
-                          0.0, 1e6, "RMB/person/month");
-  talent.info.schema.real(
-      "skill_threshold", 1.5,
-      "Skill at or above which a worker counts as talent (urban local mean = 1)", 0.0, 20.0, "1");
-  talent.info.schema.real("hukou_penalty_reduction", 0.5,
-                          "Fractional cut of the hiring penalty for non-local hukou (assumption)",
-                          0.0, 1.0, "1");
-  modules.push_back(std::move(talent));
+       {}}));
 }
 
 }  // namespace cpsim::models::economy

@@ -21,8 +21,10 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "cpsim/engine/bound_schema.hpp"
 #include "cpsim/engine/model.hpp"
 #include "cpsim/engine/simulation.hpp"
 #include "economy/alias_table.hpp"
@@ -90,7 +92,6 @@ class Policy {
   [[nodiscard]] virtual std::vector<PolicyStage> stages() const { return {}; }
 
   [[nodiscard]] const PolicyInstance& instance() const { return instance_; }
-  [[nodiscard]] const Parameters& parameters() const { return instance_.parameters; }
   /// This instance's own random stream "policy.NAME.purpose".
   [[nodiscard]] RandomStream stream(const StepContext& context, std::string_view purpose) const {
     return context.stream("policy." + instance_.name + "." + std::string(purpose));
@@ -102,17 +103,54 @@ class Policy {
   PolicyInstance instance_;
 };
 
-/// A module: its description and how to make an instance.
-/// The factory of a module whose policy class is constructed from its instance.
-template <class T>
-std::unique_ptr<Policy> make_policy(const PolicyInstance& instance) {
-  return std::make_unique<T>(instance);
-}
+/// A policy whose module parameters are the struct P, read once from the
+/// instance when it is made. P declares its parameters once, each schema
+/// entry bound to its member, in `static void bind(BoundSchema<P>&)` (or a
+/// module passes its own binding to bound_policy_module).
+template <class P>
+class PolicyWith : public Policy {
+ public:
+  using Parameters = P;
+  PolicyWith(const PolicyInstance& instance, P parameters)
+      : Policy(instance), parameters_(std::move(parameters)) {}
+  /// This instance's parameters (the module's schema, resolved).
+  [[nodiscard]] const P& parameters() const { return parameters_; }
 
+ private:
+  P parameters_;
+};
+
+/// A module: its description and how to make an instance.
 struct PolicyModule {
   PolicyModuleInfo info;
   std::function<std::unique_ptr<Policy>(const PolicyInstance&)> create;
 };
+
+/// A module whose parameters are the struct P: `bind(BoundSchema<P>&)`
+/// declares them (info.schema is what it declares); an instance is
+/// make(instance, parameters) with its P read from the instance (running the
+/// binding's cross-parameter checks: exit 2 before the run).
+template <class P, class Bind, class Make>
+PolicyModule bound_policy_module(PolicyModuleInfo info, Bind bind, Make make) {
+  auto binding = std::make_shared<BoundSchema<P>>();
+  bind(*binding);
+  info.schema = binding->schema();
+  return {std::move(info),
+          [binding, make](const PolicyInstance& instance) -> std::unique_ptr<Policy> {
+            return make(instance, binding->read(instance.parameters));
+          }};
+}
+
+/// The module of policy class T (deriving from PolicyWith<P>), its
+/// parameters declared by P::bind.
+template <class T>
+PolicyModule policy_module(PolicyModuleInfo info) {
+  using P = typename T::Parameters;
+  return bound_policy_module<P>(std::move(info), &P::bind,
+                                [](const PolicyInstance& instance, P parameters) {
+                                  return std::make_unique<T>(instance, std::move(parameters));
+                                });
+}
 
 /// Picture labels for PolicyModuleInfo::category.
 inline constexpr const char* picture_1 = "picture 1: integrated development (全域)";
@@ -193,16 +231,36 @@ void invest_in_villages(PolicyAccess& economy, Policy& policy, const StepContext
 /// instances (public_services.cpp), paid in the dibao stage.
 void pay_dibao_supplements(PolicyAccess& economy, PolicyShared& shared, const StepContext& context);
 
-/// A simple policy whose whole effect is a change of this month's parameters.
-class ParameterPolicy final : public Policy {
+/// A simple policy whose whole effect is a change of this month's parameters:
+/// adjust(q, p) with the instance's parameters q.
+template <class P>
+class ParameterPolicy final : public PolicyWith<P> {
  public:
-  using Adjust = std::function<void(const Parameters&, EconomyParameters&)>;
-  ParameterPolicy(const PolicyInstance& instance, Adjust adjust)
-      : Policy(instance), adjust_(std::move(adjust)) {}
-  void adjust(EconomyParameters& p, PolicyShared& /*shared*/) override { adjust_(parameters(), p); }
+  using Adjust = std::function<void(const P&, EconomyParameters&)>;
+  ParameterPolicy(const PolicyInstance& instance, P parameters, Adjust adjust)
+      : PolicyWith<P>(instance, std::move(parameters)), adjust_(std::move(adjust)) {}
+  void adjust(EconomyParameters& p, PolicyShared& /*shared*/) override {
+    adjust_(this->parameters(), p);
+  }
 
  private:
   Adjust adjust_;
 };
+
+/// The module of a ParameterPolicy<P>, its parameters declared by `bind`.
+template <class P, class Bind>
+PolicyModule parameter_module(PolicyModuleInfo info, Bind bind,
+                              typename ParameterPolicy<P>::Adjust adjust) {
+  return bound_policy_module<P>(
+      std::move(info), std::move(bind),
+      [adjust = std::move(adjust)](const PolicyInstance& instance, P parameters) {
+        return std::make_unique<ParameterPolicy<P>>(instance, std::move(parameters), adjust);
+      });
+}
+/// The module of a ParameterPolicy<P>, its parameters declared by P::bind.
+template <class P>
+PolicyModule parameter_module(PolicyModuleInfo info, typename ParameterPolicy<P>::Adjust adjust) {
+  return parameter_module<P>(std::move(info), &P::bind, std::move(adjust));
+}
 
 }  // namespace cpsim::models::economy

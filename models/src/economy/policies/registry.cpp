@@ -1,7 +1,8 @@
 // The registration point of the district economy's policy modules and the
-// PolicySet that runs a scenario's instances of them. A new module is a class
-// deriving from Policy plus a PolicyModule entry in its picture's add_*
-// function (docs/policies.md, "Adding a module"); nothing else changes.
+// PolicySet that runs a scenario's instances of them. A new module is a
+// parameters struct with its binding, a class deriving from PolicyWith (or a
+// parameter_module) and an entry in its picture's add_* function
+// (docs/policies.md, "Adding a module"); nothing else changes.
 #include <algorithm>
 #include <stdexcept>
 

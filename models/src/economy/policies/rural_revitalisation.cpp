@@ -19,9 +19,19 @@
 namespace cpsim::models::economy {
 namespace {
 
-class EnterprisePairing final : public Policy {
+struct EnterprisePairingParameters {
+  double support_per_member_month = 0;
+  static void bind(BoundSchema<EnterprisePairingParameters>& schema) {
+    schema.root().real("support_per_member_month",
+                       &EnterprisePairingParameters::support_per_member_month, 50,
+                       "Donation of the paired firm per village member (assumption)", 0.0, 1e6,
+                       "RMB/person/month");
+  }
+};
+
+class EnterprisePairing final : public PolicyWith<EnterprisePairingParameters> {
  public:
-  using Policy::Policy;
+  using PolicyWith::PolicyWith;
   std::vector<PolicyStage> stages() const override { return {PolicyStage::markets}; }
   void act(PolicyStage /*stage*/, PolicyAccess& economy, PolicyShared& /*shared*/,
            const StepContext& /*context*/) override {
@@ -39,7 +49,7 @@ class EnterprisePairing final : public Policy {
     const auto members = villages[economy.v().members];
     auto income = villages[economy.v().collective_income];
     const auto deposits = economy.firms()[economy.f().deposits];
-    const double per_member = parameters().real("support_per_member_month") * fen_per_rmb;
+    const double per_member = parameters().support_per_member_month * fen_per_rmb;
     FlowTally tally;
     std::int64_t total = 0;
     for (std::size_t v = 0; v < villages.size() && v < order.size(); ++v) {
@@ -55,14 +65,24 @@ class EnterprisePairing final : public Policy {
   }
 };
 
-class TeaBrand final : public Policy {
+struct TeaBrandParameters {
+  double price_premium = 0;
+  static void bind(BoundSchema<TeaBrandParameters>& schema) {
+    schema.root().real("price_premium", &TeaBrandParameters::price_premium, 0.2,
+                       "Premium as a share of the tea cooperatives' monthly sales (assumption; "
+                       "brand value 7.403 bn RMB, article)",
+                       0.0, 10.0, "1");
+  }
+};
+
+class TeaBrand final : public PolicyWith<TeaBrandParameters> {
  public:
-  using Policy::Policy;
+  using PolicyWith::PolicyWith;
   std::vector<PolicyStage> stages() const override { return {PolicyStage::markets}; }
   void act(PolicyStage /*stage*/, PolicyAccess& economy, PolicyShared& /*shared*/,
            const StepContext& /*context*/) override {
     auto sales = economy.firms()[economy.f().sales];
-    const double premium = parameters().real("price_premium");
+    const double premium = parameters().price_premium;
     FlowTally tally;
     std::int64_t total = 0;
     for (const std::uint32_t f : economy.sector_firms(tea_agriculture)) {
@@ -77,60 +97,54 @@ class TeaBrand final : public Policy {
   }
 };
 
+struct ReservedLandParameters {
+  double yield_increase = 0;
+  static void bind(BoundSchema<ReservedLandParameters>& schema) {
+    schema.root().real("yield_increase", &ReservedLandParameters::yield_increase, 0.02,
+                       "Added to the annual rent yield of developed reserved land (assumption)",
+                       0.0, 1.0, "1/year");
+  }
+};
+
+struct DemandGrowthParameters {
+  double demand_growth_boost = 0;
+};
+
 /// A module that raises the trend growth of one sector's outside demand.
 PolicyModule demand_growth_module(const char* name, const char* summary, Sector sector,
                                   const char* source) {
-  PolicyModule m{{name, summary, picture_4, {}},
-                 [sector](const PolicyInstance& i) -> std::unique_ptr<Policy> {
-                   return std::make_unique<ParameterPolicy>(
-                       i, [sector](const Parameters& q, EconomyParameters& p) {
-                         p.sectors[sector].export_growth += q.real("demand_growth_boost");
-                       });
-                 }};
-  m.info.schema.real("demand_growth_boost", 0.1, source, -1.0, 1.0, "1/year (log)");
-  return m;
+  return parameter_module<DemandGrowthParameters>(
+      {name, summary, picture_4, {}},
+      [source](BoundSchema<DemandGrowthParameters>& schema) {
+        schema.root().real("demand_growth_boost", &DemandGrowthParameters::demand_growth_boost, 0.1,
+                           source, -1.0, 1.0, "1/year (log)");
+      },
+      [sector](const DemandGrowthParameters& q, EconomyParameters& p) {
+        p.sectors[sector].export_growth += q.demand_growth_boost;
+      });
 }
 
 }  // namespace
 
 void add_rural_revitalisation_modules(std::vector<PolicyModule>& modules) {
-  PolicyModule pairing{
+  modules.push_back(policy_module<EnterprisePairing>(
       {"enterprise_pairing",
        "Enterprise-village pairing: large firms donate to the collectives of paired villages",
        picture_4,
+       {}}));
+  modules.push_back(parameter_module<ReservedLandParameters>(
+      {"reserved_land",
+       "Reserved-land collective economy: higher rent yield of reserved land",
+       picture_4,
        {}},
-      make_policy<EnterprisePairing>};
-  pairing.info.schema.real("support_per_member_month", 50,
-                           "Donation of the paired firm per village member (assumption)", 0.0, 1e6,
-                           "RMB/person/month");
-  modules.push_back(std::move(pairing));
-
-  PolicyModule land{{"reserved_land",
-                     "Reserved-land collective economy: higher rent yield of reserved land",
-                     picture_4,
-                     {}},
-                    [](const PolicyInstance& i) -> std::unique_ptr<Policy> {
-                      return std::make_unique<ParameterPolicy>(
-                          i, [](const Parameters& q, EconomyParameters& p) {
-                            p.reserved_land_yield += q.real("yield_increase");
-                          });
-                    }};
-  land.info.schema.real("yield_increase", 0.02,
-                        "Added to the annual rent yield of developed reserved land (assumption)",
-                        0.0, 1.0, "1/year");
-  modules.push_back(std::move(land));
-
-  PolicyModule tea{{"tea_brand",
-                    "Tea brand: outside buyers pay a price premium on tea cooperatives' sales",
-                    picture_4,
-                    {}},
-                   make_policy<TeaBrand>};
-  tea.info.schema.real("price_premium", 0.2,
-                       "Premium as a share of the tea cooperatives' monthly sales (assumption; "
-                       "brand value 7.403 bn RMB, article)",
-                       0.0, 10.0, "1");
-  modules.push_back(std::move(tea));
-
+      [](const ReservedLandParameters& q, EconomyParameters& p) {
+        p.village.reserved_land_yield += q.yield_increase;
+      }));
+  modules.push_back(policy_module<TeaBrand>(
+      {"tea_brand",
+       "Tea brand: outside buyers pay a price premium on tea cooperatives' sales",
+       picture_4,
+       {}}));
   modules.push_back(demand_growth_module(
       "rural_tourism", "Rural tourism promotion: faster growth of visitors' demand", rural_tourism,
       "Added to the trend growth of outside demand for rural tourism (assumption)"));

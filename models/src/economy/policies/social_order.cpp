@@ -8,29 +8,37 @@
 #include "economy/policies/policy.hpp"
 
 namespace cpsim::models::economy {
+namespace {
+
+struct BusinessEnvironmentParameters {
+  double entry_cost_reduction = 0;
+  double entrant_size_increase = 0;
+  static void bind(BoundSchema<BusinessEnvironmentParameters>& schema) {
+    using P = BusinessEnvironmentParameters;
+    auto s = schema.root();
+    s.real("entry_cost_reduction", &P::entry_cost_reduction, 0.5,
+           "Fractional cut of the start-up capital of an entrant (assumption)", 0.0, 1.0, "1");
+    s.real("entrant_size_increase", &P::entrant_size_increase, 0.4,
+           "Fractional increase of an entrant's largest initial labour demand "
+           "(assumption)",
+           0.0, 10.0, "1");
+  }
+};
+
+}  // namespace
 
 void add_social_order_modules(std::vector<PolicyModule>& modules) {
-  PolicyModule m{
+  modules.push_back(parameter_module<BusinessEnvironmentParameters>(
       {"business_environment",
        "Business environment: lower firm entry cost, larger entrants",
        picture_8,
        {}},
-      [](const PolicyInstance& i) -> std::unique_ptr<Policy> {
-        return std::make_unique<ParameterPolicy>(i, [](const Parameters& q, EconomyParameters& p) {
-          p.entry_capital_months *= 1.0 - q.real("entry_cost_reduction");
-          p.entrant_max =
-              std::max<std::int64_t>(1, std::llround(static_cast<double>(p.entrant_max) *
-                                                     (1.0 + q.real("entrant_size_increase"))));
-        });
-      }};
-  m.info.schema.real("entry_cost_reduction", 0.5,
-                     "Fractional cut of the start-up capital of an entrant (assumption)", 0.0, 1.0,
-                     "1");
-  m.info.schema.real("entrant_size_increase", 0.4,
-                     "Fractional increase of an entrant's largest initial labour demand "
-                     "(assumption)",
-                     0.0, 10.0, "1");
-  modules.push_back(std::move(m));
+      [](const BusinessEnvironmentParameters& q, EconomyParameters& p) {
+        p.firms.entry_capital_months *= 1.0 - q.entry_cost_reduction;
+        p.firms.entrant_max_employees = std::max<std::int64_t>(
+            1, std::llround(static_cast<double>(p.firms.entrant_max_employees) *
+                            (1.0 + q.entrant_size_increase)));
+      }));
 }
 
 }  // namespace cpsim::models::economy

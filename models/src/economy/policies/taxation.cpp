@@ -17,22 +17,66 @@
 namespace cpsim::models::economy {
 namespace {
 
-void check_schedule(const Parameters& q) {
-  const auto& upper = q.real_list("brackets_upper");
-  const auto& rates = q.real_list("brackets_rate");
-  if (rates.size() != upper.size() + 1) {
-    q.fail("brackets_rate", "expected one rate per bracket plus the top rate (" +
-                                std::to_string(upper.size() + 1) + "), got " +
-                                std::to_string(rates.size()));
+struct IncomeTaxReformParameters {
+  double standard_deduction_year = 0;
+  std::vector<double> brackets_upper;
+  std::vector<double> brackets_rate;
+  static void bind(BoundSchema<IncomeTaxReformParameters>& schema) {
+    using P = IncomeTaxReformParameters;
+    auto s = schema.root();
+    s.real("standard_deduction_year", &P::standard_deduction_year, 72000,
+           "PIT standard deduction (baseline 60,000; reform proposals: 72,000-96,000)", 0.0, 1e9,
+           "RMB/year");
+    s.real_list("brackets_upper", &P::brackets_upper,
+                {36000, 144000, 300000, 420000, 660000, 960000},
+                "Upper bounds of the annual brackets after the deduction (default: "
+                "the 2019 law)",
+                0.0, 1e12, "RMB/year");
+    s.real_list("brackets_rate", &P::brackets_rate, {0.03, 0.10, 0.20, 0.25, 0.30, 0.35, 0.45},
+                "Rate of each bracket, the last for income above the last bound "
+                "(default: the 2019 law)",
+                0.0, 1.0, "1");
+    schema.check([](const P& q, const Parameters& where) {
+      if (q.brackets_rate.size() != q.brackets_upper.size() + 1) {
+        where.fail("brackets_rate", "expected one rate per bracket plus the top rate (" +
+                                        std::to_string(q.brackets_upper.size() + 1) + "), got " +
+                                        std::to_string(q.brackets_rate.size()));
+      }
+      for (std::size_t i = 1; i < q.brackets_upper.size(); ++i) {
+        if (!(q.brackets_upper[i] > q.brackets_upper[i - 1])) {
+          where.fail("brackets_upper", "bracket bounds must increase");
+        }
+      }
+    });
   }
-  for (std::size_t i = 1; i < upper.size(); ++i) {
-    if (!(upper[i] > upper[i - 1])) q.fail("brackets_upper", "bracket bounds must increase");
-  }
-}
+};
 
-class Charity final : public Policy {
+struct CapitalIncomeTaxParameters {
+  double rate = 0;
+  static void bind(BoundSchema<CapitalIncomeTaxParameters>& schema) {
+    schema.root().real("rate", &CapitalIncomeTaxParameters::rate, 0.3,
+                       "Tax rate on dividends (baseline 0.2)", 0.0, 1.0, "1");
+  }
+};
+
+struct CharityParameters {
+  double donation_rate = 0;
+  double threshold_per_person_month = 0;
+  static void bind(BoundSchema<CharityParameters>& schema) {
+    using P = CharityParameters;
+    auto s = schema.root();
+    s.real("donation_rate", &P::donation_rate, 0.05,
+           "Share of expected income above the threshold donated (assumption)", 0.0, 1.0, "1");
+    s.real("threshold_per_person_month", &P::threshold_per_person_month, 10000,
+           "Expected income per person above which a household donates "
+           "(assumption: about the top decile)",
+           0.0, 1e8, "RMB/person/month");
+  }
+};
+
+class Charity final : public PolicyWith<CharityParameters> {
  public:
-  using Policy::Policy;
+  using PolicyWith::PolicyWith;
   std::vector<PolicyStage> stages() const override { return {PolicyStage::markets}; }
   void act(PolicyStage /*stage*/, PolicyAccess& economy, PolicyShared& /*shared*/,
            const StepContext& context) override {
@@ -48,8 +92,8 @@ class Charity final : public Policy {
     const auto ids = t.ids();
     const RandomStream draws = stream(context, "recipient");
     const auto step = static_cast<std::uint64_t>(context.step);
-    const double threshold = parameters().real("threshold_per_person_month");
-    const double rate = parameters().real("donation_rate");
+    const double threshold = parameters().threshold_per_person_month;
+    const double rate = parameters().donation_rate;
     Ledger& ledger = economy.ledger();
     ledger.parallel_payments(t.size(), [&](std::size_t b, std::size_t e, FlowTally& tally) {
       std::int64_t local = 0;
@@ -74,55 +118,26 @@ class Charity final : public Policy {
 }  // namespace
 
 void add_taxation_modules(std::vector<PolicyModule>& modules) {
-  PolicyModule pit{{"income_tax_reform",
-                    "Personal income tax reform: deduction, bracket bounds and rates",
-                    picture_tax,
-                    {}},
-                   [](const PolicyInstance& i) -> std::unique_ptr<Policy> {
-                     check_schedule(i.parameters);
-                     return std::make_unique<ParameterPolicy>(
-                         i, [](const Parameters& q, EconomyParameters& p) {
-                           p.standard_deduction_year = q.real("standard_deduction_year");
-                           p.tax_brackets_upper = q.real_list("brackets_upper");
-                           p.tax_brackets_rate = q.real_list("brackets_rate");
-                         });
-                   }};
-  pit.info.schema.real("standard_deduction_year", 72000,
-                       "PIT standard deduction (baseline 60,000; reform proposals: 72,000-96,000)",
-                       0.0, 1e9, "RMB/year");
-  pit.info.schema.real_list("brackets_upper", {36000, 144000, 300000, 420000, 660000, 960000},
-                            "Upper bounds of the annual brackets after the deduction (default: "
-                            "the 2019 law)",
-                            0.0, 1e12, "RMB/year");
-  pit.info.schema.real_list("brackets_rate", {0.03, 0.10, 0.20, 0.25, 0.30, 0.35, 0.45},
-                            "Rate of each bracket, the last for income above the last bound "
-                            "(default: the 2019 law)",
-                            0.0, 1.0, "1");
-  modules.push_back(std::move(pit));
-
-  PolicyModule capital{
+  modules.push_back(parameter_module<IncomeTaxReformParameters>(
+      {"income_tax_reform",
+       "Personal income tax reform: deduction, bracket bounds and rates",
+       picture_tax,
+       {}},
+      [](const IncomeTaxReformParameters& q, EconomyParameters& p) {
+        p.tax.standard_deduction_year = q.standard_deduction_year;
+        p.tax.brackets_upper = q.brackets_upper;
+        p.tax.brackets_rate = q.brackets_rate;
+      }));
+  modules.push_back(parameter_module<CapitalIncomeTaxParameters>(
       {"capital_income_tax", "Capital income tax: a new rate on dividends", picture_tax, {}},
-      [](const PolicyInstance& i) -> std::unique_ptr<Policy> {
-        return std::make_unique<ParameterPolicy>(i, [](const Parameters& q, EconomyParameters& p) {
-          p.capital_income_rate = q.real("rate");
-        });
-      }};
-  capital.info.schema.real("rate", 0.3, "Tax rate on dividends (baseline 0.2)", 0.0, 1.0, "1");
-  modules.push_back(std::move(capital));
-
-  PolicyModule charity{{"charity",
-                        "Charity (third distribution): high-income households donate to villages",
-                        picture_tax,
-                        {}},
-                       make_policy<Charity>};
-  charity.info.schema.real("donation_rate", 0.05,
-                           "Share of expected income above the threshold donated (assumption)", 0.0,
-                           1.0, "1");
-  charity.info.schema.real("threshold_per_person_month", 10000,
-                           "Expected income per person above which a household donates "
-                           "(assumption: about the top decile)",
-                           0.0, 1e8, "RMB/person/month");
-  modules.push_back(std::move(charity));
+      [](const CapitalIncomeTaxParameters& q, EconomyParameters& p) {
+        p.tax.capital_income_rate = q.rate;
+      }));
+  modules.push_back(policy_module<Charity>(
+      {"charity",
+       "Charity (third distribution): high-income households donate to villages",
+       picture_tax,
+       {}}));
 }
 
 }  // namespace cpsim::models::economy

@@ -1,0 +1,219 @@
+#pragma once
+// The district economy's parameters, one struct per section of the
+// scenario's `parameters:` map and one member per key, named as in the YAML:
+// `pension.rural_basic_month` is p.pension.rural_basic_month,
+// `sectors.services.wage_month` is p.sectors[services].wage_month.
+// parameters.cpp binds each member to its schema entry (default, bounds,
+// unit, source) once; read_parameters() fills the struct from a scenario.
+#include <array>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace cpsim::models::economy {
+
+// ---------------------------------------------------------------- sectors
+enum Sector : std::uint8_t {
+  digital_economy = 0,
+  advanced_manufacturing = 1,
+  services = 2,
+  tea_agriculture = 3,
+  rural_tourism = 4,
+};
+inline constexpr std::size_t sector_count = 5;
+/// The keys of the `sectors` section, in Sector order.
+inline constexpr std::array<std::string_view, sector_count> sector_names{
+    "digital_economy", "advanced_manufacturing", "services", "tea_agriculture", "rural_tourism"};
+/// Tertiary industry in the NBS classification (digital-economy core industries in
+/// Xihu are software, information and internet services).
+inline constexpr bool is_services_sector(std::size_t s) {
+  return s == digital_economy || s == services || s == rural_tourism;
+}
+/// Tea and rural tourism are village businesses: cooperatives located in villages,
+/// whose profit is business income of the village's member households.
+inline constexpr bool is_village_sector(std::size_t s) {
+  return s == tea_agriculture || s == rural_tourism;
+}
+
+// -------------------------------------------------------------- parameters
+struct PopulationParameters {
+  std::int64_t residents = 0;
+  std::int64_t urban_communities = 0;
+  std::int64_t villages = 0;
+  std::int64_t subdistricts = 0;
+  std::int64_t towns = 0;
+  double rural_share = 0;
+};
+
+struct HouseholdParameters {
+  double elderly_only_share = 0;
+  double second_worker_probability = 0;
+  double child_probability = 0;
+  double elderly_probability = 0;
+  double migrant_share_urban = 0;
+  double rural_hukou_share_urban = 0;
+};
+
+struct SkillParameters {
+  double sigma = 0;
+  double mean_urban = 0;
+  double mean_migrant = 0;
+  double mean_rural = 0;
+  double intergenerational_elasticity = 0;  ///< rho: entrant's log skill on the parent's
+};
+
+struct WealthParameters {
+  double deposits_months = 0;
+  double deposits_sigma = 0;
+  double housing_value_urban = 0;
+  double housing_value_rural = 0;
+  double housing_sigma = 0;
+};
+
+struct FirmParameters {
+  double count_per_1000_residents = 0;
+  double size_cap_share = 0;
+  double household_business_share = 0;
+  std::int64_t entrant_max_employees = 0;
+  double local_owner_share_small = 0;
+  double local_owner_share_large = 0;
+  double expectation_weight = 0;
+  double wage_productivity_passthrough = 0;
+  double wage_premium_elasticity = 0;
+  double productivity_shock_sigma = 0;
+  double dividend_payout = 0;
+  double exit_overdraft_months = 0;
+  std::int64_t exit_idle_months = 0;
+  double entry_capital_months = 0;
+};
+
+/// One sector of the `sectors` section (p.sectors[k], k a Sector).
+struct SectorParameters {
+  double value_added_share = 0;        ///< target share of district value added
+  double productivity_month = 0;       ///< value added per worker, RMB/month
+  double productivity_sigma = 0;       ///< log-sd of firm productivity
+  double wage_month = 0;               ///< wage per unit of skill, RMB/month
+  double productivity_growth = 0;      ///< trend, per year (log)
+  double export_growth = 0;            ///< trend of outside demand, per year (log)
+  double firm_share = 0;               ///< share of the firm count
+  double consumption_share_urban = 0;  ///< of urban household spending
+  double consumption_share_rural = 0;  ///< of rural household spending
+  double high_tech_share = 0;          ///< share of firms taxed at the high-tech rate
+};
+
+struct LabourParameters {
+  double initial_unemployment = 0;
+  double separation_rate = 0;
+  std::int64_t applications_min = 0;
+  std::int64_t applications_max = 0;
+  std::int64_t matching_rounds = 0;
+  double commuting_cost_month = 0;
+  double hukou_penalty = 0;
+};
+
+struct VillageParameters {
+  double reserved_land_value_per_member = 0;  ///< RMB
+  double reserved_land_yield = 0;
+  double tourism_collective_share = 0;
+  double collective_payout = 0;
+  double attractiveness_decay = 0;
+  double attractiveness_gain = 0;
+  double tea_brand_premium = 0;
+};
+
+struct TaxParameters {
+  std::vector<double> brackets_upper;
+  std::vector<double> brackets_rate;
+  double standard_deduction_year = 0;
+  double capital_income_rate = 0;
+  double business_income_rate = 0;
+  double corporate_rate = 0;
+  double corporate_rate_high_tech = 0;
+  double vat_rate = 0;
+};
+
+struct DibaoParameters {
+  double standard_per_person_month = 0;
+  double take_up = 0;
+};
+
+struct PensionParameters {
+  double urban_employee_replacement = 0;
+  double rural_basic_month = 0;
+  double employee_share_rural_hukou = 0;
+  double upper_funded_share = 0;
+};
+
+struct GovernmentParameters {
+  double upper_tax_share = 0;
+  double public_spending_share = 0;
+};
+
+struct ConsumptionParameters {
+  double propensity_urban = 0;
+  double propensity_rural = 0;
+  double propensity_wealth = 0;
+  double subsistence_per_person_month = 0;
+  double income_expectation_weight = 0;
+};
+
+struct RestOfWorldParameters {
+  double export_noise_sigma = 0;
+};
+
+struct BankParameters {
+  double overdraft_rate_annual = 0;
+};
+
+/// Yearly probabilities and rates.
+struct DemographyParameters {
+  double retirement_probability = 0;
+  double elderly_exit_probability = 0;
+  double labour_entry_probability = 0;
+  double birth_probability = 0;
+  double training_gain = 0;
+};
+
+/// Children's human capital (education.hpp).
+struct EducationParameters {
+  double private_share = 0;                      ///< of spending, at the reference income
+  double share_income_elasticity = 0;            ///< of that share to income per person
+  double reference_income_per_person_month = 0;  ///< RMB/person/month
+  double max_share = 0;
+  double public_per_child_urban = 0;     ///< RMB/child/year
+  double public_per_child_rural = 0;     ///< RMB/child/year
+  double averaging_weight = 0;           ///< 1/year
+  double skill_elasticity = 0;           ///< beta
+  double reference_per_child_urban = 0;  ///< RMB/child/year: entrants at the group mean
+  double reference_per_child_rural = 0;  ///< RMB/child/year: entrants at the group mean
+};
+
+/// Yearly village-to-urban migration (migration.cpp).
+struct MigrationParameters {
+  double hazard = 0;
+  double hukou_penalty = 0;
+  double living_cost_premium_month = 0;
+};
+
+struct EconomyParameters {
+  PopulationParameters population;
+  HouseholdParameters households;
+  SkillParameters skills;
+  WealthParameters wealth;
+  FirmParameters firms;
+  std::array<SectorParameters, sector_count> sectors{};  ///< by Sector
+  LabourParameters labour;
+  VillageParameters village;
+  TaxParameters tax;
+  DibaoParameters dibao;
+  PensionParameters pension;
+  GovernmentParameters government;
+  ConsumptionParameters consumption;
+  RestOfWorldParameters rest_of_world;
+  BankParameters bank;
+  DemographyParameters demography;
+  EducationParameters education;
+  MigrationParameters migration;
+};
+
+}  // namespace cpsim::models::economy
