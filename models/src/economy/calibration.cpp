@@ -39,7 +39,7 @@ std::vector<CalibrationRow> calibration_rows(const std::vector<CalibrationSample
        "article: digital-economy core 39.25 of 93.414 bn RMB in H1 2021 (0.42)"},
       {"unemployment_rate", 0.03, 0.065, unemployment / static_cast<double>(months), "1", "target",
        "NBS: surveyed urban unemployment 5.1 % (2021 average); steady state s/(s+f) = 4.8 % "
-       "(economy-rules R3); see docs/economy-model.md"},
+       "(docs/economy-rules.md R3); see docs/economy-model.md"},
       {"gini_disposable_income_per_capita", 0.30, 0.47, last.gini_income_ytd, "1", "target",
        "NBS national Gini 0.468 (2020) as upper bound: Xihu's urban:rural gap (1.49) is far below "
        "China's (2.56); see docs/economy-model.md"},

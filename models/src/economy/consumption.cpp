@@ -1,4 +1,4 @@
-// Consumption and saving (economy-rules R6-R7). Desired spending is
+// Consumption and saving (docs/economy-rules.md R6-R7). Desired spending is
 //   C^d = c_y * expected disposable income + c_w * deposits,
 // with c_y set apart for urban and village households; a subsistence floor
 // (members x floor) is met out of deposits before spending is cut, and no

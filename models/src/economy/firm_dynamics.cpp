@@ -1,4 +1,4 @@
-// Firm exit and entry, monthly (economy-rules R10, simplified):
+// Firm exit and entry, monthly (docs/economy-rules.md R10, simplified):
 //  - a firm exits when its overdraft exceeds exit_overdraft_months of its wage
 //    bill, or when it has had no workers for exit_idle_months;
 //  - an exiting firm's positive deposits go to its owner; an overdraft is

@@ -1,4 +1,4 @@
-// Labour market, monthly (economy-rules R2-R3):
+// Labour market, monthly (docs/economy-rules.md R2-R3):
 //  1. firms update sales expectations adaptively and set labour demand
 //     N^d = round(expected sales / productivity);
 //  2. separations: each worker leaves with the exogenous rate, plus firing

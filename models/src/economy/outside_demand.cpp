@@ -2,7 +2,7 @@
 // the world) and public purchases (the district government).
 //
 // Outside demand per sector follows a random walk in logs with the sector's
-// export trend (economy-rules R12, without mean reversion). Its level is
+// export trend (docs/economy-rules.md R12, without mean reversion). Its level is
 // calibrated once, in the first month, so that the initial state is a
 // stationary point: outside demand = the sector's capacity minus what
 // households and the government buy from it. This is how the input-output

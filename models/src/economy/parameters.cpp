@@ -70,7 +70,7 @@ BoundSchema<EconomyParameters> bind_economy() {
                   "1");
   auto skills = s.section("skills", &EconomyParameters::skills);
   skills.real("sigma", &SkillParameters::sigma, 0.5,
-              "Log-sd of the worker skill factor (economy-rules R4)", 0.0, 3.0, "1");
+              "Log-sd of the worker skill factor (docs/economy-rules.md R4)", 0.0, 3.0, "1");
   skills.real("mean_urban", &SkillParameters::mean_urban, 1.0,
               "Mean skill of urban local workers (normalisation)", 0.01, 10, "1");
   skills.real("mean_migrant", &SkillParameters::mean_migrant, 0.85,
@@ -85,9 +85,10 @@ BoundSchema<EconomyParameters> bind_economy() {
       "and Zhang 2021)",
       0.0, 0.99, "1");
   auto wealth = s.section("wealth", &EconomyParameters::wealth);
-  wealth.real("deposits_months", &WealthParameters::deposits_months, 24,
-              "Initial deposits in months of household income (near (1-c_y)/c_w, economy-rules R7)",
-              0.0, 600, "months");
+  wealth.real(
+      "deposits_months", &WealthParameters::deposits_months, 24,
+      "Initial deposits in months of household income (near (1-c_y)/c_w, docs/economy-rules.md R7)",
+      0.0, 600, "months");
   wealth.real("deposits_sigma", &WealthParameters::deposits_sigma, 0.8,
               "Log-sd of initial deposits (assumption)", 0.0, 3.0, "1");
   wealth.real("housing_value_urban", &WealthParameters::housing_value_urban, 3.0e6,
@@ -117,28 +118,32 @@ BoundSchema<EconomyParameters> bind_economy() {
              "Probability that a larger firm is owned by a district household (else outside "
              "owners; calibrated to the urban property-income share of 15 %)",
              0.0, 1.0, "1");
-  firms.real("expectation_weight", &FirmParameters::expectation_weight, 0.1,
-             "Adaptive weight of sales expectations per month (economy-rules R1, 0.25/quarter)",
-             0.0, 1.0, "1/month");
-  firms.real("wage_productivity_passthrough", &FirmParameters::wage_productivity_passthrough, 0.5,
-             "Share of productivity growth passed to the wage index (K+S; economy-rules R4)", 0.0,
-             2.0, "1");
+  firms.real(
+      "expectation_weight", &FirmParameters::expectation_weight, 0.1,
+      "Adaptive weight of sales expectations per month (docs/economy-rules.md R1, 0.25/quarter)",
+      0.0, 1.0, "1/month");
+  firms.real(
+      "wage_productivity_passthrough", &FirmParameters::wage_productivity_passthrough, 0.5,
+      "Share of productivity growth passed to the wage index (K+S; docs/economy-rules.md R4)", 0.0,
+      2.0, "1");
   firms.real("wage_premium_elasticity", &FirmParameters::wage_premium_elasticity, 0.3,
              "Elasticity of a firm's wage index to its relative productivity (assumption)", 0.0,
              1.0, "1");
   firms.real("productivity_shock_sigma", &FirmParameters::productivity_shock_sigma, 0.02,
              "Monthly log-sd of firm productivity shocks", 0.0, 1.0, "1");
-  firms.real("dividend_payout", &FirmParameters::dividend_payout, 0.9,
-             "Share of after-tax profit paid out (Caiani et al. 2016: 0.9; economy-rules R8)", 0.0,
-             1.0, "1");
+  firms.real(
+      "dividend_payout", &FirmParameters::dividend_payout, 0.9,
+      "Share of after-tax profit paid out (Caiani et al. 2016: 0.9; docs/economy-rules.md R8)", 0.0,
+      1.0, "1");
   firms.real("exit_overdraft_months", &FirmParameters::exit_overdraft_months, 3,
              "A firm exits when its overdraft exceeds this many months of its wage bill", 0.0, 1000,
              "months");
   firms.integer("exit_idle_months", &FirmParameters::exit_idle_months, 6,
                 "A firm without workers and sales this long exits", 1, 1000, "months");
-  firms.real("entry_capital_months", &FirmParameters::entry_capital_months, 3,
-             "An entrant's start-up deposits in months of its wage bill (economy-rules R10)", 0.0,
-             1000, "months");
+  firms.real(
+      "entry_capital_months", &FirmParameters::entry_capital_months, 3,
+      "An entrant's start-up deposits in months of its wage bill (docs/economy-rules.md R10)", 0.0,
+      1000, "months");
   for (std::size_t k = 0; k < sector_count; ++k) {
     auto sector =
         s.section("sectors." + std::string(sector_names[k]),
@@ -151,9 +156,10 @@ BoundSchema<EconomyParameters> bind_economy() {
         0.0, 1.0, "1");
     sector.real("productivity_month", &SectorParameters::productivity_month, d.productivity,
                 "Mean value added per worker (assumption, see docs)", 1.0, 1e8, "RMB/month");
-    sector.real("productivity_sigma", &SectorParameters::productivity_sigma, d.productivity_sigma,
-                "Log-sd of firm productivity within the sector (heavy tail; economy-rules R2)", 0.0,
-                3.0, "1");
+    sector.real(
+        "productivity_sigma", &SectorParameters::productivity_sigma, d.productivity_sigma,
+        "Log-sd of firm productivity within the sector (heavy tail; docs/economy-rules.md R2)", 0.0,
+        3.0, "1");
     sector.real("wage_month", &SectorParameters::wage_month, d.wage,
                 "Wage per unit of skill at a firm of mean productivity", 0.0, 1e8, "RMB/month");
     sector.real("productivity_growth", &SectorParameters::productivity_growth,
@@ -175,11 +181,13 @@ BoundSchema<EconomyParameters> bind_economy() {
   }
   // labour market
   auto labour = s.section("labour", &EconomyParameters::labour);
-  labour.real("initial_unemployment", &LabourParameters::initial_unemployment, 0.045,
-              "Unfilled share of the labour force at set-up (near s/(s+f); economy-rules R3)", 0.0,
-              0.9, "1");
+  labour.real(
+      "initial_unemployment", &LabourParameters::initial_unemployment, 0.045,
+      "Unfilled share of the labour force at set-up (near s/(s+f); docs/economy-rules.md R3)", 0.0,
+      0.9, "1");
   labour.real("separation_rate", &LabourParameters::separation_rate, 0.015,
-              "Exogenous separations per worker and month (economy-rules R3)", 0.0, 1.0, "1/month");
+              "Exogenous separations per worker and month (docs/economy-rules.md R3)", 0.0, 1.0,
+              "1/month");
   labour.integer("applications_min", &LabourParameters::applications_min, 3,
                  "Fewest applications a seeker sends per round", 1, 64, "applications");
   labour.integer("applications_max", &LabourParameters::applications_max, 5,
@@ -250,8 +258,8 @@ BoundSchema<EconomyParameters> bind_economy() {
              "Share of eligible households that claim dibao (assumption)", 0.0, 1.0, "1");
   auto pension = s.section("pension", &EconomyParameters::pension);
   pension.real("urban_employee_replacement", &PensionParameters::urban_employee_replacement, 0.55,
-               "Urban employee pension over the average wage (economy-rules R11: 0.5-0.6)", 0.0,
-               2.0, "1");
+               "Urban employee pension over the average wage (docs/economy-rules.md R11: 0.5-0.6)",
+               0.0, 2.0, "1");
   pension.real("rural_basic_month", &PensionParameters::rural_basic_month, 300,
                "Urban-rural resident basic pension (a few hundred RMB; assumption)", 0.0, 1e6,
                "RMB/month");
@@ -279,9 +287,10 @@ BoundSchema<EconomyParameters> bind_economy() {
   consumption.real("propensity_rural", &ConsumptionParameters::propensity_rural, 0.72,
                    "Propensity to consume out of expected income, rural (Hangzhou 2017: 72 %)", 0.0,
                    1.5, "1");
-  consumption.real("propensity_wealth", &ConsumptionParameters::propensity_wealth, 0.01,
-                   "Monthly propensity to consume out of deposits (economy-rules R7: 0.01-0.02)",
-                   0.0, 1.0, "1/month");
+  consumption.real(
+      "propensity_wealth", &ConsumptionParameters::propensity_wealth, 0.01,
+      "Monthly propensity to consume out of deposits (docs/economy-rules.md R7: 0.01-0.02)", 0.0,
+      1.0, "1/month");
   consumption.real(
       "subsistence_per_person_month", &ConsumptionParameters::subsistence_per_person_month, 900,
       "Subsistence floor of spending per person (assumption: about the dibao standard)", 0.0, 1e6,

@@ -1,4 +1,4 @@
-// Firm accounts at the end of the month (economy-rules R8-R9):
+// Firm accounts at the end of the month (docs/economy-rules.md R8-R9):
 //   VAT = rate x sales; overdraft interest to the bank;
 //   profit = change of deposits over the month (sales - wages - rent - VAT -
 //            interest) before payouts;

@@ -1,6 +1,6 @@
 // Productivity: each firm's value added per worker follows its sector's trend
 // plus an idiosyncratic monthly shock; the wage index passes through a share
-// of the change (Dosi, Fagiolo & Roventini's K+S rule, economy-rules R4).
+// of the change (Dosi, Fagiolo & Roventini's K+S rule, docs/economy-rules.md R4).
 #include <cmath>
 
 #include "economy/economy.hpp"

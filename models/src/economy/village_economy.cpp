@@ -1,4 +1,4 @@
-// Village collectives (村集体), monthly (economy-rules R13):
+// Village collectives (村集体), monthly (docs/economy-rules.md R13):
 //  - rent from developed reserved land (留用地): the tenant firm pays
 //    value x yield / 12;
 //  - scenic fees: a share of rural-tourism spending (collected in
