@@ -13,6 +13,7 @@
 #include "cpsim/engine/build_info.hpp"
 #include "cpsim/engine/communicator.hpp"
 #include "cpsim/engine/errors.hpp"
+#include "exit_code.hpp"
 #include "rank_errors.hpp"
 #include "study_command.hpp"
 
