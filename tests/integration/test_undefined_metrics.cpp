@@ -19,7 +19,10 @@
 
 #include "console.hpp"
 #include "cpsim/engine/output.hpp"
+#include "cpsim/engine/simulation.hpp"
+#include "exit_code.hpp"
 #include "json_output.hpp"
+#include "rank_errors.hpp"
 #include "runner.hpp"
 #include "support/hdf5_read.hpp"
 #include "support/process.hpp"
@@ -188,6 +191,31 @@ TEST(UndefinedMetricsEverywhere, AreNullInJsonAndNotANumberInText) {
   EXPECT_EQ(run["metrics"]["population"]["first"], 10.0);
 
   EXPECT_EQ(app::format_number(undefined), "n/a");
+}
+
+TEST(UndefinedMetricsEverywhere, ANaNTheModelDidNotDeclareIsExitCode4) {
+  // Declared undefined at step 0 ("income") is accepted there; "ratio" was
+  // not declared, so its NaN stops the run as a simulation error (exit 4).
+  Simulation simulation(1, 2);
+  const auto income = simulation.metrics().add_real("income", "RMB", "income this month");
+  const auto ratio = simulation.metrics().add_real("ratio", "1", "urban over rural");
+  simulation.metrics().declare_undefined_at_step0(income, "no month has been lived");
+  simulation.add_measurement([&](const StepContext& context, MetricRow& row) {
+    row.set(income, context.step == 0 ? std::nan("") : 1.0);
+    row.set(ratio, context.step == 1 ? std::nan("") : 1.0);
+  });
+  class Ignore final : public StepObserver {
+    bool on_step(const Simulation&, std::int64_t, const MetricRow&) override { return true; }
+  } observer;
+  try {
+    simulation.run(1, observer);
+    FAIL() << "expected a SimulationError";
+  } catch (...) {
+    const app::ErrorReport report = app::describe_error(std::current_exception(), "run");
+    EXPECT_EQ(report.exit_code, app::exit_simulation_error);
+    EXPECT_EQ(report.exit_code, 4);
+    EXPECT_EQ(report.line, "simulation error: step 1: metric 'ratio' is NaN");
+  }
 }
 
 }  // namespace
