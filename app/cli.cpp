@@ -13,6 +13,7 @@
 #include "cpsim/engine/build_info.hpp"
 #include "cpsim/engine/communicator.hpp"
 #include "cpsim/engine/errors.hpp"
+#include "exit_code.hpp"
 #include "rank_errors.hpp"
 #include "study_command.hpp"
 
@@ -37,7 +38,8 @@ constexpr const char* usage_text =
     "`cpsim COMMAND --help` shows a command's options.\n"
     "exit codes: 0 ok, 1 internal error, 2 bad input (scenario, override, usage),\n"
     "            3 file error (exists, unreadable, disk full), 4 simulation error\n"
-    "            (NaN, overflow), 130 interrupted (output kept, marked incomplete)\n";
+    "            (undeclared NaN, overflow), 130 interrupted (output kept, marked\n"
+    "            incomplete)\n";
 
 }  // namespace
 

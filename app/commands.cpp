@@ -11,7 +11,6 @@
 #include <ostream>
 #include <sstream>
 
-#include "cli.hpp"
 #include "console.hpp"
 #include "cpsim/engine/communicator.hpp"
 #include "cpsim/engine/errors.hpp"
@@ -19,23 +18,18 @@
 #include "cpsim/engine/output.hpp"
 #include "cpsim/engine/scenario.hpp"
 #include "cpsim/engine/study_output.hpp"
-#include "cpsim/models/register.hpp"
+#include "exit_code.hpp"
 #include "json_output.hpp"
 #include "options.hpp"
 #include "progress.hpp"
 #include "rank_errors.hpp"
+#include "registry.hpp"
 #include "runner.hpp"
 #include "stop_signal.hpp"
 #include "study_command.hpp"
 
 namespace cpsim::app {
 namespace po = boost::program_options;
-
-ModelRegistry make_registry() {
-  ModelRegistry registry;
-  models::register_all_models(registry);
-  return registry;
-}
 
 namespace {
 
@@ -156,10 +150,13 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
         << request.scenario.steps << " steps in " << std::fixed << std::setprecision(2)
         << result.wall_seconds << " s"
         << (world.size() > 1 ? " on " + std::to_string(world.size()) + " MPI ranks" : "") << '\n';
-    ResultTable summary{"summary", "metrics at the first and the last step", {}};
+    ResultTable summary{"summary",
+                        "metrics at the first step where each is defined (step 0, or step 1 for "
+                        "one with no value in the initial state) and at the last step",
+                        {}};
     summary.columns.push_back({"metric", "", result.metric_names});
     summary.columns.push_back({"unit", "", result.metric_units});
-    summary.columns.push_back({"step 0", "", result.first_values});
+    summary.columns.push_back({"first", "", result.first_values});
     summary.columns.push_back(
         {"step " + std::to_string(result.steps_completed), "", result.last_values});
     print_table(out, summary);

@@ -6,8 +6,7 @@
 
 namespace cpsim {
 class Communicator;
-class ModelRegistry;
-}  // namespace cpsim
+}
 
 namespace cpsim::app {
 
@@ -17,8 +16,5 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
 int command_validate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int command_info(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int command_models(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
-
-/// Every model cpsim ships, registered once per call (no global registry).
-ModelRegistry make_registry();
 
 }  // namespace cpsim::app

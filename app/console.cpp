@@ -10,6 +10,9 @@
 namespace cpsim::app {
 
 std::string format_number(double value) {
+  // An undefined value (a metric at step 0, the sd of one replicate) is
+  // never printed as if it were a number.
+  if (std::isnan(value)) return "n/a";
   std::ostringstream s;
   if (value != 0 && (std::fabs(value) >= 1e7 || std::fabs(value) < 1e-3)) {
     s << std::setprecision(6) << value;

@@ -8,7 +8,7 @@
 namespace cpsim::app {
 
 /// Fixed notation for ordinary magnitudes, scientific for the very large
-/// and the very small.
+/// and the very small; "n/a" for an undefined value (NaN).
 std::string format_number(double value);
 
 /// The table's name and description, then its columns aligned.

@@ -7,6 +7,7 @@
 
 #include "cli.hpp"
 #include "cpsim/engine/communicator.hpp"
+#include "exit_code.hpp"
 
 int main(int argc, char** argv) {
   // A write past a file-size limit (ulimit -f) must fail with EFBIG and be

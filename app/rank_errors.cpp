@@ -4,8 +4,8 @@
 #include <cstring>
 #include <vector>
 
-#include "cli.hpp"
 #include "cpsim/engine/errors.hpp"
+#include "exit_code.hpp"
 
 namespace cpsim::app {
 

@@ -2,26 +2,39 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
+#include <limits>
 #include <optional>
 
-#include "commands.hpp"
 #include "cpsim/engine/decomposition.hpp"
 #include "cpsim/engine/errors.hpp"
 #include "cpsim/engine/model.hpp"
 #include "cpsim/engine/output.hpp"
 #include "cpsim/engine/simulation.hpp"
 #include "rank_errors.hpp"
+#include "registry.hpp"
 
 namespace cpsim::app {
 namespace {
 
+double scalar_value(const MetricRow& row, const MetricSpec& spec) {
+  return spec.type == MetricType::Real ? row.real_values(spec)[0]
+                                       : static_cast<double>(row.integer_values(spec)[0]);
+}
+
 /// Feeds each step's metrics and snapshots to the writer and keeps the first
-/// and last values of the scalar metrics for the summary.
+/// defined and the last values of the scalar metrics for the summary.
 class RunObserver final : public StepObserver {
  public:
-  RunObserver(const RunRequest& request, RunWriter* writer, Communicator& world)
-      : request_(request), writer_(writer), world_(world) {}
+  RunObserver(const RunRequest& request, RunWriter* writer, Communicator& world,
+              const MetricSet& metrics)
+      : request_(request), writer_(writer), world_(world) {
+    for (const MetricSpec& spec : metrics.specs()) {
+      if (spec.size == 1) scalars_.push_back(&spec);
+    }
+    first_.assign(scalars_.size(), std::numeric_limits<double>::quiet_NaN());
+  }
 
   bool on_step(const Simulation& simulation, std::int64_t step, const MetricRow& row) override {
     if (!request_.output.empty()) {
@@ -30,7 +43,11 @@ class RunObserver final : public StepObserver {
       if (every > 0 && (step % every == 0 || step == simulation.steps()))
         snapshot(simulation, step);
     }
-    if (!first_) first_ = row;
+    // NaN until the metric's first defined step (step 1 for one undefined
+    // at step 0), so the summary never shows an undefined value as a number.
+    for (std::size_t i = 0; i < scalars_.size(); ++i) {
+      if (std::isnan(first_[i])) first_[i] = scalar_value(row, *scalars_[i]);
+    }
     last_ = row;
     if (request_.on_progress) request_.on_progress(step, simulation.steps());
     bool stop = request_.should_stop && request_.should_stop();
@@ -39,7 +56,9 @@ class RunObserver final : public StepObserver {
     return !stop;
   }
 
-  std::optional<MetricRow> first_, last_;
+  std::vector<const MetricSpec*> scalars_;
+  std::vector<double> first_;  ///< per scalar: its first defined value
+  std::optional<MetricRow> last_;
 
  private:
   void snapshot(const Simulation& simulation, std::int64_t step) {
@@ -62,11 +81,6 @@ class RunObserver final : public StepObserver {
   RunWriter* writer_;  ///< null on ranks other than 0
   Communicator& world_;
 };
-
-double scalar_value(const MetricRow& row, const MetricSpec& spec) {
-  return spec.type == MetricType::Real ? row.real_values(spec)[0]
-                                       : static_cast<double>(row.integer_values(spec)[0]);
-}
 
 }  // namespace
 
@@ -112,7 +126,7 @@ RunResult execute_run(const RunRequest& request) {
     }
   });
 
-  RunObserver observer(request, writer.get(), world);
+  RunObserver observer(request, writer.get(), world, simulation.metrics());
   RunResult result;
   result.steps_completed = simulation.run(request.threads, observer);
   result.complete = result.steps_completed == scenario.steps;
@@ -132,11 +146,11 @@ RunResult execute_run(const RunRequest& request) {
   result.phase_times = ResultTable{"profile", "wall seconds per phase over the run", {}};
   result.phase_times.columns.push_back({"phase", "", phase_names});
   result.phase_times.columns.push_back({"seconds", "s", seconds});
-  for (const MetricSpec& spec : simulation.metrics().specs()) {
-    if (spec.size != 1 || !observer.first_) continue;
+  for (std::size_t i = 0; observer.last_ && i < observer.scalars_.size(); ++i) {
+    const MetricSpec& spec = *observer.scalars_[i];
     result.metric_names.push_back(spec.name);
     result.metric_units.push_back(spec.unit);
-    result.first_values.push_back(scalar_value(*observer.first_, spec));
+    result.first_values.push_back(observer.first_[i]);
     result.last_values.push_back(scalar_value(*observer.last_, spec));
   }
   return result;

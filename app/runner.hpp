@@ -35,10 +35,12 @@ struct RunResult {
   double wall_seconds = 0;
   std::vector<std::string> metric_names;  ///< scalar metrics, in declaration order
   std::vector<std::string> metric_units;
-  std::vector<double> first_values;  ///< at step 0
-  std::vector<double> last_values;   ///< at the last step run
-  std::vector<ResultTable> tables;   ///< the model's report
-  ResultTable phase_times;           ///< seconds per phase, in schedule order
+  /// At step 0, or at the first step where the metric is defined (step 1
+  /// for one undefined at step 0); NaN if it was defined at no step run.
+  std::vector<double> first_values;
+  std::vector<double> last_values;  ///< at the last step run (NaN: undefined there)
+  std::vector<ResultTable> tables;  ///< the model's report
+  ResultTable phase_times;          ///< seconds per phase, in schedule order
 };
 
 /// Throws ScenarioError, OutputError or SimulationError; never leaves a file

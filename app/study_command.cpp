@@ -10,18 +10,18 @@
 #include <iomanip>
 #include <ostream>
 
-#include "cli.hpp"
-#include "commands.hpp"
 #include "console.hpp"
 #include "cpsim/engine/communicator.hpp"
 #include "cpsim/engine/errors.hpp"
 #include "cpsim/engine/model.hpp"
 #include "cpsim/engine/study.hpp"
 #include "cpsim/engine/study_output.hpp"
+#include "exit_code.hpp"
 #include "json_output.hpp"
 #include "options.hpp"
 #include "progress.hpp"
 #include "rank_errors.hpp"
+#include "registry.hpp"
 #include "stop_signal.hpp"
 #include "study_runner.hpp"
 

@@ -11,12 +11,12 @@
 #include <memory>
 #include <mutex>
 
-#include "commands.hpp"
 #include "cpsim/engine/errors.hpp"
 #include "cpsim/engine/model.hpp"
 #include "cpsim/engine/simulation.hpp"
 #include "cpsim/engine/study_output.hpp"
 #include "rank_errors.hpp"
+#include "registry.hpp"
 
 namespace cpsim::app {
 namespace {

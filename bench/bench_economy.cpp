@@ -13,9 +13,9 @@
 #include <memory>
 #include <string>
 
-#include "commands.hpp"
 #include "cpsim/engine/model.hpp"
 #include "cpsim/engine/simulation.hpp"
+#include "registry.hpp"
 
 namespace {
 

@@ -13,12 +13,12 @@
 #include <numeric>
 #include <vector>
 
-#include "commands.hpp"
 #include "cpsim/engine/build_info.hpp"
 #include "cpsim/engine/distribution.hpp"
 #include "cpsim/engine/model.hpp"
 #include "cpsim/engine/scenario.hpp"
 #include "cpsim/engine/simulation.hpp"
+#include "registry.hpp"
 
 namespace {
 

@@ -12,18 +12,18 @@ import warnings
 
 from ._hdf5 import STUDY_FORMAT, file_format
 from .errors import CpsimFormatError, IncompleteRunWarning
+from .report import write_report
+from .run import Run
+from .study import open_study
+from .study_report import study_summary_text
+from .summary import run_summary_text
 
 EXIT_FILE_ERROR = 3
 
 
 def summary_text(path: str) -> str:
     if file_format(path) == STUDY_FORMAT:
-        from .study import open_study, study_summary_text
-
         return study_summary_text(open_study(path))
-    from .run import Run
-    from .summary import run_summary_text
-
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", IncompleteRunWarning)  # the summary's first line says so
         return run_summary_text(Run(path))
@@ -41,8 +41,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "report":
-            from .report import write_report
-
             write_report(args.file, args.output)
             print(f"wrote {args.output}")
         else:

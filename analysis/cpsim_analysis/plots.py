@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 
 from .inequality import PERSONS_UNIT, Distribution, default_value_column, gini, lorenz_curve, panel_distribution
 from .run import Run, open_run
+from .study import Study, open_study
 from .timeseries import yearly as yearly_means
 
 RunLike = Union[Run, str, os.PathLike]
@@ -54,8 +55,9 @@ def plot_timeseries(runs: Runs, metrics: Sequence[str] | str, yearly: bool = Fal
     """One panel per scalar metric, one line per run, against the step (or the year with YEARLY).
 
     RUNS is a Run or path, a list of them, or a {label: run} mapping. Step 0
-    (the initial state, where monthly income metrics are 0) is left out so
-    the scale shows the simulated months. Axis labels carry the units.
+    (the initial state, where the metrics of a month are undefined: NaN) is
+    left out so the scale shows the simulated months; any other NaN is a gap
+    in the line. Axis labels carry the units.
     """
     labelled = _labelled_runs(runs)
     names = [metrics] if isinstance(metrics, str) else list(metrics)
@@ -145,8 +147,6 @@ def plot_contrasts(study, metrics: Sequence[str] | str, ncols: int = 2,
 
     STUDY is a Study (open_study) or a path to a study file.
     """
-    from .study import Study, open_study
-
     study = study if isinstance(study, Study) else open_study(study)
     names = [metrics] if isinstance(metrics, str) else list(metrics)
     figure, axes = _grid(len(names), ncols, panel_size)

@@ -1,13 +1,10 @@
 """A self-contained HTML report of a run or a study file: inline PNG figures, no external assets."""
 from __future__ import annotations
 
-import base64
 import html
-import io
 import os
 import tempfile
 import warnings
-from typing import Iterable
 
 import matplotlib
 
@@ -15,62 +12,17 @@ matplotlib.use("Agg")  # the report never needs a display; set before anything i
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
 
 from ._hdf5 import STUDY_FORMAT, file_format  # noqa: E402
+from ._html import METRICS_PER_FIGURE, figure_html, page, pairs_html, table_html  # noqa: E402
 from .errors import IncompleteRunWarning  # noqa: E402
-from .plots import plot_lorenz, plot_timeseries, run_distribution  # noqa: E402
 from .inequality import default_value_column, gini  # noqa: E402
+from .plots import plot_lorenz, plot_timeseries, run_distribution  # noqa: E402
 from .run import Run  # noqa: E402
-from .summary import format_number, key_metrics, provenance  # noqa: E402
+from .study import open_study  # noqa: E402
+from .study_report import study_report  # noqa: E402
+from .summary import key_metrics, provenance  # noqa: E402
 from .timeseries import steps_are_months  # noqa: E402
-
-METRICS_PER_FIGURE = 12
-STYLE = """
-body { font-family: sans-serif; margin: 2em auto; max-width: 1300px; color: #222; }
-table { border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 0.85em; }
-th, td { border: 1px solid #ccc; padding: 0.2em 0.6em; text-align: left; }
-td.number { text-align: right; font-variant-numeric: tabular-nums; }
-th { background: #f0f0f0; }
-.warning { background: #fff3cd; border: 1px solid #e0b000; padding: 0.6em; }
-img { max-width: 100%; }
-pre { background: #f6f6f6; padding: 0.6em; font-size: 0.8em; overflow-x: auto; }
-"""
-
-
-def figure_html(figure: Figure, alt: str) -> str:
-    """FIGURE as an <img> with an inline base64 PNG."""
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=90)
-    encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return f'<figure><img alt="{html.escape(alt)}" src="data:image/png;base64,{encoded}"></figure>'
-
-
-def table_html(frame: pd.DataFrame, index: bool = True) -> str:
-    """FRAME as an HTML table; numbers right-aligned with six significant digits, text escaped."""
-    columns = ([frame.index.name or ""] if index else []) + [str(c) for c in frame.columns]
-    rows = ["<tr>" + "".join(f"<th>{html.escape(c)}</th>" for c in columns) + "</tr>"]
-    for key, row in frame.iterrows():
-        cells = ([key] if index else []) + list(row)
-        rendered = []
-        for value in cells:
-            number = isinstance(value, (int, float)) and not isinstance(value, bool)
-            css = ' class="number"' if number else ""
-            rendered.append(f"<td{css}>{html.escape(format_number(value))}</td>")
-        rows.append("<tr>" + "".join(rendered) + "</tr>")
-    return "<table>\n" + "\n".join(rows) + "\n</table>"
-
-
-def pairs_html(pairs: Iterable[tuple[str, object]]) -> str:
-    """(name, value) pairs as a two-column HTML table."""
-    return table_html(pd.DataFrame([(n, v) for n, v in pairs], columns=["attribute", "value"]), index=False)
-
-
-def page(title: str, sections: list[str]) -> str:
-    """A complete HTML document: TITLE as heading, then SECTIONS (HTML), with the inline style sheet."""
-    body = "\n".join(sections)
-    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>{html.escape(title)}</title>\n'
-            f"<style>{STYLE}</style>\n</head>\n<body>\n<h1>{html.escape(title)}</h1>\n{body}\n</body>\n</html>\n")
 
 
 def run_report(run: Run) -> str:
@@ -138,8 +90,6 @@ def lorenz_section(run: Run) -> str:
 def build_report(path: str | os.PathLike) -> str:
     """The HTML report of the cpsim file at PATH (a run or a study)."""
     if file_format(path) == STUDY_FORMAT:
-        from .study import open_study, study_report
-
         return study_report(open_study(path))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", IncompleteRunWarning)  # the report says so itself

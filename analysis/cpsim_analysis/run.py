@@ -182,7 +182,9 @@ class Run:
     def metrics_frame(self, names: Sequence[str] | None = None) -> pd.DataFrame:
         """The scalar metrics (or NAMES, which must be scalar) as a DataFrame indexed by step.
 
-        `frame.attrs["units"]` maps each column to its unit.
+        `frame.attrs["units"]` maps each column to its unit; `frame.attrs["undefined"]`
+        maps each metric the file marks undefined at some step (NaN there, e.g. an income
+        at step 0, before any month was lived) to the file's reason.
         """
         scalars = self.scalar_metric_names
         if names is None:
@@ -197,6 +199,8 @@ class Run:
         frame = ds.to_dataframe()[list(names)]
         frame.attrs["units"] = {name: ds[name].attrs.get("units", "") for name in names}
         frame.attrs["long_name"] = {name: ds[name].attrs.get("long_name", "") for name in names}
+        frame.attrs["undefined"] = {name: ds[name].attrs["undefined"] for name in names
+                                    if "undefined" in ds[name].attrs}
         frame.attrs["steps_per_year"] = self.steps_per_year
         return frame
 

@@ -1,6 +1,8 @@
 """Key numbers of a run or a study, as tables shared by the text summary and the HTML report."""
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from .run import Run
@@ -32,7 +34,9 @@ def key_metrics(run: Run) -> pd.DataFrame:
     year (for monthly steps, steps 1-12 and the last 12 complete months);
     a year-to-date metric (name ending in `_ytd`: income so far this year)
     shows its value at the year's last month instead, the whole year's.
-    Otherwise: the value at step 0 (the initial state) and at the last step.
+    Otherwise: the first defined value (step 0, the initial state, or step 1
+    for a metric the file marks undefined at step 0: NaN there) and the value
+    at the last step. Means skip undefined (NaN) values.
     Columns: units, the two periods (named after them), change (last - first).
     """
     frame = run.metrics_frame()
@@ -47,8 +51,11 @@ def key_metrics(run: Run) -> pd.DataFrame:
         last_name = year_column(last_year, steps_per_year)
         first, last = annual.loc[first_year], annual.loc[last_year]
     else:
-        first_name, last_name = f"step {frame.index[0]}", f"step {frame.index[-1]}"
-        first, last = frame.iloc[0].astype(float), frame.iloc[-1].astype(float)
+        values = frame.astype(float)
+        first = values.bfill().iloc[0]  # each metric's first defined value
+        first_name = f"step {frame.index[0]}" if values.iloc[0].notna().all() else "first defined step"
+        last_name = f"step {frame.index[-1]}"
+        last = values.iloc[-1]
     table = pd.DataFrame({"units": pd.Series(frame.attrs["units"]), first_name: first, last_name: last})
     table["change"] = table[last_name] - table[first_name]
     table.index.name = "metric"
@@ -56,7 +63,9 @@ def key_metrics(run: Run) -> pd.DataFrame:
 
 
 def format_number(value: object) -> str:
-    """Six significant digits for floats, exact for integers, as is for text."""
+    """Six significant digits for floats, exact for integers, as is for text; "n/a" for an undefined (NaN) value."""
+    if isinstance(value, float) and math.isnan(value):
+        return "n/a"
     if isinstance(value, float):
         return f"{value:.6g}"
     return str(value)

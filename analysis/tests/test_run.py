@@ -48,6 +48,7 @@ def test_metrics_equal_what_cpsim_info_reports(economy_file, boltzmann_file):
         assert set(reported) == set(run.scalar_metric_names)
         for name, (first, last, low, high, mean) in reported.items():
             values = frame[name].to_numpy(dtype=np.float64)
+            values = values[~np.isnan(values)]  # cpsim info skips a step where the metric is undefined
             expected = [values[0], values[-1], values.min(), values.max(), values.mean()]
             assert np.allclose(expected, [first, last, low, high, mean], rtol=1e-5, atol=1e-6), name
 

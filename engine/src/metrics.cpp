@@ -18,8 +18,14 @@ MetricSpec& MetricSet::add(std::string name, std::string unit, std::string descr
   std::size_t size = 1;
   for (const std::size_t d : dimensions) size *= dimensions_.at(d).labels.size();
   std::size_t& counter = type == MetricType::Real ? real_count_ : integer_count_;
-  specs_.push_back({std::move(name), std::move(unit), std::move(description), type,
-                    std::move(dimensions), counter, size});
+  specs_.push_back({std::move(name),
+                    std::move(unit),
+                    std::move(description),
+                    type,
+                    std::move(dimensions),
+                    counter,
+                    size,
+                    {}});
   counter += size;
   return specs_.back();
 }
@@ -37,6 +43,22 @@ Metric<std::int64_t> MetricSet::add_integer(std::string name, std::string unit,
   add(std::move(name), std::move(unit), std::move(description), MetricType::Integer,
       std::move(dimensions));
   return Metric<std::int64_t>{specs_.size() - 1};
+}
+
+void MetricSet::declare_undefined_at_step0(Metric<double> metric, std::string reason) {
+  MetricSpec& spec = specs_.at(metric.index);
+  if (spec.type != MetricType::Real) {
+    throw std::logic_error("metric '" + spec.name + "': only a real metric can be undefined");
+  }
+  if (reason.empty()) {
+    throw std::logic_error("metric '" + spec.name + "': undefined at step 0 needs a reason");
+  }
+  spec.undefined_at_step0 = std::move(reason);
+}
+
+std::string undefined_note(const MetricSpec& spec) {
+  return spec.undefined_at_step0.empty() ? std::string()
+                                         : "NaN at step 0: " + spec.undefined_at_step0;
 }
 
 std::size_t MetricSet::find(std::string_view name) const noexcept {

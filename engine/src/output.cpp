@@ -6,8 +6,10 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
+#include <limits>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -209,6 +211,10 @@ void RunWriter::Impl::create_metrics(const MetricSet& metric_set) {
              static_cast<unsigned>(axis + 1), where);
     }
     write_units(context, output.dataset.get(), where, spec.unit, spec.description);
+    if (!spec.undefined_at_step0.empty()) {
+      write_string_attribute(context, output.dataset.get(), where, "undefined",
+                             undefined_note(spec));
+    }
     // CF convention: xarray shows the label datasets as (non-index) coordinates.
     if (!coordinates.empty()) {
       write_string_attribute(context, output.dataset.get(), where, "coordinates", coordinates);
@@ -532,7 +538,28 @@ const std::filesystem::path& RunWriter::path() const noexcept { return impl_->fi
 
 // ====================================================================== reader
 
-namespace {}  // namespace
+namespace {
+
+/// first, last, min, max and mean of the defined (not NaN) values: a metric
+/// undefined at step 0 starts at step 1. All NaN when none is defined.
+void summarize_defined(const std::vector<double>& values, FileSummary::MetricSummary& metric) {
+  constexpr double undefined = std::numeric_limits<double>::quiet_NaN();
+  metric.first = metric.last = metric.min = metric.max = metric.mean = undefined;
+  double sum = 0;
+  std::size_t count = 0;
+  for (const double value : values) {
+    if (std::isnan(value)) continue;
+    if (count == 0) metric.first = metric.min = metric.max = value;
+    metric.last = value;
+    metric.min = std::min(metric.min, value);
+    metric.max = std::max(metric.max, value);
+    sum += value;
+    ++count;
+  }
+  if (count > 0) metric.mean = sum / static_cast<double>(count);
+}
+
+}  // namespace
 
 FileSummary read_summary(const std::filesystem::path& path) {
   const detail::SilenceErrors silence;
@@ -595,13 +622,7 @@ FileSummary read_summary(const std::filesystem::path& path) {
       context.check(
           H5Dread(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
           "cannot read " + where);
-      metric.first = values.front();
-      metric.last = values.back();
-      metric.min = *std::min_element(values.begin(), values.end());
-      metric.max = *std::max_element(values.begin(), values.end());
-      double sum = 0;
-      for (const double value : values) sum += value;
-      metric.mean = sum / static_cast<double>(values.size());
+      summarize_defined(values, metric);
     }
     summary.metrics.push_back(std::move(metric));
   }

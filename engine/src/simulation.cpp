@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 #include "cpsim/engine/errors.hpp"
@@ -66,9 +67,17 @@ void Simulation::measure(const StepContext& context, MetricRow& row) {
   measure_seconds_ +=
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   // A NaN or infinity would silently poison every later statistic: stop here
-  // and name the step and the metric.
-  for (const MetricSpec& spec : metrics_.specs()) {
+  // and name the step and the metric. The one NaN allowed is the engine's
+  // own, for a metric declared undefined at step 0.
+  for (std::size_t m = 0; m < metrics_.specs().size(); ++m) {
+    const MetricSpec& spec = metrics_.spec(m);
     if (spec.type != MetricType::Real) continue;
+    if (context.step == 0 && !spec.undefined_at_step0.empty()) {
+      for (std::size_t i = 0; i < spec.size; ++i) {
+        row.set(Metric<double>{m}, i, std::numeric_limits<double>::quiet_NaN());
+      }
+      continue;
+    }
     const auto values = row.real_values(spec);
     for (std::size_t i = 0; i < values.size(); ++i) {
       if (!std::isfinite(values[i])) {

@@ -195,6 +195,12 @@ class StudyFileWriter {
     return labels;
   }
 
+  /// Marks a metric undefined at step 0 (NaN there, and in its contrasts).
+  void write_undefined(hid_t dataset, const std::string& where, const MetricSpec& spec) {
+    if (spec.undefined_at_step0.empty()) return;
+    write_string_attribute(context_, dataset, where, "undefined", undefined_note(spec));
+  }
+
   void write_metrics(hid_t root) {
     Hid group = create_group(context_, root, "metrics", "/metrics");
     const Axes axes = write_axes(group.get(), "/metrics", "scenario", variant_names(), true);
@@ -207,6 +213,7 @@ class StudyFileWriter {
       Hid dataset = create_on_axes(group.get(), where, spec, axes,
                                    real ? H5T_IEEE_F64LE : H5T_STD_I64LE, true);
       write_units(context_, dataset.get(), where, spec.unit, spec.description);
+      write_undefined(dataset.get(), where, spec);
       // Runs are variant-major like the dataset: copy each run's rows.
       const std::size_t width = real ? metrics.real_count() : metrics.integer_count();
       if (real) {
@@ -315,6 +322,7 @@ class StudyFileWriter {
             create_on_axes(sub.get(), metric_where, specs[m], axes, H5T_IEEE_F64LE, false);
         write_units(context_, dataset.get(), metric_where, specs[m].unit,
                     statistic_description(s, study_) + ": " + specs[m].description);
+        write_undefined(dataset.get(), metric_where, specs[m]);
         std::vector<double> values;
         for (const ContrastStatistics& contrast : results_.contrasts) {
           const auto& array = statistic(contrast.metrics[m], s);

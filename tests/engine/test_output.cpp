@@ -9,6 +9,7 @@
 
 #include <array>
 #include <atomic>
+#include <cmath>
 #include <csignal>
 #include <cstdint>
 #include <cstdlib>
@@ -798,5 +799,60 @@ TEST_F(OutputTest, StepsMustIncrease) {
 
 /// With CPSIM_KEEP_OUTPUT=PATH, leaves a file with every kind of group at
 /// PATH (used to check the layout from Python while the CLI is not built).
+}  // namespace
+}  // namespace cpsim
+
+namespace cpsim {
+namespace {
+
+TEST_F(OutputTest, AMetricUndefinedAtStepZeroIsMarkedAndItsSummarySkipsTheNaN) {
+  MetricSet set;
+  const auto income = set.add_real("income", "RMB", "income this month");
+  const auto wealth = set.add_real("wealth", "RMB", "wealth");
+  set.declare_undefined_at_step0(income, "no month has been lived");
+  const auto row = [&](std::int64_t step) {
+    MetricRow values(set);
+    values.set(income, step == 0 ? std::numeric_limits<double>::quiet_NaN()
+                                 : 5.0 - static_cast<double>(step));
+    values.set(wealth, 100.0 + static_cast<double>(step));
+    return values;
+  };
+  const fs::path path = file("undefined.h5");
+  {
+    RunWriter writer(path, provenance_, set, 4, false);
+    for (std::int64_t step = 0; step <= 3; ++step) writer.append_metrics(step, row(step));
+    writer.finish(true, 3, 0.0);
+  }
+  {
+    Id h5 = open_file(path);
+    EXPECT_EQ(string_attribute(h5, "/metrics/income", "undefined"),
+              "NaN at step 0: no month has been lived");
+    EXPECT_EQ(string_attribute(h5, "/metrics/wealth", "undefined"), "<missing>");
+  }
+  const FileSummary summary = read_summary(path);
+  ASSERT_EQ(summary.metrics.size(), 2U);
+  const auto& summarized = summary.metrics[0];
+  EXPECT_EQ(summarized.name, "income");
+  EXPECT_EQ(summarized.first, 4.0);  // step 1's, not step 0's NaN
+  EXPECT_EQ(summarized.last, 2.0);
+  EXPECT_EQ(summarized.min, 2.0);
+  EXPECT_EQ(summarized.max, 4.0);
+  EXPECT_EQ(summarized.mean, 3.0);
+  EXPECT_EQ(summary.metrics[1].first, 100.0);
+  EXPECT_EQ(summary.metrics[1].mean, 101.5);
+
+  // Defined at no recorded step (a run of 0 steps): every statistic is NaN.
+  const fs::path initial_only = file("initial-only.h5");
+  {
+    RunWriter writer(initial_only, provenance_, set, 4, false);
+    writer.append_metrics(0, row(0));
+    writer.finish(true, 0, 0.0);
+  }
+  const auto& never = read_summary(initial_only).metrics[0];
+  for (const double value : {never.first, never.last, never.min, never.max, never.mean}) {
+    EXPECT_TRUE(std::isnan(value));
+  }
+}
+
 }  // namespace
 }  // namespace cpsim

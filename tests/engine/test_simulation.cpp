@@ -80,6 +80,79 @@ TEST(Simulation, NonFiniteMetricStopsTheRunNamingStepAndMetric) {
   }
 }
 
+TEST(Simulation, AMetricDeclaredUndefinedAtStepZeroIsNaNThereOnly) {
+  Simulation sim(1, 3);
+  const auto sector = sim.metrics().add_dimension("sector", {"tea", "digital"});
+  const auto income = sim.metrics().add_real("income", "RMB", "income this month");
+  const auto shares = sim.metrics().add_real("share", "1", "share by sector", {sector});
+  const auto wealth = sim.metrics().add_real("wealth", "RMB", "a stock, defined at step 0");
+  sim.metrics().declare_undefined_at_step0(income, "no month has been lived");
+  sim.metrics().declare_undefined_at_step0(shares, "no month has been lived");
+  // The model measures a number at step 0 as well (a 0, say): the engine
+  // records NaN there all the same.
+  sim.add_measurement([&](const StepContext& c, MetricRow& row) {
+    row.set(income, 10.0 * static_cast<double>(c.step));
+    row.set(shares, 0, 0.25);
+    row.set(shares, 1, 0.75);
+    row.set(wealth, 100.0);
+  });
+  Collect observer;
+  EXPECT_EQ(sim.run(1, observer), 3);
+  EXPECT_TRUE(std::isnan(observer.rows[0].get(income)));
+  EXPECT_TRUE(std::isnan(observer.rows[0].get(shares, 0)));
+  EXPECT_TRUE(std::isnan(observer.rows[0].get(shares, 1)));
+  EXPECT_EQ(observer.rows[0].get(wealth), 100.0);
+  for (std::size_t step = 1; step <= 3; ++step) {
+    EXPECT_EQ(observer.rows[step].get(income), 10.0 * static_cast<double>(step));
+    EXPECT_EQ(observer.rows[step].get(shares, 1), 0.75);
+  }
+  EXPECT_EQ(sim.metrics().spec(income.index).undefined_at_step0, "no month has been lived");
+  EXPECT_EQ(undefined_note(sim.metrics().spec(income.index)),
+            "NaN at step 0: no month has been lived");
+  EXPECT_EQ(undefined_note(sim.metrics().spec(wealth.index)), "");
+}
+
+TEST(Simulation, ANaNTheModelDidNotDeclareIsStillAnError) {
+  // Undeclared, at step 0: an error.
+  {
+    Simulation sim(1, 3);
+    const auto ratio = sim.metrics().add_real("ratio", "1", "urban over rural");
+    sim.add_measurement([&](const StepContext& c, MetricRow& row) {
+      row.set(ratio, c.step == 0 ? std::nan("") : 1.0);
+    });
+    Collect observer;
+    try {
+      sim.run(1, observer);
+      FAIL() << "expected a SimulationError";
+    } catch (const SimulationError& e) {
+      EXPECT_STREQ(e.what(), "step 0: metric 'ratio' is NaN");
+    }
+  }
+  // Declared undefined at step 0, NaN at a later step: an error.
+  {
+    Simulation sim(1, 3);
+    const auto ratio = sim.metrics().add_real("ratio", "1", "urban over rural");
+    sim.metrics().declare_undefined_at_step0(ratio, "no month has been lived");
+    sim.add_measurement([&](const StepContext& c, MetricRow& row) {
+      row.set(ratio, c.step == 2 ? std::nan("") : 1.0);
+    });
+    Collect observer;
+    try {
+      sim.run(1, observer);
+      FAIL() << "expected a SimulationError";
+    } catch (const SimulationError& e) {
+      EXPECT_STREQ(e.what(), "step 2: metric 'ratio' is NaN");
+    }
+  }
+}
+
+TEST(MetricSet, UndefinedAtStepZeroNeedsAReason) {
+  MetricSet set;
+  const auto income = set.add_real("income", "RMB", "income this month");
+  EXPECT_THROW(set.declare_undefined_at_step0(income, ""), std::logic_error);
+  EXPECT_TRUE(set.spec(income.index).undefined_at_step0.empty());
+}
+
 TEST(MetricSet, ArrayMetricsUseTheirDimensions) {
   MetricSet set;
   const auto sector = set.add_dimension("sector", {"digital", "services", "tea"});

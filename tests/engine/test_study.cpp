@@ -9,12 +9,12 @@
 #include <set>
 #include <sstream>
 
-#include "commands.hpp"
 #include "cpsim/engine/confidence_interval.hpp"
 #include "cpsim/engine/errors.hpp"
 #include "cpsim/engine/model.hpp"
 #include "cpsim/engine/study.hpp"
 #include "cpsim/engine/study_results.hpp"
+#include "registry.hpp"
 
 namespace cpsim {
 namespace {

@@ -11,10 +11,10 @@
 #include <stdexcept>
 #include <string>
 
-#include "commands.hpp"
 #include "cpsim/engine/errors.hpp"
 #include "cpsim/engine/model.hpp"
 #include "cpsim/engine/scenario.hpp"
+#include "registry.hpp"
 
 namespace {
 

@@ -5,10 +5,10 @@
 #include <string>
 #include <vector>
 
-#include "commands.hpp"
 #include "cpsim/engine/model.hpp"
 #include "cpsim/engine/scenario.hpp"
 #include "cpsim/engine/simulation.hpp"
+#include "registry.hpp"
 
 namespace cpsim::testing {
 

@@ -133,6 +133,41 @@ EconomyMetrics::EconomyMetrics(MetricSet& m, const Economy& economy) : economy_(
   rural_resident_share_ =
       m.add_real("rural_resident_share", "1", "Share of residents living in a village");
   declare_skill_metrics(m);
+  // The initial state has lived no month: its incomes, their distribution,
+  // the budget's and the villages' flows and the month's matching are not
+  // zero but undefined (NaN at step 0). Stocks (population, employment,
+  // wealth, debt, money) and the firms' calibrated sales (GDP) are defined.
+  for (const Metric<double> metric : {mean_wage_,
+                                      urban_income_,
+                                      rural_income_,
+                                      urban_income_annual_,
+                                      rural_income_annual_,
+                                      ratio_,
+                                      urban_income_ytd_,
+                                      rural_income_ytd_,
+                                      ratio_ytd_,
+                                      gini_income_,
+                                      gini_income_ytd_,
+                                      theil_,
+                                      theil_within_,
+                                      theil_between_,
+                                      palma_,
+                                      quintile_share_,
+                                      median_income_,
+                                      relative_poverty_,
+                                      dibao_poverty_,
+                                      middle_income_share_,
+                                      income_by_area_,
+                                      revenue_,
+                                      retained_revenue_,
+                                      spending_,
+                                      balance_,
+                                      village_income_,
+                                      village_dividends_,
+                                      vacancy_rate_,
+                                      job_finding_rate_}) {
+    m.declare_undefined_at_step0(metric, month_not_lived);
+  }
 }
 
 CalibrationSample EconomyMetrics::measure(const StepContext& /*context*/, MetricRow& row) {

@@ -22,6 +22,9 @@ struct CalibrationSample {
   double fiscal_revenue = 0;  ///< RMB/month, before sharing with upper levels
 };
 
+/// Why a metric of the month has no value at step 0 (the file's `undefined`).
+inline constexpr const char* month_not_lived = "no month has been lived";
+
 class EconomyMetrics {
  public:
   EconomyMetrics(MetricSet& metrics, const Economy& economy);

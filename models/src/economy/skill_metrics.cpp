@@ -37,6 +37,9 @@ void EconomyMetrics::declare_skill_metrics(MetricSet& m) {
       m.add_real("household_education_spending", "RMB/month",
                  "Households' spending on their children's education (part of their services "
                  "spending)");
+  // Both start from the first month's spending: nothing is spent before it.
+  m.declare_undefined_at_step0(education_per_child_, month_not_lived);
+  m.declare_undefined_at_step0(education_spending_, month_not_lived);
 }
 
 void EconomyMetrics::measure_skills(MetricRow& row) const {

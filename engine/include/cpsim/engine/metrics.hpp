@@ -7,6 +7,11 @@
 // "sector" dimension, a flow matrix over "flow" x "sector"). Real metrics are
 // doubles; integer metrics are int64 (money in fen, counts), so exact
 // quantities such as the money-conservation error stay exact in the file.
+//
+// A real metric that measures something of a lived step (a month's income, a
+// rate over its flows) has no value at step 0, the initial state: the model
+// declares it undefined there, and the engine records NaN at step 0 whatever
+// was measured (docs/output-format.md). Any other NaN is a simulation error.
 #include <cstdint>
 #include <span>
 #include <string>
@@ -29,7 +34,14 @@ struct MetricSpec {
   std::vector<std::size_t> dimensions;  ///< indices into MetricSet::dimensions()
   std::size_t offset = 0;               ///< into the row's reals or integers
   std::size_t size = 1;                 ///< product of the dimension sizes
+  /// Why the metric has no value at step 0 (NaN there); empty: defined at
+  /// every step.
+  std::string undefined_at_step0;
 };
+
+/// The text of the `undefined` attribute a file gives a metric declared
+/// undefined at step 0 ("NaN at step 0: REASON"); empty for any other.
+[[nodiscard]] std::string undefined_note(const MetricSpec& spec);
 
 template <class T>
 struct Metric {
@@ -74,6 +86,11 @@ class MetricSet {
                           std::vector<std::size_t> dimensions = {});
   Metric<std::int64_t> add_integer(std::string name, std::string unit, std::string description,
                                    std::vector<std::size_t> dimensions = {});
+
+  /// `metric` has no value at step 0, for `reason` ("no month has been
+  /// lived"): NaN there in every row and file. Reals only: an integer count
+  /// of the step's events is 0 at step 0, which is exact.
+  void declare_undefined_at_step0(Metric<double> metric, std::string reason);
 
   [[nodiscard]] const std::vector<MetricSpec>& specs() const noexcept { return specs_; }
   [[nodiscard]] const std::vector<Dimension>& dimensions() const noexcept { return dimensions_; }

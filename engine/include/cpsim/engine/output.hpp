@@ -77,8 +77,10 @@ struct FileSummary {
   std::vector<FileAttribute> attributes;  ///< root attributes, in creation order
   struct MetricSummary {
     std::string name, unit, description;
-    std::size_t size = 1;                                    ///< values per step
-    double first = 0, last = 0, min = 0, max = 0, mean = 0;  ///< over steps (scalars)
+    std::size_t size = 1;  ///< values per step
+    /// Over the steps where the scalar is defined (NaN values skipped); NaN
+    /// when it is defined at no step.
+    double first = 0, last = 0, min = 0, max = 0, mean = 0;
   };
   std::int64_t rows = 0;  ///< steps recorded, including step 0
   bool complete = false;
