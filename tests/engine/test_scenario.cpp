@@ -660,7 +660,8 @@ TEST(ModelRegistry, AddFindNames) {
   ASSERT_NE(registry.find("test"), nullptr);
   EXPECT_EQ(registry.find("test")->name, "test");
   EXPECT_EQ(registry.find("tes"), nullptr);
-  EXPECT_EQ(registry.names(), (std::vector<std::string>{"boltzmann", "schelling", "test"}));
+  EXPECT_EQ(registry.names(),
+            (std::vector<std::string>{"boltzmann", "schelling", "test", "ticks"}));
   ModelRegistry twice;
   ModelInfo info;
   info.name = "m";
