@@ -64,12 +64,6 @@ std::string short_parameter(const std::string& path) {
   return path.starts_with(prefix) ? path.substr(prefix.size()) : path;
 }
 
-/// `value` of the study as an override of `parameter`, named by `key`.
-LocatedOverride located_override(const Node& value, const std::string& path,
-                                 const yaml::Location& key_location, const std::string& key_path) {
-  return scenario_parts::from_document(path, key_location, key_path, value);
-}
-
 /// Loads a variant's scenario. An error of one of the study's overrides is
 /// located in the study already; any other is reported at the variant's
 /// entry, quoting the scenario's own error.
@@ -196,8 +190,8 @@ Study load_study(const fs::path& file, const ModelRegistry& models,
     if (const Node* set = body.find("set")) {
       for (const Entry& override_ : set->expect_map().entries) {
         scenario.overrides.push_back({override_.key, yaml::to_yaml_text(override_.value)});
-        scenario.located.push_back(located_override(override_.value, override_.key,
-                                                    override_.key_location, override_.value.path));
+        scenario.located.push_back(scenario_parts::from_document(
+            override_.key, override_.key_location, override_.value.path, override_.value));
       }
     }
     entries.push_back(std::move(scenario));
@@ -265,8 +259,8 @@ Study load_study(const fs::path& file, const ModelRegistry& models,
         const Node& value = *grid[g].values[index[g]];
         const std::string text = yaml::to_yaml_text(value);
         variant.overrides.push_back({parameter.text, text});
-        variant_located.push_back(
-            located_override(value, parameter.text, parameter.location, parameter.path));
+        variant_located.push_back(scenario_parts::from_document(parameter.text, parameter.location,
+                                                                parameter.path, value));
         if (g > 0) variant.name += ',';
         variant.name += short_parameter(parameter.text);
         variant.name += '=';
@@ -290,7 +284,8 @@ Study load_study(const fs::path& file, const ModelRegistry& models,
       std::vector<LocatedOverride>& overrides = located[v];
       if (study.steps) {
         const Entry& steps = *root.find_entry("steps");
-        overrides.push_back(located_override(steps.value, "steps", steps.key_location, "steps"));
+        overrides.push_back(
+            scenario_parts::from_document("steps", steps.key_location, "steps", steps.value));
       }
       variant.scenario = load_variant(entry, overrides, models);
       const Scenario& first = study.variants.front().scenario;
