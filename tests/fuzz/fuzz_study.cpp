@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <system_error>
 
 #include "cpsim/engine/study.hpp"
 #include "fuzz_support.hpp"
@@ -23,22 +24,38 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path prepare_scratch() {
-  const fs::path root =
-      fs::temp_directory_path() / ("cpsim-fuzz-study-" + std::to_string(::getpid()));
-  const fs::path source = CPSIM_SOURCE_DIR;
-  fs::remove_all(root);
-  fs::create_directories(root);
-  fs::copy(source / "scenarios", root / "scenarios", fs::copy_options::recursive);
-  fs::copy(source / "tests" / "data" / "bad-studies" / "helpers",
-           root / "scenarios" / "studies" / "helpers", fs::copy_options::recursive);
-  return root / "scenarios" / "studies" / "fuzz-input.yaml";
-}
+/// The scratch copy, removed when the fuzzer exits.
+class Scratch {
+ public:
+  Scratch()
+      : root_(fs::temp_directory_path() / ("cpsim-fuzz-study-" + std::to_string(::getpid()))) {
+    const fs::path source = CPSIM_SOURCE_DIR;
+    fs::remove_all(root_);
+    fs::create_directories(root_);
+    fs::copy(source / "scenarios", root_ / "scenarios", fs::copy_options::recursive);
+    fs::copy(source / "tests" / "data" / "bad-studies" / "helpers",
+             root_ / "scenarios" / "studies" / "helpers", fs::copy_options::recursive);
+  }
+  ~Scratch() {
+    std::error_code ignored;
+    fs::remove_all(root_, ignored);
+  }
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+
+  [[nodiscard]] fs::path input() const {
+    return root_ / "scenarios" / "studies" / "fuzz-input.yaml";
+  }
+
+ private:
+  fs::path root_;
+};
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const fs::path path = prepare_scratch();
+  static const Scratch scratch;
+  static const fs::path path = scratch.input();
   {
     std::ofstream file(path, std::ios::binary | std::ios::trunc);
     file.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
