@@ -143,7 +143,8 @@ Study load_study(const fs::path& file, const ModelRegistry& models,
 
   Study study;
   study.file = file;
-  study.name = root.find("name") ? root.find("name")->as_string("a name") : file.stem().string();
+  const Node* name = root.find("name");
+  study.name = name != nullptr ? name->as_string("a name") : file.stem().string();
   if (const Node* description = root.find("description")) {
     study.description = description->as_string("a line of text");
   }
