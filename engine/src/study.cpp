@@ -143,8 +143,8 @@ Study load_study(const fs::path& file, const ModelRegistry& models,
 
   Study study;
   study.file = file;
-  const Node* name = root.find("name");
-  study.name = name != nullptr ? name->as_string("a name") : file.stem().string();
+  const Node* study_name = root.find("name");
+  study.name = study_name != nullptr ? study_name->as_string("a name") : file.stem().string();
   if (const Node* description = root.find("description")) {
     study.description = description->as_string("a line of text");
   }
