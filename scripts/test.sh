@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds everything from nothing and runs the whole
 # test suite: first a Release build, then (unless --quick) a short libFuzzer
-# run of the scenario parser, the parallel tests under ThreadSanitizer, and the
-# whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer.
+# run of the scenario and study readers, the parallel tests under
+# ThreadSanitizer, and the whole suite again under AddressSanitizer +
+# UndefinedBehaviorSanitizer.
 #   scripts/test.sh            # what CI runs
 #   scripts/test.sh --quick    # Release suite only
-# The fuzzer runs for CPSIM_FUZZ_SECONDS (default 60) over the kept corpus.
+# The fuzzers run for CPSIM_FUZZ_SECONDS (default 60) in all, half each, over
+# the kept corpora.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 quick=0
@@ -20,16 +22,25 @@ cmake --build build -j"$jobs"
 ctest --test-dir build --output-on-failure -j"$jobs" --timeout 900
 
 if [ $quick -eq 0 ]; then
-  echo "== libFuzzer: scenario parsing for ${CPSIM_FUZZ_SECONDS:-60} s"
+  # The two readers share the time: half each to the scenario and the study
+  # target, each over its own kept corpus.
+  fuzz_seconds=$(( ${CPSIM_FUZZ_SECONDS:-60} / 2 ))
+  echo "== libFuzzer: scenario and study parsing, ${fuzz_seconds} s each"
   cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang-14 \
     -DCMAKE_CXX_COMPILER=clang++-14 -DCPSIM_BUILD_FUZZERS=ON -DCPSIM_BUILD_TESTS=OFF \
     -DCPSIM_BUILD_BENCH=OFF >/dev/null
-  cmake --build build-fuzz --target fuzz_scenario -j"$jobs"
-  work=$(mktemp -d)
-  # New inputs go to the scratch folder; the kept corpora are only read.
-  build-fuzz/tests/fuzz/fuzz_scenario -max_total_time="${CPSIM_FUZZ_SECONDS:-60}" -timeout=10 \
-    -print_final_stats=1 "$work" tests/fuzz/corpus tests/data/bad-scenarios 2>&1 | tail -n 3
-  rm -rf "$work"
+  cmake --build build-fuzz --target fuzz_scenario fuzz_study -j"$jobs"
+  fuzz() {  # TARGET CORPUS...
+    local target=$1 work
+    shift
+    work=$(mktemp -d)
+    # New inputs go to the scratch folder; the kept corpora are only read.
+    build-fuzz/tests/fuzz/"$target" -max_total_time="$fuzz_seconds" -timeout=10 \
+      -print_final_stats=1 "$work" "$@" 2>&1 | tail -n 3
+    rm -rf "$work"
+  }
+  fuzz fuzz_scenario tests/fuzz/corpus tests/data/bad-scenarios
+  fuzz fuzz_study tests/data/bad-studies scenarios/studies
 
   echo "== ThreadSanitizer: the parallel tests (unit and validation labels)"
   # Suppressions cover oneTBB internals only; see tests/tsan.supp for why.

@@ -50,7 +50,16 @@ ModelRegistry make_test_registry() {
   PolicyModuleInfo levy{"levy", "takes a levy", "test policies", {}};
   levy.schema.real("rate", 0.1, "levy rate", 0.0, 1.0);
   test.policies.push_back(std::move(levy));
+  test.steps_per_year = 12;  // monthly: policy dates may be months YYYY-MM
   registry.add(std::move(test));
+
+  ModelInfo ticks;  // steps that are not calendar time, with a policy module
+  ticks.name = "ticks";
+  ticks.schema.integer("agents", 10, "number of agents", 1.0);
+  PolicyModuleInfo tax{"tax", "takes a tax", "test policies", {}};
+  tax.schema.real("rate", 0.1, "tax rate", 0.0, 1.0);
+  ticks.policies.push_back(std::move(tax));
+  registry.add(std::move(ticks));
 
   ModelInfo boltzmann;
   boltzmann.name = "boltzmann";
@@ -651,7 +660,8 @@ TEST(ModelRegistry, AddFindNames) {
   ASSERT_NE(registry.find("test"), nullptr);
   EXPECT_EQ(registry.find("test")->name, "test");
   EXPECT_EQ(registry.find("tes"), nullptr);
-  EXPECT_EQ(registry.names(), (std::vector<std::string>{"boltzmann", "schelling", "test"}));
+  EXPECT_EQ(registry.names(),
+            (std::vector<std::string>{"boltzmann", "schelling", "test", "ticks"}));
   ModelRegistry twice;
   ModelInfo info;
   info.name = "m";

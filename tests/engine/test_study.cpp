@@ -200,6 +200,36 @@ scenarios:
   EXPECT_EQ(study.variants[0].scenario.parameters.integer("agents"), 30);
 }
 
+TEST_F(StudyFiles, NumbersFollowTheSameYaml12RulesAsScenarios) {
+  // +3, 0x2A and 0o7 are integers in a scenario file; so they are here.
+  const fs::path file = write("s.yaml", R"(replicates: +3
+seed: 0x2A
+steps: 0o7
+confidence: .9
+scenarios:
+  a: {file: kinetic.yaml, set: {parameters.agents: 0x20}}
+)");
+  const Study study = load_study(file, registry_);
+  EXPECT_EQ(study.replicates, 3);
+  EXPECT_EQ(study.seed, 42U);
+  EXPECT_EQ(study.steps, 7);
+  EXPECT_EQ(study.confidence, 0.9);
+  EXPECT_EQ(study.variants[0].scenario.steps, 7);
+  EXPECT_EQ(study.variants[0].scenario.parameters.integer("agents"), 32);
+}
+
+TEST_F(StudyFiles, OverrideValuesKeepTheirTypesInsideListsAndMaps) {
+  // A quoted value inside a map given to `set:` stays text.
+  const fs::path file = write("s.yaml", R"(replicates: 1
+scenarios:
+  a: {file: kinetic.yaml, set: {parameters: {rule: "yard_sale", agents: 30}}}
+)");
+  const Study study = load_study(file, registry_);
+  EXPECT_EQ(study.variants[0].scenario.parameters.string("rule"), "yard_sale");
+  EXPECT_EQ(study.variants[0].scenario.parameters.integer("agents"), 30);
+  EXPECT_EQ(study.variants[0].overrides.at(0).value, "{rule: \"yard_sale\", agents: 30}");
+}
+
 TEST_F(StudyFiles, SummaryWindowDefaultsToTheModelsYear) {
   const std::string economy = std::string(CPSIM_SOURCE_DIR) + "/scenarios/xihu-small.yaml";
   const std::string head = "replicates: 2\nscenarios:\n  a: {file: " + economy + "}\n";

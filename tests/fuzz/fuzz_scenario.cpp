@@ -2,26 +2,17 @@
 // or leak on any input; every rejection is a ScenarioError (one line).
 //   cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_C_COMPILER=clang-14 \
 //         -DCPSIM_BUILD_FUZZERS=ON && cmake --build build-fuzz --target fuzz_scenario
-//   build-fuzz/tests/fuzz/fuzz_scenario -max_total_time=60 WORK_DIR tests/fuzz/corpus
+//   build-fuzz/tests/fuzz/fuzz_scenario -max_total_time=30 WORK_DIR tests/fuzz/corpus
 #include <unistd.h>
 
 #include <cstdint>
-#include <cstdio>
 #include <fstream>
-#include <stdexcept>
 #include <string>
 
-#include "cpsim/engine/errors.hpp"
-#include "cpsim/engine/model.hpp"
 #include "cpsim/engine/scenario.hpp"
-#include "registry.hpp"
+#include "fuzz_support.hpp"
 
 namespace {
-
-const cpsim::ModelRegistry& registry() {
-  static const cpsim::ModelRegistry models = cpsim::app::make_registry();
-  return models;
-}
 
 std::string scratch_path() { return "/tmp/cpsim-fuzz-" + std::to_string(::getpid()) + ".yaml"; }
 
@@ -34,15 +25,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     file.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
   }
   try {
-    const cpsim::Scenario scenario = cpsim::load_scenario(path, {}, registry());
+    const cpsim::Scenario scenario = cpsim::load_scenario(path, {}, cpsim::fuzz::registry());
     // A scenario that validates must survive its own resolved form.
     std::ofstream(path, std::ios::trunc) << scenario.resolved_yaml;
-    (void)cpsim::load_scenario(path, {}, registry());
+    (void)cpsim::load_scenario(path, {}, cpsim::fuzz::registry());
   } catch (const cpsim::ScenarioError& e) {
-    const std::string message = e.what();
-    if (message.find('\n') != std::string::npos) {
-      throw std::logic_error("multi-line error: " + message);
-    }
+    cpsim::fuzz::expect_one_line(e);
   }
   return 0;
 }

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "support/process.hpp"
 
@@ -74,6 +75,23 @@ TEST(CliPolicies, PitScheduleCheckedAcrossParametersIsExit2) {
             std::string::npos)
       << r.output;
   EXPECT_FALSE(std::filesystem::exists(out));
+}
+
+TEST(CliPolicies, MonthsAreRefusedForAModelThatDoesNotStepByMonths) {
+  // The validation models' steps are not calendar time (steps_per_year 0).
+  const TempDir dir;
+  const std::string scenario = dir.file("dated.yaml");
+  std::ofstream(scenario) << "extends: " << source_dir
+                          << "/scenarios/kinetic-exchange.yaml\nstart_date: 2021-01\n";
+  const auto r = run_cpsim("validate " + scenario);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(
+      r.output.find(scenario + ":2:13: start_date: a month YYYY-MM needs a model that steps by "
+                               "months; model 'kinetic_exchange' has steps_per_year 0 (leave "
+                               "start_date out)\n"),
+      std::string::npos)
+      << r.output;
+  EXPECT_EQ(r.output.find('\n'), r.output.size() - 1) << "one line: " << r.output;
 }
 
 }  // namespace

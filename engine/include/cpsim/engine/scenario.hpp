@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "cpsim/engine/parameters.hpp"
+#include "cpsim/engine/yaml_document.hpp"  // did_you_mean
 
 namespace cpsim {
 
@@ -70,8 +71,5 @@ Override parse_override(std::string_view argument);
 /// line "file:line:col: key.path: message" on any problem.
 Scenario load_scenario(const std::filesystem::path& file, std::span<const Override> overrides,
                        const ModelRegistry& models);
-
-/// Levenshtein-nearest candidate within a small distance, or "".
-std::string did_you_mean(std::string_view word, std::span<const std::string> candidates);
 
 }  // namespace cpsim
