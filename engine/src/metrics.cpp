@@ -25,6 +25,7 @@ MetricSpec& MetricSet::add(std::string name, std::string unit, std::string descr
                     std::move(dimensions),
                     counter,
                     size,
+                    {},
                     {}});
   counter += size;
   return specs_.back();
@@ -56,9 +57,24 @@ void MetricSet::declare_undefined_at_step0(Metric<double> metric, std::string re
   spec.undefined_at_step0 = std::move(reason);
 }
 
+void MetricSet::declare_undefined_where(Metric<double> metric, std::string condition) {
+  MetricSpec& spec = specs_.at(metric.index);
+  if (spec.type != MetricType::Real) {
+    throw std::logic_error("metric '" + spec.name + "': only a real metric can be undefined");
+  }
+  if (condition.empty()) {
+    throw std::logic_error("metric '" + spec.name + "': undefined where needs a condition");
+  }
+  spec.undefined_where = std::move(condition);
+}
+
 std::string undefined_note(const MetricSpec& spec) {
-  return spec.undefined_at_step0.empty() ? std::string()
-                                         : "NaN at step 0: " + spec.undefined_at_step0;
+  std::string note;
+  if (!spec.undefined_at_step0.empty()) note = "NaN at step 0: " + spec.undefined_at_step0;
+  if (!spec.undefined_where.empty()) {
+    note += (note.empty() ? "" : "; ") + std::string("NaN where ") + spec.undefined_where;
+  }
+  return note;
 }
 
 std::size_t MetricSet::find(std::string_view name) const noexcept {

@@ -211,7 +211,7 @@ void RunWriter::Impl::create_metrics(const MetricSet& metric_set) {
              static_cast<unsigned>(axis + 1), where);
     }
     write_units(context, output.dataset.get(), where, spec.unit, spec.description);
-    if (!spec.undefined_at_step0.empty()) {
+    if (!undefined_note(spec).empty()) {
       write_string_attribute(context, output.dataset.get(), where, "undefined",
                              undefined_note(spec));
     }

@@ -68,7 +68,8 @@ void Simulation::measure(const StepContext& context, MetricRow& row) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   // A NaN or infinity would silently poison every later statistic: stop here
   // and name the step and the metric. The one NaN allowed is the engine's
-  // own, for a metric declared undefined at step 0.
+  // own, for a metric declared undefined at step 0, and the model's, for a
+  // metric declared undefined where a condition holds.
   for (std::size_t m = 0; m < metrics_.specs().size(); ++m) {
     const MetricSpec& spec = metrics_.spec(m);
     if (spec.type != MetricType::Real) continue;
@@ -80,6 +81,7 @@ void Simulation::measure(const StepContext& context, MetricRow& row) {
     }
     const auto values = row.real_values(spec);
     for (std::size_t i = 0; i < values.size(); ++i) {
+      if (std::isnan(values[i]) && !spec.undefined_where.empty()) continue;
       if (!std::isfinite(values[i])) {
         throw SimulationError("step " + std::to_string(context.step) + ": metric '" + spec.name +
                               (spec.size > 1 ? "[" + std::to_string(i) + "]" : std::string()) +

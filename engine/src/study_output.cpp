@@ -195,9 +195,10 @@ class StudyFileWriter {
     return labels;
   }
 
-  /// Marks a metric undefined at step 0 (NaN there, and in its contrasts).
+  /// Marks a metric undefined at step 0 or where a condition holds (NaN
+  /// there, and in its contrasts).
   void write_undefined(hid_t dataset, const std::string& where, const MetricSpec& spec) {
-    if (spec.undefined_at_step0.empty()) return;
+    if (undefined_note(spec).empty()) return;
     write_string_attribute(context_, dataset, where, "undefined", undefined_note(spec));
   }
 

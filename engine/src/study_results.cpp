@@ -1,6 +1,8 @@
 #include "cpsim/engine/study_results.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <stdexcept>
 
 #include "cpsim/engine/study.hpp"
@@ -113,12 +115,20 @@ std::vector<ContrastSummaryRow> summarize_contrasts(const Study& study, const St
       row.final_step = {results.contrasts[c].n, statistics.mean_difference[last],
                         statistics.sd[last], statistics.ci_low[last], statistics.ci_high[last]};
       if (span > 0) {
+        // A replicate's window mean is over the steps where both runs are
+        // defined (a metric declared undefined where a condition holds); NaN
+        // when there is none.
         std::vector<double> averages(replicates, 0.0);
         for (std::size_t r = 0; r < replicates; ++r) {
+          std::size_t defined = 0;
           for (std::size_t step = last + 1 - span; step <= last; ++step) {
-            averages[r] += difference(results.metrics, spec, reform[r], baseline[r], step, 0);
+            const double d = difference(results.metrics, spec, reform[r], baseline[r], step, 0);
+            if (std::isnan(d)) continue;
+            averages[r] += d;
+            ++defined;
           }
-          averages[r] /= static_cast<double>(span);
+          averages[r] = defined > 0 ? averages[r] / static_cast<double>(defined)
+                                    : std::numeric_limits<double>::quiet_NaN();
         }
         row.window = summarize_differences(averages, study.confidence);
       }

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -143,6 +144,51 @@ TEST(Simulation, ANaNTheModelDidNotDeclareIsStillAnError) {
     } catch (const SimulationError& e) {
       EXPECT_STREQ(e.what(), "step 2: metric 'ratio' is NaN");
     }
+  }
+}
+
+TEST(Simulation, AMetricDeclaredUndefinedWhereAConditionHoldsMayBeNaNAtAnyStep) {
+  Simulation sim(1, 4);
+  const auto group = sim.metrics().add_dimension("group", {"urban", "rural"});
+  const auto mean = sim.metrics().add_real("mean_skill", "1", "mean over a group", {group});
+  sim.metrics().declare_undefined_where(mean, "the group is empty");
+  // The rural group is empty at steps 2 and 3: the model says so with NaN.
+  sim.add_measurement([&](const StepContext& c, MetricRow& row) {
+    row.set(mean, 0, 1.0);
+    row.set(mean, 1, c.step == 2 || c.step == 3 ? std::nan("") : 0.5);
+  });
+  Collect observer;
+  EXPECT_EQ(sim.run(1, observer), 4);
+  for (std::size_t step = 0; step <= 4; ++step) {
+    EXPECT_EQ(observer.rows[step].get(mean, 0), 1.0);
+    EXPECT_EQ(std::isnan(observer.rows[step].get(mean, 1)), step == 2 || step == 3) << step;
+  }
+  EXPECT_EQ(undefined_note(sim.metrics().spec(mean.index)), "NaN where the group is empty");
+  // Both declarations: one attribute naming both.
+  MetricSet set;
+  const auto ratio = set.add_real("ratio", "1", "urban over rural");
+  set.declare_undefined_at_step0(ratio, "no month has been lived");
+  set.declare_undefined_where(ratio, "no rural resident has an income");
+  EXPECT_EQ(undefined_note(set.spec(ratio.index)),
+            "NaN at step 0: no month has been lived; NaN where no rural resident has an income");
+  EXPECT_THROW(set.declare_undefined_where(ratio, ""), std::logic_error);
+  const auto count = set.add_integer("count", "persons", "a count");
+  (void)count;
+}
+
+TEST(Simulation, AnInfinityIsAnErrorEvenInAMetricThatMayBeUndefined) {
+  Simulation sim(1, 3);
+  const auto ratio = sim.metrics().add_real("ratio", "1", "urban over rural");
+  sim.metrics().declare_undefined_where(ratio, "no rural income");
+  sim.add_measurement([&](const StepContext& c, MetricRow& row) {
+    row.set(ratio, c.step == 2 ? std::numeric_limits<double>::infinity() : 1.0);
+  });
+  Collect observer;
+  try {
+    sim.run(1, observer);
+    FAIL() << "expected a SimulationError";
+  } catch (const SimulationError& e) {
+    EXPECT_STREQ(e.what(), "step 2: metric 'ratio' is infinite");
   }
 }
 

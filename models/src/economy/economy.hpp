@@ -20,6 +20,7 @@
 //   migration.cpp       yearly village-to-urban moves (Harris-Todaro)
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <string_view>
 #include <utility>
@@ -66,7 +67,9 @@ struct MonthTotals {
 struct EntrantSkills {
   std::array<double, 2> mean_skill{};  ///< urban, rural residents; 0 without entrants
   std::array<std::int64_t, 2> count{};
-  double parent_correlation = 0;  ///< of log skills, entrants with a working parent
+  /// Of log skills, entrants with a working parent; NaN with fewer than two
+  /// such entrants or no spread (the metric is undefined then).
+  double parent_correlation = std::numeric_limits<double>::quiet_NaN();
 };
 
 class PolicyAccess;

@@ -11,7 +11,10 @@
 // A real metric that measures something of a lived step (a month's income, a
 // rate over its flows) has no value at step 0, the initial state: the model
 // declares it undefined there, and the engine records NaN at step 0 whatever
-// was measured (docs/output-format.md). Any other NaN is a simulation error.
+// was measured (docs/output-format.md). A metric that has no value under a
+// condition the model names (a mean over a group that is empty this step, a
+// ratio whose denominator is zero) is declared undefined where that holds, and
+// the model records NaN then. Any other NaN is a simulation error.
 #include <cstdint>
 #include <span>
 #include <string>
@@ -37,10 +40,14 @@ struct MetricSpec {
   /// Why the metric has no value at step 0 (NaN there); empty: defined at
   /// every step.
   std::string undefined_at_step0;
+  /// When the model records NaN for it at any step ("no entrant yet");
+  /// empty: the model never does.
+  std::string undefined_where;
 };
 
 /// The text of the `undefined` attribute a file gives a metric declared
-/// undefined at step 0 ("NaN at step 0: REASON"); empty for any other.
+/// undefined ("NaN at step 0: REASON", "NaN where CONDITION", or both joined
+/// by "; "); empty for any other.
 [[nodiscard]] std::string undefined_note(const MetricSpec& spec);
 
 template <class T>
@@ -91,6 +98,10 @@ class MetricSet {
   /// lived"): NaN there in every row and file. Reals only: an integer count
   /// of the step's events is 0 at step 0, which is exact.
   void declare_undefined_at_step0(Metric<double> metric, std::string reason);
+  /// The model records NaN for `metric` (any element, any step) exactly when
+  /// `condition` holds, e.g. "no entrant in the group yet": an undefined
+  /// value is never reported as a number. Reals only; infinities stay errors.
+  void declare_undefined_where(Metric<double> metric, std::string condition);
 
   [[nodiscard]] const std::vector<MetricSpec>& specs() const noexcept { return specs_; }
   [[nodiscard]] const std::vector<Dimension>& dimensions() const noexcept { return dimensions_; }
