@@ -71,8 +71,9 @@ double total_policy_spending(const CompletedRun& run) {
   const auto& set = run.simulation->metrics();
   const MetricSpec& spec = set.spec(set.find("policy_spending"));
   double total = 0;
-  for (const MetricRow& row : run.rows) {
-    for (const double x : row.real_values(spec)) total += x;
+  // Row 0 is the initial state: no month lived, spending undefined (NaN).
+  for (std::size_t step = 1; step < run.rows.size(); ++step) {
+    for (const double x : run.rows[step].real_values(spec)) total += x;
   }
   return total;
 }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "economy/metrics.hpp"
 #include "economy/policies/policy_set.hpp"
 
 namespace cpsim::models::economy {
@@ -87,6 +88,7 @@ void PolicySet::declare_metrics(MetricSet& metrics) {
       "Money paid under each policy instance this month (by the government, firms, households "
       "or the rest of the world; docs/policies.md says who pays)",
       {dimension});
+  metrics.declare_undefined_at_step0(spending_, month_not_lived);
 }
 
 void PolicySet::measure(MetricRow& row) const {
