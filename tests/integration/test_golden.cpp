@@ -139,9 +139,9 @@ TEST_P(Golden, MetricsMatchTheKeptTrajectory) {
       }
       for (std::size_t k = 0; k < values.size(); ++k) {
         const std::size_t at = row * metric.per_step + k;
-        const std::string where = metric_name + (metric.per_step > 1 ? "[" + std::to_string(k) + "]"
-                                                                     : std::string()) +
-                                  " at step " + std::to_string(kept_steps[s]);
+        const std::string where =
+            metric_name + (metric.per_step > 1 ? "[" + std::to_string(k) + "]" : std::string()) +
+            " at step " + std::to_string(kept_steps[s]);
         if (metric.integer) {
           const auto want = values[k].as<std::int64_t>();
           if (metric.integers[at] != want) {
