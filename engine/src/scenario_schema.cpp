@@ -118,7 +118,13 @@ void validate_section(const Node& map, const ParamSchema& schema, const std::str
     } else {
       std::vector<std::string> candidates = schema.children(section);
       if (section.empty()) candidates.insert(candidates.end(), skip.begin(), skip.end());
-      fail(entry.key_location, path, "unknown key" + yaml::suggestion(entry.key, candidates));
+      // A key another document gave (a study's `parameter:`) is named, as
+      // the message is located at that document's key, not at this path.
+      const std::string& origin = entry.key_location.origin_path;
+      const bool named_elsewhere = !origin.empty() && !origin.ends_with(path);
+      fail(entry.key_location, path,
+           "unknown key" + (named_elsewhere ? " '" + path + "'" : std::string()) +
+               yaml::suggestion(entry.key, candidates));
     }
   }
 }
