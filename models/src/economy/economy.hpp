@@ -14,7 +14,7 @@
 //   production.cpp      VAT, interest, profit, corporate tax, dividends
 //   pensions.cpp        urban employee and rural basic pensions
 //   dibao.cpp           minimum-living-guarantee top-up
-//   government.cpp      tax sharing with upper levels, budget and debt
+//   government.cpp      tax sharing, interest on debt, the fiscal rule
 //   firm_dynamics.cpp   exit and entry
 //   demography.cpp      yearly ageing and skill updates
 //   migration.cpp       yearly village-to-urban moves (Harris-Todaro)
@@ -46,9 +46,11 @@ struct MonthTotals {
   std::int64_t village_tourism_fees = 0;
   std::int64_t village_income = 0;
   std::int64_t village_dividends = 0;
-  std::int64_t tax_revenue = 0;       ///< all taxes collected by the district, fen
-  std::int64_t retained_revenue = 0;  ///< after sharing with upper levels
-  std::int64_t spending = 0;          ///< pensions, dibao, purchases (district budget)
+  std::int64_t tax_revenue = 0;           ///< all taxes collected by the district, fen
+  std::int64_t retained_revenue = 0;      ///< after sharing with upper levels
+  std::int64_t spending = 0;              ///< pensions, dibao, purchases, policies (no interest)
+  std::int64_t government_purchases = 0;  ///< public purchases of services this month
+  std::int64_t government_interest = 0;   ///< interest on the government's debt, to the bank
   std::int64_t pensions = 0;
   std::int64_t dibao = 0;
   std::int64_t dibao_households = 0;
@@ -68,6 +70,24 @@ struct EntrantSkills {
   std::array<std::int64_t, 2> count{};
   double parent_correlation = 0;  ///< of log skills, entrants with a working parent
 };
+
+/// The fiscal rule's memory (government.cpp): smoothed resources (retained
+/// revenue plus upper-level transfers) and smoothed committed spending, fen
+/// a month.
+struct FiscalRuleState {
+  double smoothed_resources = 0;
+  double smoothed_committed = 0;
+  bool started = false;  ///< set by the first budget (month 1)
+};
+/// Adds this month's resources and committed spending to the smoothed values
+/// (the first month sets them).
+void update_fiscal_rule(FiscalRuleState& rule, std::int64_t resources, std::int64_t committed,
+                        double smoothing);
+/// Next month's public purchases, fen: smoothed resources - smoothed
+/// committed spending + correction/12 x net position (deposits, negative
+/// when in debt); never negative.
+std::int64_t planned_public_purchases(const FiscalRuleState& rule, std::int64_t net_position,
+                                      double balance_correction_annual);
 
 class PolicyAccess;
 
@@ -107,6 +127,7 @@ class Economy {
   const VillageColumns& village_columns() const { return v_; }
   const Ledger& ledger() const { return ledger_; }
   const MonthTotals& month() const { return month_; }
+  const FiscalRuleState& fiscal_rule() const { return fiscal_rule_; }
   const EntrantSkills& entrant_skills() const { return entrant_skills_; }
   std::int64_t initial_money() const { return initial_money_; }
   std::int64_t government_debt() const {
@@ -173,7 +194,9 @@ class Economy {
   std::array<double, sector_count> outside_demand_{};  ///< RMB/month, exports + visitors
   bool outside_demand_calibrated_ = false;
   bool purchases_netted_ = false;
-  std::int64_t last_retained_revenue_ = 0;
+  FiscalRuleState fiscal_rule_;
+  std::int64_t next_public_purchases_ = 0;         ///< set by the budget, spent next month
+  std::int64_t government_deposits_at_start_ = 0;  ///< of the month; debt when negative
   double average_wage_ = 0;  ///< RMB/month, for employee pensions; updated yearly
   std::vector<std::uint8_t> firm_exiting_;
   std::vector<std::int64_t> firm_deposits_at_start_;  ///< for the month's profit

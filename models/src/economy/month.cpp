@@ -18,6 +18,7 @@ std::int64_t Economy::disposable_income(std::size_t i) const {
 void Economy::begin_month(const StepContext& context) {
   ledger_.start_step();
   month_ = MonthTotals{};
+  government_deposits_at_start_ = ledger_.government();  // interest is on last month's debt
   // The tax year and the calendar year start at steps 1, 13, 25, ...
   const bool new_tax_year = (context.step - 1) % 12 == 0;
   AgentTable& t = *households_;

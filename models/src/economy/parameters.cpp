@@ -275,10 +275,19 @@ BoundSchema<EconomyParameters> bind_economy() {
   government.real("upper_tax_share", &GovernmentParameters::upper_tax_share, 0.48,
                   "Share of taxes passed to upper levels (article: 1 - 11.84/22.8, H1 2021)", 0.0,
                   1.0, "1");
-  government.real(
-      "public_spending_share", &GovernmentParameters::public_spending_share, 0.7,
-      "Public purchases from services firms as a share of last month's retained revenue", 0.0, 5.0,
-      "1");
+  government.real("revenue_smoothing", &GovernmentParameters::revenue_smoothing, 0.25,
+                  "Adaptive weight of the fiscal rule's smoothed resources and committed "
+                  "spending (docs/economy-rules.md R11; Caiani's expectation weight)",
+                  0.0, 1.0, "1/month");
+  government.real("balance_correction_annual", &GovernmentParameters::balance_correction_annual,
+                  0.2,
+                  "Share of the government's net position (deposits or debt) that public "
+                  "purchases close in a year (R11; fiscal reaction as in Bohn 1998; assumption)",
+                  0.0, 12.0, "1/year");
+  government.real("debt_rate_annual", &GovernmentParameters::debt_rate_annual, 0.0315,
+                  "Interest on the government's debt, paid to the bank (R11; mean issue rate of "
+                  "local general bonds, October 2021, Ministry of Finance)",
+                  0.0, 1.0, "1/year");
   // consumption
   auto consumption = s.section("consumption", &EconomyParameters::consumption);
   consumption.real("propensity_urban", &ConsumptionParameters::propensity_urban, 0.68,

@@ -146,7 +146,9 @@ struct PensionParameters {
 
 struct GovernmentParameters {
   double upper_tax_share = 0;
-  double public_spending_share = 0;
+  double revenue_smoothing = 0;
+  double balance_correction_annual = 0;
+  double debt_rate_annual = 0;
 };
 
 struct ConsumptionParameters {
