@@ -12,6 +12,7 @@
 //   outside_demand.cpp  exports, visitors, public purchases
 //   village_economy.cpp reserved-land rent, collective dividends, investment
 //   production.cpp      VAT, interest, profit, corporate tax, dividends
+//   equity_fund.cpp     the district equity fund: holdings and payouts
 //   pensions.cpp        urban employee and rural basic pensions
 //   dibao.cpp           minimum-living-guarantee top-up
 //   government.cpp      tax sharing, interest on debt, the fiscal rule
@@ -89,6 +90,15 @@ void update_fiscal_rule(FiscalRuleState& rule, std::int64_t resources, std::int6
 std::int64_t planned_public_purchases(const FiscalRuleState& rule, std::int64_t net_position,
                                       double balance_correction_annual);
 
+/// Shares of the district equity fund by household (sum 1) from each
+/// household's expected equity wealth: the richest top_share of households
+/// hold top_holding_share in a Pareto law with the given exponent by rank,
+/// the others in proportion to their wealth (equity_fund.cpp).
+std::vector<double> equity_fund_holdings(std::span<const double> wealth, double top_share,
+                                         double top_holding_share, double pareto_exponent);
+/// A holder's part of `amount` fen, floored to the fen.
+std::int64_t equity_fund_payment(std::int64_t amount, double holding, double total);
+
 class PolicyAccess;
 
 class Economy {
@@ -152,6 +162,10 @@ class Economy {
   void initialise_balances(const StepContext& context);
   void draw_owner(std::size_t firm, const RandomStream& stream, std::uint64_t subject,
                   std::uint64_t step, bool small);
+  // equity_fund.cpp
+  void assign_equity_fund();
+  /// Pays `amount` fen from the bank (the fund's custodian) to the holders.
+  void distribute_equity_fund(std::int64_t amount, Flow kind);
   // labour_market.cpp
   void count_employees();
   std::int64_t match(const StepContext& context, std::string_view stream_name, std::int64_t rounds);
@@ -194,6 +208,8 @@ class Economy {
   std::array<double, sector_count> outside_demand_{};  ///< RMB/month, exports + visitors
   bool outside_demand_calibrated_ = false;
   bool purchases_netted_ = false;
+  double equity_fund_total_ = 0;         ///< sum of the holders' shares (about 1)
+  std::size_t equity_fund_largest_ = 0;  ///< gets the rounding remainders
   FiscalRuleState fiscal_rule_;
   std::int64_t next_public_purchases_ = 0;         ///< set by the budget, spent next month
   std::int64_t government_deposits_at_start_ = 0;  ///< of the month; debt when negative

@@ -68,6 +68,11 @@ struct WealthParameters {
   double housing_value_urban = 0;
   double housing_value_rural = 0;
   double housing_sigma = 0;
+  double equity_participation_urban = 0;
+  double equity_participation_rural = 0;
+  double equity_top_share = 0;
+  double equity_top_holding_share = 0;
+  double equity_pareto_exponent = 0;
 };
 
 struct FirmParameters {
