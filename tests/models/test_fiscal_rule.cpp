@@ -93,6 +93,9 @@ TEST(FiscalRule, DeficitsAddToDebtAndLastMonthsDebtPaysInterestToTheBank) {
   const auto interest_paid = flow_of(run, "overdraft_interest", "government");
   const auto interest_received = flow_of(run, "overdraft_interest", "bank");
   const auto purchases = flow_of(run, "government_purchases", "government");
+  const std::vector<double> interest_metric = run.series("government_interest");
+  const std::vector<double> debt_to_gdp = run.series("government_debt_to_gdp");
+  const std::vector<double> gdp = run.series("gdp");
   EXPECT_GT(debt.back(), debt[12]);
   EXPECT_GT(debt[12], 0.0);
   std::int64_t total_interest = 0;
@@ -102,6 +105,8 @@ TEST(FiscalRule, DeficitsAddToDebtAndLastMonthsDebtPaysInterestToTheBank) {
         static_cast<std::int64_t>(std::floor(static_cast<double>(debt_fen) * 0.0315 / 12.0));
     EXPECT_EQ(-interest_paid[step], expected) << "step " << step;
     EXPECT_GE(interest_received[step], -interest_paid[step]) << "step " << step;
+    EXPECT_EQ(interest_metric[step], static_cast<double>(expected) / 100.0) << "step " << step;
+    EXPECT_DOUBLE_EQ(debt_to_gdp[step], debt[step] / (12.0 * gdp[step])) << "step " << step;
     total_interest += expected;
     if (step >= 3) EXPECT_EQ(purchases[step], 0) << "step " << step;
   }

@@ -133,6 +133,7 @@ EconomyMetrics::EconomyMetrics(MetricSet& m, const Economy& economy) : economy_(
   rural_resident_share_ =
       m.add_real("rural_resident_share", "1", "Share of residents living in a village");
   declare_skill_metrics(m);
+  declare_fiscal_metrics(m);
 }
 
 CalibrationSample EconomyMetrics::measure(const StepContext& /*context*/, MetricRow& row) {
@@ -305,6 +306,7 @@ CalibrationSample EconomyMetrics::measure(const StepContext& /*context*/, Metric
   row.set(money_total_, total);
   row.set(money_error_, total - e.initial_money());
   measure_skills(row);
+  measure_fiscal(row, sample);
   return sample;
 }
 
