@@ -73,5 +73,30 @@ TEST(MpiEconomy, AllNinePicturesWithMigrationIsBitIdenticalOnTwoAndThreeRanks) {
       std::any_of(moved.begin(), moved.end(), [](unsigned char byte) { return byte != 0; }));
 }
 
+TEST(MpiEconomy, GovernmentInDebtIsBitIdenticalOnTwoAndThreeRanks) {
+  // Without VAT, corporate tax and the pension refund the fiscal rule buys
+  // nothing and the government borrows and pays interest (R11).
+  const std::string deficit =
+      " --set parameters.tax.vat_rate=0 --set parameters.tax.corporate_rate=0"
+      " --set parameters.tax.corporate_rate_high_tech=0"
+      " --set parameters.pension.upper_funded_share=0";
+  const TempDir dir;
+  const ProcessResult one =
+      run_cpsim(economy_run("xihu-small.yaml", 2) + dir.file("one.h5") + deficit);
+  ASSERT_EQ(one.exit_code, 0) << one.output;
+  for (const int ranks : {2, 3}) {
+    const std::string file = dir.file(std::to_string(ranks) + "-ranks.h5");
+    const ProcessResult result = run_mpi(ranks, economy_run("xihu-small.yaml", 1) + file + deficit);
+    ASSERT_EQ(result.exit_code, 0) << result.output;
+    expect_same_datasets(dir.file("one.h5"), file);
+    expect_money_exact(file);
+  }
+  // The run must have paid interest, or the debt path was not exercised.
+  const std::vector<unsigned char> interest =
+      read_all_datasets(dir.file("one.h5")).at("metrics/government_interest");
+  EXPECT_TRUE(
+      std::any_of(interest.begin(), interest.end(), [](unsigned char byte) { return byte != 0; }));
+}
+
 }  // namespace
 }  // namespace cpsim::testing

@@ -12,9 +12,10 @@
 //   outside_demand.cpp  exports, visitors, public purchases
 //   village_economy.cpp reserved-land rent, collective dividends, investment
 //   production.cpp      VAT, interest, profit, corporate tax, dividends
+//   equity_fund.cpp     the district equity fund: holdings and payouts
 //   pensions.cpp        urban employee and rural basic pensions
 //   dibao.cpp           minimum-living-guarantee top-up
-//   government.cpp      tax sharing with upper levels, budget and debt
+//   government.cpp      tax sharing, interest on debt, the fiscal rule
 //   firm_dynamics.cpp   exit and entry
 //   demography.cpp      yearly ageing and skill updates
 //   migration.cpp       yearly village-to-urban moves (Harris-Todaro)
@@ -47,9 +48,11 @@ struct MonthTotals {
   std::int64_t village_tourism_fees = 0;
   std::int64_t village_income = 0;
   std::int64_t village_dividends = 0;
-  std::int64_t tax_revenue = 0;       ///< all taxes collected by the district, fen
-  std::int64_t retained_revenue = 0;  ///< after sharing with upper levels
-  std::int64_t spending = 0;          ///< pensions, dibao, purchases (district budget)
+  std::int64_t tax_revenue = 0;           ///< all taxes collected by the district, fen
+  std::int64_t retained_revenue = 0;      ///< after sharing with upper levels
+  std::int64_t spending = 0;              ///< pensions, dibao, purchases, policies (no interest)
+  std::int64_t government_purchases = 0;  ///< public purchases of services this month
+  std::int64_t government_interest = 0;   ///< interest on the government's debt, to the bank
   std::int64_t pensions = 0;
   std::int64_t dibao = 0;
   std::int64_t dibao_households = 0;
@@ -71,6 +74,33 @@ struct EntrantSkills {
   /// such entrants or no spread (the metric is undefined then).
   double parent_correlation = std::numeric_limits<double>::quiet_NaN();
 };
+
+/// The fiscal rule's memory (government.cpp): smoothed resources (retained
+/// revenue plus upper-level transfers) and smoothed committed spending, fen
+/// a month.
+struct FiscalRuleState {
+  double smoothed_resources = 0;
+  double smoothed_committed = 0;
+  bool started = false;  ///< set by the first budget (month 1)
+};
+/// Adds this month's resources and committed spending to the smoothed values
+/// (the first month sets them).
+void update_fiscal_rule(FiscalRuleState& rule, std::int64_t resources, std::int64_t committed,
+                        double smoothing);
+/// Next month's public purchases, fen: smoothed resources - smoothed
+/// committed spending + correction/12 x net position (deposits, negative
+/// when in debt); never negative.
+std::int64_t planned_public_purchases(const FiscalRuleState& rule, std::int64_t net_position,
+                                      double balance_correction_annual);
+
+/// Shares of the district equity fund by household (sum 1) from each
+/// household's expected equity wealth: the richest top_share of households
+/// hold top_holding_share in a Pareto law with the given exponent by rank,
+/// the others in proportion to their wealth (equity_fund.cpp).
+std::vector<double> equity_fund_holdings(std::span<const double> wealth, double top_share,
+                                         double top_holding_share, double pareto_exponent);
+/// A holder's part of `amount` fen, floored to the fen.
+std::int64_t equity_fund_payment(std::int64_t amount, double holding, double total);
 
 class PolicyAccess;
 
@@ -110,6 +140,7 @@ class Economy {
   const VillageColumns& village_columns() const { return v_; }
   const Ledger& ledger() const { return ledger_; }
   const MonthTotals& month() const { return month_; }
+  const FiscalRuleState& fiscal_rule() const { return fiscal_rule_; }
   const EntrantSkills& entrant_skills() const { return entrant_skills_; }
   std::int64_t initial_money() const { return initial_money_; }
   std::int64_t government_debt() const {
@@ -134,6 +165,10 @@ class Economy {
   void initialise_balances(const StepContext& context);
   void draw_owner(std::size_t firm, const RandomStream& stream, std::uint64_t subject,
                   std::uint64_t step, bool small);
+  // equity_fund.cpp
+  void assign_equity_fund();
+  /// Pays `amount` fen from the bank (the fund's custodian) to the holders.
+  void distribute_equity_fund(std::int64_t amount, Flow kind);
   // labour_market.cpp
   void count_employees();
   std::int64_t match(const StepContext& context, std::string_view stream_name, std::int64_t rounds);
@@ -176,7 +211,11 @@ class Economy {
   std::array<double, sector_count> outside_demand_{};  ///< RMB/month, exports + visitors
   bool outside_demand_calibrated_ = false;
   bool purchases_netted_ = false;
-  std::int64_t last_retained_revenue_ = 0;
+  double equity_fund_total_ = 0;         ///< sum of the holders' shares (about 1)
+  std::size_t equity_fund_largest_ = 0;  ///< gets the rounding remainders
+  FiscalRuleState fiscal_rule_;
+  std::int64_t next_public_purchases_ = 0;         ///< set by the budget, spent next month
+  std::int64_t government_deposits_at_start_ = 0;  ///< of the month; debt when negative
   double average_wage_ = 0;  ///< RMB/month, for employee pensions; updated yearly
   std::vector<std::uint8_t> firm_exiting_;
   std::vector<std::int64_t> firm_deposits_at_start_;  ///< for the month's profit

@@ -62,14 +62,19 @@ void Economy::run_firm_dynamics(const StepContext& context) {
   const RandomStream stream = context.stream("firms.entry");
   const auto step = static_cast<std::uint64_t>(context.step);
   FlowTally tally;
+  std::int64_t fund_proceeds = 0;
   for (std::size_t f = 0; f < firms.size(); ++f) {
     if (firm_exiting_[f] == 0) continue;
     // Close the books of the exiting firm.
     if (deposits[f] > 0) {
       Account to = rest_of_world_account;
       if (owner[f] >= 0) to = household_account(static_cast<std::size_t>(owner[f]));
-      if (owner[f] <= owner_village_base)
+      if (owned_by_village(owner[f]))
         to = village_account(static_cast<std::size_t>(owner_village_base - owner[f]));
+      if (owner[f] == owner_equity_fund) {
+        to = bank_account;  // custodian of the fund, paid out below
+        fund_proceeds += deposits[f];
+      }
       ledger_.transfer(firm_account(f), to, deposits[f], Flow::firm_exit, tally);
     } else if (deposits[f] < 0) {
       ledger_.transfer(bank_account, firm_account(f), -deposits[f], Flow::loan_write_off, tally);
@@ -100,13 +105,14 @@ void Economy::run_firm_dynamics(const StepContext& context) {
     Account payer = rest_of_world_account;
     if (owner[f] >= 0 && household_deposits[static_cast<std::size_t>(owner[f])] >= capital) {
       payer = household_account(static_cast<std::size_t>(owner[f]));
-    } else if (owner[f] <= owner_village_base) {
+    } else if (owned_by_village(owner[f])) {
       const auto v = static_cast<std::size_t>(owner_village_base - owner[f]);
       if (village_deposits[v] >= capital) payer = village_account(v);
     }
     ledger_.transfer(payer, firm_account(f), capital, Flow::firm_entry, tally);
   }
   ledger_.commit(tally);
+  distribute_equity_fund(fund_proceeds, Flow::firm_exit);
   month_.entries = static_cast<std::int64_t>(exits);
 }
 

@@ -34,6 +34,9 @@ class EconomyMetrics {
   // skill_metrics.cpp: skills, entrants and education by residence
   void declare_skill_metrics(MetricSet& metrics);
   void measure_skills(MetricRow& row) const;
+  // fiscal_metrics.cpp: public purchases, interest, debt over GDP
+  void declare_fiscal_metrics(MetricSet& metrics);
+  void measure_fiscal(MetricRow& row, const CalibrationSample& sample) const;
 
   const Economy& economy_;
   // Household-sized arrays reused every step: allocating them anew
@@ -65,6 +68,7 @@ class EconomyMetrics {
   Metric<double> worker_skill_, skill_ratio_, entrant_skill_, entrant_parent_correlation_;
   Metric<std::int64_t> entrants_;
   Metric<double> education_per_child_, education_spending_;
+  Metric<double> public_purchases_, government_interest_, debt_to_gdp_;
 };
 
 }  // namespace cpsim::models::economy

@@ -18,6 +18,7 @@ std::int64_t Economy::disposable_income(std::size_t i) const {
 void Economy::begin_month(const StepContext& context) {
   ledger_.start_step();
   month_ = MonthTotals{};
+  government_deposits_at_start_ = ledger_.government();  // interest is on last month's debt
   // The tax year and the calendar year start at steps 1, 13, 25, ...
   const bool new_tax_year = (context.step - 1) % 12 == 0;
   AgentTable& t = *households_;
@@ -66,6 +67,14 @@ void Economy::end_month(const StepContext& context) {
   auto expected = t[h_.expected_income];
   auto equity = t[h_.firm_equity];
   auto income_ytd = t[h_.income_ytd];
+  const auto fund_share = t[h_.equity_fund_share];
+  const AgentTable& firms = *firms_;
+  const auto owner = firms[f_.owner];
+  const auto deposits = firms[f_.deposits];
+  const std::int64_t fund_equity =
+      deterministic_sum<std::int64_t>(firms.size(), [&](std::size_t f) {
+        return owner[f] == owner_equity_fund && deposits[f] > 0 ? deposits[f] : std::int64_t{0};
+      });
   const double weight = p_.consumption.income_expectation_weight;
   parallel_for(t.size(), [&](std::size_t b, std::size_t e) {
     for (std::size_t i = b; i < e; ++i) {
@@ -74,13 +83,11 @@ void Economy::end_month(const StepContext& context) {
       const double income = static_cast<double>(disposable) / fen_per_rmb;
       const auto previous = static_cast<double>(expected[i]);
       expected[i] = static_cast<float>(previous + weight * (income - previous));
-      equity[i] = 0;
+      equity[i] =
+          equity_fund_payment(fund_equity, static_cast<double>(fund_share[i]), equity_fund_total_);
     }
   });
   // Book equity of household-owned firms (deposits, floored at 0).
-  const AgentTable& firms = *firms_;
-  const auto owner = firms[f_.owner];
-  const auto deposits = firms[f_.deposits];
   parallel_for(firms.size(), [&](std::size_t b, std::size_t e) {
     for (std::size_t f = b; f < e; ++f) {
       if (owner[f] >= 0 && deposits[f] > 0) {

@@ -11,8 +11,9 @@
 //
 // Each sector's outside demand is split over its firms in proportion to their
 // capacity (floored to the fen; the remainder goes to the largest firm).
-// Public purchases start in month 2 (they spend the previous month's retained
-// revenue); in that month they are netted out of the services gap once.
+// Public purchases start in month 2 (the fiscal rule sets them from the
+// previous month's budget); in that month they are netted out of the services
+// gap once.
 #include <algorithm>
 #include <cmath>
 
@@ -58,11 +59,9 @@ void Economy::buy_outside_demand(const StepContext& context) {
     }
   }
 
-  // Public purchases of services (health, education, administration) out of
-  // last month's retained revenue.
-  const std::int64_t purchases =
-      floor_fen(p_.government.public_spending_share *
-                static_cast<double>(std::max<std::int64_t>(0, last_retained_revenue_)));
+  // Public purchases of services (health, education, administration), set
+  // by last month's budget (the fiscal rule, government.cpp).
+  const std::int64_t purchases = next_public_purchases_;
   {
     const auto amounts = pro_rata(purchases, weights[services]);
     for (std::size_t k = 0; k < amounts.size(); ++k) {

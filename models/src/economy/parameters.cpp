@@ -98,6 +98,25 @@ BoundSchema<EconomyParameters> bind_economy() {
               "Mean housing wealth of a village household (assumption)", 0.0, 1e9, "RMB");
   wealth.real("housing_sigma", &WealthParameters::housing_sigma, 0.5,
               "Log-sd of housing wealth (assumption)", 0.0, 3.0, "1");
+  wealth.real("equity_participation_urban", &WealthParameters::equity_participation_urban, 0.1656,
+              "Share of urban households with a stock account; weights equity fund holdings "
+              "(R8a: China Household Finance Survey 2011, 16.56 %)",
+              0.0, 1.0, "1");
+  wealth.real("equity_participation_rural", &WealthParameters::equity_participation_rural, 0.0189,
+              "Share of rural households with a stock account (R8a: CHFS 2011, 1.89 %)", 0.0, 1.0,
+              "1");
+  wealth.real("equity_top_share", &WealthParameters::equity_top_share, 0.1,
+              "Share of households, by initial deposits, in the Pareto tail of the equity fund's "
+              "holdings (docs/economy-rules.md R8a: the top 10 % of Piketty, Yang and Zucman 2019)",
+              0.0, 1.0, "1");
+  wealth.real("equity_top_holding_share", &WealthParameters::equity_top_holding_share, 0.67,
+              "Share of the equity fund held by that top (R8a: top 10 % wealth share of China in "
+              "2015, Piketty, Yang and Zucman 2019)",
+              0.0, 1.0, "1");
+  wealth.real("equity_pareto_exponent", &WealthParameters::equity_pareto_exponent, 1.5,
+              "Pareto exponent of the top holdings (R8a: from the top 1 % and 10 % wealth shares, "
+              "30 % and 67 %, of Piketty, Yang and Zucman 2019)",
+              1.0, 10.0, "1");
   // firms
   auto firms = s.section("firms", &EconomyParameters::firms);
   firms.real("count_per_1000_residents", &FirmParameters::count_per_1000_residents, 20,
@@ -115,8 +134,8 @@ BoundSchema<EconomyParameters> bind_economy() {
              "Probability that a household business is owned by a district household", 0.0, 1.0,
              "1");
   firms.real("local_owner_share_large", &FirmParameters::local_owner_share_large, 0.12,
-             "Probability that a larger firm is owned by a district household (else outside "
-             "owners; calibrated to the urban property-income share of 15 %)",
+             "Probability that a larger firm is owned by district households through the equity "
+             "fund (else outside owners; calibrated to the urban property-income share of 15 %)",
              0.0, 1.0, "1");
   firms.real(
       "expectation_weight", &FirmParameters::expectation_weight, 0.1,
@@ -275,10 +294,19 @@ BoundSchema<EconomyParameters> bind_economy() {
   government.real("upper_tax_share", &GovernmentParameters::upper_tax_share, 0.48,
                   "Share of taxes passed to upper levels (article: 1 - 11.84/22.8, H1 2021)", 0.0,
                   1.0, "1");
-  government.real(
-      "public_spending_share", &GovernmentParameters::public_spending_share, 0.7,
-      "Public purchases from services firms as a share of last month's retained revenue", 0.0, 5.0,
-      "1");
+  government.real("revenue_smoothing", &GovernmentParameters::revenue_smoothing, 0.25,
+                  "Adaptive weight of the fiscal rule's smoothed resources and committed "
+                  "spending (docs/economy-rules.md R11; Caiani's expectation weight)",
+                  0.0, 1.0, "1/month");
+  government.real("balance_correction_annual", &GovernmentParameters::balance_correction_annual,
+                  0.2,
+                  "Share of the government's net position (deposits or debt) that public "
+                  "purchases close in a year (R11; fiscal reaction as in Bohn 1998; assumption)",
+                  0.0, 12.0, "1/year");
+  government.real("debt_rate_annual", &GovernmentParameters::debt_rate_annual, 0.0315,
+                  "Interest on the government's debt, paid to the bank (R11; mean issue rate of "
+                  "local general bonds, October 2021, Ministry of Finance)",
+                  0.0, 1.0, "1/year");
   // consumption
   auto consumption = s.section("consumption", &EconomyParameters::consumption);
   consumption.real("propensity_urban", &ConsumptionParameters::propensity_urban, 0.68,

@@ -68,6 +68,11 @@ struct WealthParameters {
   double housing_value_urban = 0;
   double housing_value_rural = 0;
   double housing_sigma = 0;
+  double equity_participation_urban = 0;
+  double equity_participation_rural = 0;
+  double equity_top_share = 0;
+  double equity_top_holding_share = 0;
+  double equity_pareto_exponent = 0;
 };
 
 struct FirmParameters {
@@ -146,7 +151,9 @@ struct PensionParameters {
 
 struct GovernmentParameters {
   double upper_tax_share = 0;
-  double public_spending_share = 0;
+  double revenue_smoothing = 0;
+  double balance_correction_annual = 0;
+  double debt_rate_annual = 0;
 };
 
 struct ConsumptionParameters {

@@ -222,7 +222,11 @@ void Economy::create_households(const StepContext& context) {
   h_.housing_wealth =
       t.add_column<std::int64_t>({"housing_wealth", "fen", "Value of owned housing"});
   h_.firm_equity = t.add_column<std::int64_t>(
-      {"firm_equity", "fen", "Deposits of owned firms (book equity), floored at 0"});
+      {"firm_equity", "fen",
+       "Deposits of owned firms and the share of the equity fund's firms (book equity), "
+       "floored at 0"});
+  h_.equity_fund_share = t.add_column<float>(
+      {"equity_fund_share", "1", "Share of the district equity fund (set at set-up)"});
   h_.expected_income = t.add_column<float>(
       {"expected_income", "RMB/month", "Expected disposable income (adaptive)"});
   h_.wage_income =
@@ -438,10 +442,13 @@ void Economy::draw_owner(std::size_t firm, const RandomStream& stream, std::uint
   const RandomBlock u = stream.block(subject, step, 0);
   const double local = small ? p_.firms.local_owner_share_small : p_.firms.local_owner_share_large;
   if (to_unit_interval(u[0]) < local) {
-    // Owners are urban households: households of communities come first.
+    // A household business's owner is an urban household (households of
+    // communities come first); a larger local firm belongs to the district
+    // equity fund (the draw u[1] is kept so that later draws do not move).
     const std::uint64_t urban_households = regions_.first_household[regions_.communities - 1] +
                                            regions_.household_count[regions_.communities - 1];
-    t[f_.owner][firm] = static_cast<std::int32_t>(to_index(u[1], urban_households));
+    const auto household = static_cast<std::int32_t>(to_index(u[1], urban_households));
+    t[f_.owner][firm] = small ? household : owner_equity_fund;
     t[f_.household_business][firm] = small ? 1 : 0;
   } else {
     t[f_.owner][firm] = owner_rest_of_world;
@@ -541,6 +548,7 @@ void Economy::initialise_balances(const StepContext& context) {
       deposits[i] = static_cast<std::int64_t>(buffer * fen_per_rmb);
     }
   });
+  assign_equity_fund();
   ledger_.set_single_balances(0, 0, 0);
   initial_money_ = ledger_.total_money();
   ledger_.start_step();

@@ -6,8 +6,9 @@
 //            businesses and village cooperatives are taxed on the owner side);
 //   payout = payout share x (profit - tax), never out of an overdraft.
 // The payout goes to the owner: a household business's owner receives
-// business income (taxed at the business rate); a larger local firm's owner
-// receives dividends (20 % capital income tax withheld); outside owners are
+// business income (taxed at the business rate); a larger local firm's payout
+// goes to the district equity fund's holders as dividends (equity_fund.cpp;
+// 20 % capital income tax withheld); outside owners are
 // paid through the rest of the world; a village cooperative's payout is
 // business income of the village households in proportion to members
 // (agricultural income, untaxed).
@@ -34,6 +35,7 @@ void Economy::settle_firm_accounts(const StepContext& /*context*/) {
   const auto add = [](std::int64_t& x, std::int64_t v) {
     std::atomic_ref<std::int64_t>(x).fetch_add(v, std::memory_order_relaxed);
   };
+  std::atomic<std::int64_t> fund_payouts{0};
   ledger_.parallel_payments(
       firms.size(),
       [&](std::size_t b, std::size_t e, FlowTally& tally) {
@@ -73,6 +75,10 @@ void Economy::settle_firm_accounts(const StepContext& /*context*/) {
                              tally);
             add(own_business ? business_income[i] : property_income[i], payout);
             add(taxes[i], tax);
+          } else if (owner[f] == owner_equity_fund) {
+            // To the bank as the fund's custodian; passed on to the holders below.
+            ledger_.transfer(firm_account(f), bank_account, payout, Flow::dividends, tally);
+            fund_payouts.fetch_add(payout, std::memory_order_relaxed);
           } else if (owner[f] == owner_rest_of_world) {
             ledger_.transfer(firm_account(f), rest_of_world_account, payout, Flow::dividends,
                              tally);
@@ -91,6 +97,7 @@ void Economy::settle_firm_accounts(const StepContext& /*context*/) {
         }
       },
       64);
+  distribute_equity_fund(fund_payouts.load(), Flow::dividends);
 }
 
 }  // namespace cpsim::models::economy

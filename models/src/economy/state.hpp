@@ -6,6 +6,7 @@
 // economy_model.cpp wires the processes into the monthly schedule.
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +28,11 @@ inline constexpr std::uint8_t flag_employee_pension =
 inline constexpr std::int32_t owner_rest_of_world = -1;
 /// Village cooperatives: owner = -2 - village index.
 inline constexpr std::int32_t owner_village_base = -2;
+/// The district equity fund (equity_fund.cpp): larger locally owned firms.
+inline constexpr std::int32_t owner_equity_fund = std::numeric_limits<std::int32_t>::min();
+inline constexpr bool owned_by_village(std::int32_t owner) {
+  return owner <= owner_village_base && owner != owner_equity_fund;
+}
 
 inline constexpr double fen_per_rmb = 100.0;
 inline constexpr std::int32_t no_employer = -1;
@@ -64,6 +70,7 @@ struct HouseholdColumns {
   Column<std::int64_t> deposits;
   Column<std::int64_t> housing_wealth;
   Column<std::int64_t> firm_equity;
+  Column<float> equity_fund_share;  ///< share of the district equity fund (sums to 1)
   Column<float> expected_income;
   // income of the current month by component, fen
   Column<std::int64_t> wage_income;
