@@ -53,8 +53,10 @@ double Economy::measure_average_wage() const {
   const auto skill_1 = t[h_.skill_1];
   const double total = deterministic_sum<double>(t.size(), [&](std::size_t i) {
     double w = 0;
-    if (employer_0[i] >= 0) w += wage_of(static_cast<std::size_t>(employer_0[i]), skill_0[i]);
-    if (employer_1[i] >= 0) w += wage_of(static_cast<std::size_t>(employer_1[i]), skill_1[i]);
+    if (employer_0[i] >= 0)
+      w += wage_of(static_cast<std::size_t>(employer_0[i]), static_cast<double>(skill_0[i]));
+    if (employer_1[i] >= 0)
+      w += wage_of(static_cast<std::size_t>(employer_1[i]), static_cast<double>(skill_1[i]));
     return w;
   });
   const std::int64_t employed = deterministic_sum<std::int64_t>(t.size(), [&](std::size_t i) {
@@ -95,7 +97,7 @@ std::int64_t Economy::match(const StepContext& context, std::string_view stream_
   const auto value = [&](std::size_t s, std::size_t firm) {
     const std::size_t i = household[s];
     const std::uint64_t k = keys[s] & 1;
-    const double skill = k == 0 ? skill_0[i] : skill_1[i];
+    const double skill = static_cast<double>(k == 0 ? skill_0[i] : skill_1[i]);
     const bool commute = regions_.rural[region[i]] != regions_.rural[firm_region[firm]];
     return wage_of(firm, skill) - (commute ? p_.labour.commuting_cost_month : 0.0);
   };

@@ -81,7 +81,7 @@ void Economy::migrate_households(const StepContext& context) {
   parallel_for(n, [&](std::size_t b, std::size_t e) {
     for (std::size_t i = b; i < e; ++i) {
       if ((flags[i] & flag_rural_resident) == 0 || workers[i] == 0) continue;
-      const double skills = skill_0[i] + (workers[i] > 1 ? skill_1[i] : 0.0F);
+      const double skills = static_cast<double>(skill_0[i] + (workers[i] > 1 ? skill_1[i] : 0.0F));
       const bool penalised = (flags[i] & (flag_rural_hukou | flag_migrant)) != 0;
       const int persons = members(i);
       const double rural_income = static_cast<double>(income_ytd[i]) / fen_per_rmb;

@@ -534,9 +534,9 @@ void Economy::initialise_balances(const StepContext& context) {
     for (std::size_t i = b; i < e; ++i) {
       double income = 0;
       if (employer_0[i] >= 0)
-        income += wage_of(static_cast<std::size_t>(employer_0[i]), skill_0[i]);
+        income += wage_of(static_cast<std::size_t>(employer_0[i]), static_cast<double>(skill_0[i]));
       if (employer_1[i] >= 0)
-        income += wage_of(static_cast<std::size_t>(employer_1[i]), skill_1[i]);
+        income += wage_of(static_cast<std::size_t>(employer_1[i]), static_cast<double>(skill_1[i]));
       income +=
           elderly[i] * ((flags[i] & flag_employee_pension) != 0 ? employee_pension
                                                                 : p_.pension.rural_basic_month);

@@ -32,8 +32,8 @@ void Economy::pay_wages(const StepContext& /*context*/) {
         const std::int32_t employer = k == 0 ? employer_0[i] : employer_1[i];
         if (employer < 0) continue;
         const auto f = static_cast<std::size_t>(employer);
-        const std::int64_t wage =
-            floor_fen(wage_of(f, k == 0 ? skill_0[i] : skill_1[i]) * fen_per_rmb);
+        const std::int64_t wage = floor_fen(
+            wage_of(f, static_cast<double>(k == 0 ? skill_0[i] : skill_1[i])) * fen_per_rmb);
         ledger_.transfer(firm_account(f), household_account(i), wage, Flow::wages, tally);
         std::atomic_ref<std::int64_t>(wage_bill[f]).fetch_add(wage, std::memory_order_relaxed);
         auto& ytd_wage = k == 0 ? ytd_wage_0[i] : ytd_wage_1[i];
