@@ -848,7 +848,8 @@ TEST_F(OutputTest, AMetricUndefinedAtStepZeroIsMarkedAndItsSummarySkipsTheNaN) {
     writer.append_metrics(0, row(0));
     writer.finish(true, 0, 0.0);
   }
-  const auto& never = read_summary(initial_only).metrics[0];
+  const FileSummary initial = read_summary(initial_only);
+  const auto& never = initial.metrics[0];
   for (const double value : {never.first, never.last, never.min, never.max, never.mean}) {
     EXPECT_TRUE(std::isnan(value));
   }
