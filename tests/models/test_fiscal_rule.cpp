@@ -152,17 +152,10 @@ TEST(FiscalRule, APolicysCostIsPaidByLowerPublicPurchases) {
 }
 
 TEST(FiscalRule, OutOfRangeRuleParametersAreRefused) {
-  for (const std::string& setting : {"parameters.government.revenue_smoothing=1.5",
-                                     "parameters.government.balance_correction_annual=-0.1",
-                                     "parameters.government.debt_rate_annual=2"}) {
-    try {
-      load_shipped("scenarios/xihu-small.yaml", {parse_override(setting)});
-      ADD_FAILURE() << setting << " was accepted";
-    } catch (const std::exception& e) {
-      const std::string key = setting.substr(0, setting.find('='));
-      EXPECT_NE(std::string(e.what()).find(key), std::string::npos) << e.what();
-    }
-  }
+  expect_overrides_refused("scenarios/xihu-small.yaml",
+                           {"parameters.government.revenue_smoothing=1.5",
+                            "parameters.government.balance_correction_annual=-0.1",
+                            "parameters.government.debt_rate_annual=2"});
 }
 
 }  // namespace

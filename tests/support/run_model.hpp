@@ -1,7 +1,10 @@
 #pragma once
 // Shared fixtures: load a shipped scenario with overrides and run it in
 // process, collecting every metric row and the final agent tables.
+#include <gtest/gtest.h>
+
 #include <cstring>
+#include <exception>
 #include <string>
 #include <vector>
 
@@ -16,6 +19,21 @@ inline Scenario load_shipped(const std::string& relative_path,
                              const std::vector<Override>& overrides = {}) {
   const ModelRegistry registry = app::make_registry();
   return load_scenario(std::string(CPSIM_SOURCE_DIR) + "/" + relative_path, overrides, registry);
+}
+
+/// Loading the shipped scenario with each `KEY=VALUE` override alone fails,
+/// and the message names KEY (a bad parameter is refused where it is set).
+inline void expect_overrides_refused(const std::string& relative_path,
+                                     const std::vector<std::string>& settings) {
+  for (const std::string& setting : settings) {
+    try {
+      load_shipped(relative_path, {parse_override(setting)});
+      ADD_FAILURE() << setting << " was accepted";
+    } catch (const std::exception& e) {
+      const std::string key = setting.substr(0, setting.find('='));
+      EXPECT_NE(std::string(e.what()).find(key), std::string::npos) << e.what();
+    }
+  }
 }
 
 class RecordingObserver final : public StepObserver {
