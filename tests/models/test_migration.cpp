@@ -49,14 +49,6 @@ const CompletedRun& without_migration() {
   return run;
 }
 
-template <class T>
-std::span<const T> household_column(const CompletedRun& run, std::string_view name) {
-  const AgentTable& t = *run.simulation->find_table("households");
-  const std::size_t c = t.find_column(name);
-  if (c == t.column_count()) throw std::invalid_argument("no household column");
-  return std::get<std::vector<T>>(t.column_data(c));
-}
-
 double total(const std::vector<double>& series) {
   return std::accumulate(series.begin(), series.end(), 0.0);
 }
