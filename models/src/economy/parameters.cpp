@@ -445,7 +445,8 @@ BoundSchema<EconomyParameters> bind_economy() {
   in.real("rate_annual", &InMigrationParameters::rate_annual, 1.0,
           "Workers arriving per district worker and year per unit of the relative expected-income "
           "gap (Todaro 1969: job-finding probability x district wage over the outside wage, "
-          "minus 1; docs/economy-rules.md R14a; calibrated to Hangzhou's net in-migration)",
+          "minus 1; docs/economy-rules.md R14a). It sets how closely arrivals follow labour "
+          "demand, not their long-run number (assumption)",
           0.0, 10.0, "1/year");
   in.real("outside_wage_ratio", &InMigrationParameters::outside_wage_ratio, 0.29,
           "Outside wage per unit of skill a migrant compares with, over the district's mean at "
