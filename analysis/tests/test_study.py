@@ -37,6 +37,7 @@ scenarios:
   dibao_1100: {{file: {scenario('xihu-small.yaml')}, set: {{parameters.dibao.standard_per_person_month: 1100}}}}
 compare:
   - {{reform: dibao_1100, baseline: baseline}}
+metrics: [dibao_households, gini_income]
 """)
     path = results_dir / "dibao-study.h5"
     run_cpsim("study", study_yaml, "-o", path, "--quiet")
@@ -124,3 +125,7 @@ def test_compare_notebook_with_a_study(study_file, economy_file, reform_file, mo
     text, figures = outputs(notebook)
     assert figures == 2  # the two runs, the study's confidence bands
     assert CONTRAST in text
+    # The study's table shows the metrics the study chose, and only those.
+    assert "dibao_households" in text and "gini_income" in text
+    study_part = text[text.index("<cpsim Study"):]
+    assert "unemployment_rate" not in study_part and "gdp" not in study_part
