@@ -39,7 +39,7 @@ def readable(value: float, digits: int = 3) -> str:
     if magnitude >= 1e6:
         return f"{value / 1e6:,.{digits}g} million"
     if magnitude >= 10 ** digits:
-        return f"{value:,.0f}"
+        return f"{round(value, digits - 1 - int(math.floor(math.log10(magnitude)))):,.0f}"
     if magnitude == 0:
         return "0"
     decimals = max(0, digits - 1 - int(math.floor(math.log10(magnitude))))
@@ -152,6 +152,8 @@ def window_of(study: Study, steps: np.ndarray) -> Window:
         return Window(first, last, f"the last {last - first + 1} months ({months})")
     if first == last:
         return Window(first, last, f"step {last}")
+    if study.steps_per_year == 12:
+        return Window(first, last, f"the last {last - first + 1} months (steps {first}-{last})")
     return Window(first, last, f"steps {first}-{last}")
 
 
@@ -204,14 +206,15 @@ def band_panels(study: Study, metrics: list[str]) -> list[dict]:
         stats = study.comparison(metric)
         steps = stats["step"].values
         keep = steps > 0
-        x, _ = step_axis(study, steps[keep])
+        x, xlabel = step_axis(study, steps[keep])
         factor, _, change_unit = display(metric, study.units(metric))
         series = {}
         for contrast in study.contrast_labels:
             chosen = stats.sel(contrast=contrast)
             series[contrast] = tuple(chosen[s].values[keep] * factor for s in ("mean_difference", "ci_low", "ci_high"))
         unit = change_unit or "difference"
-        panels.append({"title": f"{metric}: reform - baseline", "unit": unit, "x": x, "series": series})
+        panels.append({"title": f"{metric}: reform - baseline", "unit": unit, "x": x, "series": series,
+                       "xlabel": "" if xlabel == "date" else xlabel})
     return panels
 
 
@@ -222,6 +225,27 @@ def headline_metrics(study: Study, movable: list[str]) -> list[str]:
         return chosen
     defaults = [m for m in DEFAULT_HEADLINE if m in movable]
     return (defaults or movable)[:HEADLINE_COUNT]
+
+
+# The model's own fiscal metrics, for a cost when the study stored no budget (simulated scale).
+FISCAL_METRICS = ("government_spending", "government_revenue")
+
+
+def simulated_cost(study: Study, window: Window) -> dict[str, dict]:
+    """Per contrast, the change of the fiscal metrics over WINDOW, a year's worth at the simulated scale."""
+    present = [m for m in FISCAL_METRICS if m in study.comparison_metrics and study.units(m).endswith("/month")]
+    if not present or study.steps_per_year != 12:
+        return {}
+    found = effects(study, present, window)
+    costs = {}
+    for contrast, changes in found.items():
+        parts = []
+        for effect in changes:
+            name = effect.metric.replace("government_", "")
+            parts.append(f"{name} {signed(effect.mean * 12)} RMB/year ({confidence_label(study)} interval "
+                         f"{signed(effect.lo * 12)} to {signed(effect.hi * 12)})")
+        costs[contrast] = "; ".join(parts)
+    return costs
 
 
 def budget_section(comparison, confidence: float) -> dict | None:
@@ -319,8 +343,10 @@ def build_brief(study: Study) -> Brief:
                    ("horizon", f"{int(steps[-1])} steps" + (f" ({int(steps[-1]) // per_year} years)" if per_year else "")),
                    ("intervals", f"{confidence_label(study)} t intervals over replicates"),
                    ("window", window.label)]
+    fiscal = simulated_cost(study, window)
     for label, row in study.contrasts().iterrows():
         household = household_section(study, label)
+        household["simulated_cost"] = fiscal.get(label)
         brief.contrasts.append({"label": label, "reform": row["reform"], "baseline": row["baseline"],
                                 "n": int(row["n"]), "effects": [e.texts() for e in found.get(label, [])],
                                 **household})

@@ -12,7 +12,6 @@ import xarray as xr
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-from .plots import _grid
 from .study import WINNER_BANDS
 
 # PolicyEngine's reading of the five bands: greens gain, grey unchanged, reds lose.
@@ -123,8 +122,20 @@ def plot_bands(panels: list[dict], confidence: float, ncols: int = 3) -> Figure:
     Each panel is a dict: title, unit (axis label), x (dates or years), mean, lo, hi (already scaled)
     and optionally `series` {contrast: (mean, lo, hi)} for several contrasts.
     """
-    # Fixed margins (plots._grid): a layout engine costs more than the drawing on many panels.
-    figure, axes = _grid(len(panels), ncols, (FIGURE_WIDTH / ncols, 2.8))
+    # One key for the whole figure, above the panels, where it covers no data.
+    labels = list(panels[0]["series"]) + [f"{confidence:.0%} interval"]
+    columns = min(len(labels), 4 if max(len(label) for label in labels) <= 30 else 2)
+    key_rows = -(-len(labels) // columns)
+    # Fixed margins in inches (as plots._grid): a layout engine costs more than the drawing on many panels.
+    ncols = max(1, min(ncols, len(panels)))
+    nrows = -(-len(panels) // ncols)
+    height = 2.8 * nrows + 0.22 * key_rows + 0.2
+    figure = Figure(figsize=(FIGURE_WIDTH, height))
+    spacing = dict(left=0.75 / FIGURE_WIDTH, right=1 - 0.15 / FIGURE_WIDTH, bottom=0.55 / height,
+                   top=1 - (0.5 + 0.22 * key_rows) / height, hspace=0.6, wspace=0.35)
+    axes = figure.subplots(nrows, ncols, squeeze=False, gridspec_kw=spacing).ravel().tolist()
+    for extra in axes[len(panels):]:
+        extra.set_visible(False)
     for ax, panel in zip(axes, panels):
         for number, (label, (mean, lo, hi)) in enumerate(panel["series"].items()):
             line, = ax.plot(panel["x"], mean, linewidth=1.4, label=label)
@@ -133,11 +144,13 @@ def plot_bands(panels: list[dict], confidence: float, ncols: int = 3) -> Figure:
         ax.axhline(0, color="#555555", linewidth=0.8)
         ax.set_title(panel["title"], fontsize=9)
         ax.yaxis.set_major_formatter(FuncFormatter(thousands))
-        _style(ax, panel["unit"])
+        _style(ax, panel["unit"], panel.get("xlabel", ""))
         for tick in ax.get_xticklabels():
             tick.set_rotation(0)
         ax.xaxis.set_major_locator(_year_locator(panel["x"]))
-    axes[0].legend(fontsize=7, loc="best", frameon=False)
+    handles, labels = axes[0].get_legend_handles_labels()
+    figure.legend(handles, labels, loc="upper center", ncols=columns, fontsize=8, frameon=False,
+                  bbox_to_anchor=(0.5, 1 - 0.03 / height))
     return figure
 
 

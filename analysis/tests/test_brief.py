@@ -34,7 +34,7 @@ def render(path, tmp_path) -> str:
 def test_numbers_are_formatted_for_reading():
     assert readable(1234567.0) == "1.23 million"
     assert readable(-2.5e9) == "-2.5 billion"
-    assert readable(12345.6) == "12,346"
+    assert readable(12345.6) == "12,300" and readable(999.5) == "1,000"
     assert readable(0.00123456) == "0.00123"
     assert readable(21.37) == "21.4"
     assert readable(float("nan")) == "n/a"
@@ -100,6 +100,12 @@ def test_without_household_comparison_the_brief_says_so_and_renders_the_rest(pla
     for section in ("deciles", "winners", "budget"):
         start = page.index(f'<section id="{section}">')
         assert "The study did not ask for" in page[start:page.index("</section>", start)], section
-    assert "Annual cost: the study did not ask for the budget" in page
     assert re.findall(r'<img alt="([^"]+)"', page)[0] == "metrics over time"
     assert CONTRAST in page
+    # The cost falls back on the model's fiscal metrics, a year's worth, at the simulated scale, and says so.
+    study = ca.open_study(plain_study)
+    (contrast,) = build_brief(study).contrasts
+    spending = study.metrics(["government_spending"]).government_spending.sel(step=slice(13, 24)).astype(float)
+    change = (spending.sel(scenario="dibao_1100") - spending.sel(scenario="baseline")).mean("step").values.mean()
+    assert contrast["simulated_cost"].startswith(f"spending {signed(12 * float(change))} RMB/year (95% interval ")
+    assert "in the simulated population (not scaled up; the study did not ask for the budget)" in page
