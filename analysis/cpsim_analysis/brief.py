@@ -10,14 +10,13 @@ for it gets a line saying so and the rest of the brief.
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from ._hdf5 import decode
-from ._html import figure_html, table_html
+from ._html import figure_html, render, table_html
 from .brief_plots import BAND_NAMES, plot_bands, plot_budget, plot_deciles, plot_winners_losers
 from .study import WINNER_BANDS, Study, household_comparison
 from .summary import provenance
@@ -371,14 +370,8 @@ def build_brief(study: Study) -> Brief:
 
 
 def render_brief(study: Study) -> str:
-    """The brief of STUDY as one self-contained HTML page."""
-    import jinja2  # python3-jinja2
-
-    folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
-    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(folder), autoescape=True,
-                                     undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    template = environment.get_template("brief.html.j2")
-    return template.render(brief=build_brief(study), confidence=confidence_label(study))
+    """The brief of STUDY as one self-contained HTML page (templates/brief.html.j2)."""
+    return render("brief.html.j2", brief=build_brief(study), confidence=confidence_label(study))
 
 
 __all__ = ["build_brief", "readable", "render_brief"]
