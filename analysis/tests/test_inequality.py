@@ -172,11 +172,26 @@ def test_hdf5_tables_read_as_the_csv(tmp_path):
         records = np.array(list(zip(HAND_INCOMES, HAND_PERSONS, [g.encode() for g in HAND_GROUPS])),
                            dtype=[("income", "f8"), ("persons", "i2"), ("residence", "S8")])
         f["records"] = records
+        bad = f.create_group("bad")
+        bad["income"] = np.array(HAND_INCOMES)
+        bad["persons"] = np.array([2.0, -1.0, 1.0, 4.0])
+        bad["residence"] = np.array(HAND_GROUPS, dtype=h5py.string_dtype())
+        short = f.create_group("short")
+        short["income"] = np.array(HAND_INCOMES)
+        short["persons"] = np.array(HAND_PERSONS[:3])
     expected = cpsim_inequality(csv)
     for source in (f"{path}:/survey/2019", f"{path}:/records"):
         got = cpsim_inequality(source)
         assert got["metrics"] == expected["metrics"], source
         assert got["groups"] == expected["groups"], source
+    # Bad tables: one located line, exit 2 (a row of an HDF5 table is located by its index).
+    from conftest import run_cpsim
+
+    for where, message in ((f"{path}:/bad", f"{path}:/bad[row 1]: persons: expected a number >= 0, found '-1'"),
+                           (f"{path}:/short", f"{path}:/short: columns differ in length (income: 4, persons: 3)"),
+                           (f"{path}:/nothing", f"{path}:/nothing: no such group or dataset in the file")):
+        result = run_cpsim("inequality", where, "--income", "income", "--weight", "persons", check=False)
+        assert (result.returncode, result.stderr) == (2, message + "\n"), where
 
 
 def test_a_cpsim_household_panel_is_a_table(economy_file):

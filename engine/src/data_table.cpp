@@ -1,6 +1,7 @@
 #include "cpsim/engine/data_table.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <fstream>
@@ -183,7 +184,9 @@ std::vector<double> DataTable::numbers(const std::string& name, bool non_negativ
     std::string found;
     if (const auto* numbers = std::get_if<std::vector<double>>(&c.cells)) {
       values[r] = (*numbers)[r];
-      found = std::to_string(values[r]);
+      std::array<char, 32> text{};
+      found.assign(text.data(),
+                   std::to_chars(text.data(), text.data() + text.size(), values[r]).ptr);
     } else {
       found = std::get<std::vector<std::string>>(c.cells)[r];
       const char* end = found.data() + found.size();
