@@ -104,6 +104,7 @@ class Brief:
     title: str
     description: str
     window: str = ""
+    time_unit: str = "step"  # what one step is: "month" for monthly models
     facts: list = field(default_factory=list)
     contrasts: list = field(default_factory=list)  # one dict per contrast
     bands_figures: list = field(default_factory=list)
@@ -332,6 +333,7 @@ def build_brief(study: Study) -> Brief:
     steps = study.comparison(study.comparison_metrics[0])["step"].values if study.comparison_metrics else np.array([0])
     window = window_of(study, steps)
     brief.window = window.label
+    brief.time_unit = "month" if study.steps_per_year == 12 else "step"
     movable = [m for m in study.comparison_metrics if not is_flat(study, m)]
     brief.flat = [m for m in study.comparison_metrics if m not in movable]
     headline = headline_metrics(study, movable)
