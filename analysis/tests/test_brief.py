@@ -16,13 +16,18 @@ SECTIONS = ["headline", "deciles", "winners", "budget", "metrics", "tables", "pr
 
 
 @pytest.fixture(scope="module")
-def plain_study(results_dir):
-    return make_study(results_dir)
+def brief_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("brief")  # its own folder: test_study.py writes dibao-study.h5 too
 
 
 @pytest.fixture(scope="module")
-def household_study(plain_study, results_dir):
-    return add_household_comparison(plain_study, results_dir / "dibao-households.h5")
+def plain_study(brief_dir):
+    return make_study(brief_dir)
+
+
+@pytest.fixture(scope="module")
+def household_study(plain_study, brief_dir):
+    return add_household_comparison(plain_study, brief_dir / "dibao-households.h5")
 
 
 def render(path, tmp_path) -> str:
