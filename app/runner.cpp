@@ -106,9 +106,8 @@ RunResult execute_run(const RunRequest& request) {
     }
     check_memory(*info, scenario.parameters, available_memory_bytes());
     // Refuse before allocating anything: a big model takes a while to build.
-    if (world.is_root() && !request.output.empty() && !request.overwrite &&
-        std::filesystem::exists(request.output)) {
-      throw OutputError(request.output.string() + ": already exists (use --force to overwrite)");
+    if (world.is_root() && !request.output.empty()) {
+      check_output_destination(request.output, request.overwrite);
     }
   });
   Simulation simulation(scenario.seed, scenario.steps, world);

@@ -13,6 +13,7 @@
 
 #include "cpsim/engine/errors.hpp"
 #include "cpsim/engine/model.hpp"
+#include "cpsim/engine/output.hpp"
 #include "cpsim/engine/simulation.hpp"
 #include "cpsim/engine/study_output.hpp"
 #include "rank_errors.hpp"
@@ -186,7 +187,7 @@ StudyOutcome execute_study(const StudyRequest& request) {
                               study.variants.front().scenario.model + "'");
         }
         if (world.is_root() && !request.output.empty()) {
-          check_study_destination(request.output, request.overwrite);
+          check_output_destination(request.output, request.overwrite);
         }
         // The largest run the model expects, before anything is built.
         std::uint64_t per_run = 0;

@@ -64,10 +64,7 @@ Scenario validate(const Node& root, const Location& root_location, const fs::pat
 
   scenario.name = file.stem().string();
   if (const Node* name = root.find("name")) {
-    scenario.name = yaml::get_string(*name, "name", "a name");
-    if (scenario.name.empty()) {
-      fail(name->location, "name", "expected a name, found an empty string");
-    }
+    scenario.name = validate_name(*name, "name");
   }
   if (const Node* description = root.find("description");
       description != nullptr && !description->is_null()) {
@@ -83,7 +80,8 @@ Scenario validate(const Node& root, const Location& root_location, const fs::pat
   if (steps == nullptr) {
     fail(root_location, "steps", "missing required key");
   }
-  scenario.steps = yaml::get_integer(*steps, "steps", Bounds{1.0, std::nullopt, false});
+  scenario.steps =
+      yaml::get_integer(*steps, "steps", Bounds{1.0, static_cast<double>(kMaxSteps), false});
 
   if (const Node* output = root.find("output")) {
     scenario.output = validate_output(*output);

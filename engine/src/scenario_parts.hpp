@@ -61,6 +61,16 @@ void validate_section(const yaml::Node& map, const ParamSchema& schema, const st
 
 OutputOptions validate_output(const yaml::Node& node);
 
+/// Longest `name:` of a scenario or study, in bytes: NAME.h5.partial must
+/// fit the 255 bytes most file systems allow in a file name.
+inline constexpr std::size_t kMaxNameBytes = 200;
+
+/// A scenario's or study's `name:` (at key path `path`). It names the
+/// default output file NAME.h5 in the working folder, so it is refused when
+/// it could place that file anywhere else or cannot be a file name: empty,
+/// "." or "..", with a '/', a control character, or over kMaxNameBytes.
+std::string validate_name(const yaml::Node& node, std::string_view path);
+
 // --- policies and dates
 
 /// `start_date:`, a month YYYY-MM, for a model that steps by months.

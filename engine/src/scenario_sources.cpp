@@ -71,7 +71,14 @@ Node load_chain(const fs::path& file, std::vector<Link>& chain, const Location* 
       fail(*extends_location, "extends", message);
     }
   }
-  std::optional<Node> document = yaml::read_document(file, "scenario file");
+  std::optional<Node> document;
+  try {
+    document = yaml::read_document(file, "scenario file");
+  } catch (const yaml::FileRefused& refused) {
+    if (extends_location == nullptr) throw;
+    fail(*extends_location, "extends",
+         "cannot read '" + std::string(extends_text) + "': " + refused.reason());
+  }
   if (!document) {
     if (extends_location != nullptr) {
       fail(*extends_location, "extends", "cannot open '" + std::string(extends_text) + "'");

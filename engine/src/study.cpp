@@ -37,8 +37,9 @@ fs::path scenario_file(const Node& node, const fs::path& folder) {
   const std::string& text = node.as_string("a file name");
   if (text.empty()) node.fail("expected a file name, found an empty string");
   const fs::path file = fs::path(text).is_absolute() ? fs::path(text) : folder / text;
+  // Only whether it exists: its type and size are checked when it is read.
   std::error_code error;
-  if (!fs::is_regular_file(file, error)) {
+  if (!fs::exists(file, error)) {
     node.fail("cannot read scenario file " + file.string() + " (no such file)");
   }
   return file;
@@ -144,17 +145,22 @@ Study load_study(const fs::path& file, const ModelRegistry& models,
   Study study;
   study.file = file;
   const Node* study_name = root.find("name");
-  study.name = study_name != nullptr ? study_name->as_string("a name") : file.stem().string();
+  study.name = study_name != nullptr ? scenario_parts::validate_name(*study_name, "name")
+                                     : file.stem().string();
   if (const Node* description = root.find("description")) {
     study.description = description->as_string("a line of text");
   }
   if (const Node* seed = root.find("seed")) study.seed = seed->as_unsigned();
   if (replicates) {
+    if (*replicates < 1 || *replicates > kMaxReplicates) {
+      throw ScenarioError("--replicates: expected 1 to " + std::to_string(kMaxReplicates) +
+                          ", found " + std::to_string(*replicates));
+    }
     study.replicates = *replicates;
   } else {
     study.replicates =
         root.required("replicates", "missing (how many replicates of each scenario to run)")
-            .as_integer(yaml::Bounds::at_least(1));
+            .as_integer(yaml::Bounds{1.0, static_cast<double>(kMaxReplicates), false});
   }
   if (const Node* steps = root.find("steps"))
     study.steps = steps->as_integer(yaml::Bounds::at_least(1));
@@ -235,6 +241,33 @@ Study load_study(const fs::path& file, const ModelRegistry& models,
       }
       sweeps[target].push_back(std::move(entry));
     }
+  }
+
+  // --- how many variants and runs, before any is made
+  std::int64_t variant_count = 0;
+  for (std::size_t e = 0; e < entries.size(); ++e) {
+    std::int64_t grid_size = 1;
+    if (const auto swept = sweeps.find(e); swept != sweeps.end()) {
+      for (const SweepEntry& sweep : swept->second) {
+        // Saturates: a grid above the bound is refused whatever its size.
+        grid_size = std::min<std::int64_t>(
+            grid_size * static_cast<std::int64_t>(sweep.values.size()), kMaxVariants + 1);
+      }
+    }
+    variant_count = std::min<std::int64_t>(variant_count + grid_size, kMaxVariants + 1);
+  }
+  if (variant_count > kMaxVariants) {
+    const Node& where = root.find("sweeps") != nullptr ? *root.find("sweeps") : scenarios;
+    where.fail("more than " + std::to_string(kMaxVariants) +
+               " scenario variants (sweep grids expanded), the most a study may have");
+  }
+  if (variant_count * study.replicates > kMaxRuns) {
+    const std::string message =
+        std::to_string(variant_count) + " scenario variants x " + std::to_string(study.replicates) +
+        " replicates = " + std::to_string(variant_count * study.replicates) +
+        " runs, more than the " + std::to_string(kMaxRuns) + " a study may have";
+    if (replicates) throw ScenarioError("--replicates: " + message);
+    root.required("replicates").fail(message);
   }
 
   // --- variants: every scenario, or its sweep grid (first sweep outermost)

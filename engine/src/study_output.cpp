@@ -348,7 +348,7 @@ std::vector<std::string> read_strings(const FileContext& context, hid_t group,
       context.own(H5Dopen2(group, name.c_str(), H5P_DEFAULT), H5Dclose, "cannot open " + where);
   const auto dims = dataset_dims(context, dataset.get(), where);
   if (dims.size() != 1) return {};
-  std::vector<char*> pointers(static_cast<std::size_t>(dims[0]), nullptr);
+  std::vector<char*> pointers(values_to_read(context, dims, where), nullptr);
   Hid type = utf8_string_type(context);
   if (!pointers.empty()) {
     context.check(
@@ -368,8 +368,7 @@ std::vector<double> read_doubles(const FileContext& context, hid_t group, const 
   Hid dataset =
       context.own(H5Dopen2(group, name.c_str(), H5P_DEFAULT), H5Dclose, "cannot open " + where);
   dims = dataset_dims(context, dataset.get(), where);
-  std::size_t count = 1;
-  for (const hsize_t n : dims) count *= static_cast<std::size_t>(n);
+  const std::size_t count = values_to_read(context, dims, where);
   std::vector<double> values(count);
   if (count > 0) {
     context.check(
@@ -380,10 +379,6 @@ std::vector<double> read_doubles(const FileContext& context, hid_t group, const 
 }
 
 }  // namespace
-
-void check_study_destination(const std::filesystem::path& path, bool overwrite) {
-  check_destination(path, overwrite);
-}
 
 void write_study_file(const std::filesystem::path& path, const Study& study,
                       const StudyResults& results, const StudyRunInfo& info, bool overwrite) {

@@ -36,6 +36,15 @@ namespace cpsim {
 
 class ModelRegistry;
 
+/// Upper bounds of a study, checked when it is loaded, before any variant
+/// is expanded or loaded: a replicate count or a sweep grid that could never
+/// run is refused with one line instead of filling memory. The memory a
+/// study needs is checked again, against what the machine has, before it
+/// runs (`cpsim study`).
+inline constexpr std::int64_t kMaxReplicates = 100'000;
+inline constexpr std::int64_t kMaxVariants = 10'000;  ///< scenarios, sweep grids expanded
+inline constexpr std::int64_t kMaxRuns = 1'000'000;   ///< variants x replicates
+
 /// One scenario variant: a scenario file with overrides (the variant's own
 /// `set:`, then a sweep point's value, then the study's `steps`).
 struct StudyVariant {
