@@ -108,6 +108,7 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
     if (help_shown) return;
     format = output_format(vm);
     threads = thread_option(vm, "threads");
+    set_phase("reading the scenario");
     const ModelRegistry registry = make_registry();
     request.scenario =
         load_scenario(vm["scenario"].as<std::string>(), collect_overrides(vm), registry);

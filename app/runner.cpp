@@ -110,10 +110,12 @@ RunResult execute_run(const RunRequest& request) {
       check_output_destination(request.output, request.overwrite);
     }
   });
+  set_phase("building the model");
   Simulation simulation(scenario.seed, scenario.steps, world);
   std::unique_ptr<RunWriter> writer;
   agree_on_errors(world, [&] {
     simulation.build(info->create(), scenario.parameters);
+    set_phase("creating the output file");
     if (world.is_root() && !request.output.empty()) {
       Provenance provenance{scenario.model,         scenario.name,       scenario.file.string(),
                             scenario.resolved_yaml, scenario.seed,       scenario.steps,
@@ -125,6 +127,7 @@ RunResult execute_run(const RunRequest& request) {
     }
   });
 
+  set_phase("running the simulation");
   RunObserver observer(request, writer.get(), world, simulation.metrics());
   RunResult result;
   result.steps_completed = simulation.run(request.threads, observer);
@@ -132,6 +135,7 @@ RunResult execute_run(const RunRequest& request) {
   result.tables = simulation.model()->report(simulation);
   result.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  set_phase("writing the output file");
   agree_on_errors(world, [&] {
     if (!writer) return;
     for (const auto& table : result.tables) writer->write_table(table);

@@ -131,6 +131,7 @@ int command_study(const std::vector<std::string>& args, std::ostream& out, std::
   agree_on_errors(
       world,
       [&] {
+        set_phase("reading the study");
         request.study = load_study(vm["study"].as<std::string>(), registry, replicates);
         // The study's name has no '/' (the loader refuses one): the default
         // file lands in the working folder.

@@ -112,9 +112,10 @@ Scenario validate(const Node& root, const Location& root_location, const fs::pat
 /// Reads the file and its extends chain, lets `apply_overrides` change the
 /// merged tree, then validates it.
 template <typename ApplyOverrides>
-Scenario load(const fs::path& file, const ModelRegistry& models, ApplyOverrides apply_overrides) {
+Scenario load(const fs::path& file, const ModelRegistry& models, ApplyOverrides apply_overrides,
+              const std::string_view* text = nullptr) {
   Location root_location;
-  Node root = load_with_extends(file, root_location);
+  Node root = load_with_extends(file, root_location, text);
   apply_overrides(root);
   return validate(root, root_location, file, models);
 }
@@ -130,15 +131,32 @@ Scenario load_scenario(const fs::path& file, std::span<const LocatedOverride> ov
 
 }  // namespace scenario_parts
 
-Scenario load_scenario(const std::filesystem::path& file, std::span<const Override> overrides,
-                       const ModelRegistry& models) {
+namespace {
+
+Scenario load_with_overrides(const std::filesystem::path& file, std::span<const Override> overrides,
+                             const ModelRegistry& models, const std::string_view* text) {
   // Each argument is parsed when it is applied, in order, after the files
   // are read: the first problem in command-line order is the one reported.
-  return scenario_parts::load(file, models, [&](yaml::Node& root) {
-    for (const Override& override_ : overrides) {
-      scenario_parts::apply_override(root, scenario_parts::from_command_line(override_));
-    }
-  });
+  return scenario_parts::load(
+      file, models,
+      [&](yaml::Node& root) {
+        for (const Override& override_ : overrides) {
+          scenario_parts::apply_override(root, scenario_parts::from_command_line(override_));
+        }
+      },
+      text);
+}
+
+}  // namespace
+
+Scenario load_scenario(const std::filesystem::path& file, std::span<const Override> overrides,
+                       const ModelRegistry& models) {
+  return load_with_overrides(file, overrides, models, nullptr);
+}
+
+Scenario load_scenario_text(std::string_view text, const std::filesystem::path& file,
+                            std::span<const Override> overrides, const ModelRegistry& models) {
+  return load_with_overrides(file, overrides, models, &text);
 }
 
 }  // namespace cpsim

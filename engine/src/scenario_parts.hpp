@@ -29,7 +29,9 @@ struct LocatedOverride {
 
 /// Reads `file` and the files it extends, merged (the extending file wins
 /// key by key); `root_location` gets the position of the top file's map.
-yaml::Node load_with_extends(const std::filesystem::path& file, yaml::Location& root_location);
+/// `text`, when given, is the top file's contents (not read from disk).
+yaml::Node load_with_extends(const std::filesystem::path& file, yaml::Location& root_location,
+                             const std::string_view* text = nullptr);
 
 /// A `--set` argument: its value parsed, every node located at the argument.
 LocatedOverride from_command_line(const Override& override_);

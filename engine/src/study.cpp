@@ -133,11 +133,10 @@ std::uint64_t replicate_seed(std::uint64_t study_seed, std::uint64_t replicate) 
   return splitmix64(splitmix64(study_seed) + (replicate + 1) * 0x9e3779b97f4a7c15ULL);
 }
 
-Study load_study(const fs::path& file, const ModelRegistry& models,
-                 std::optional<std::int64_t> replicates) {
-  const std::optional<Node> document = yaml::read_document(file, "study file");
-  if (!document) yaml::fail_unlocated(file.string() + ": cannot open study file");
-  const Node& root = *document;
+namespace {
+
+Study study_from_document(const Node& root, const fs::path& file, const ModelRegistry& models,
+                          std::optional<std::int64_t> replicates) {
   if (!root.is_map()) root.fail("a study file must be a map of keys, found " + root.describe());
   root.check_keys(study_keys());
   const fs::path folder = file.has_parent_path() ? file.parent_path() : fs::path(".");
@@ -383,6 +382,20 @@ Study load_study(const fs::path& file, const ModelRegistry& models,
   emit_study(emitter, study);
   study.resolved_yaml = emitter.c_str();
   return study;
+}
+
+}  // namespace
+
+Study load_study(const fs::path& file, const ModelRegistry& models,
+                 std::optional<std::int64_t> replicates) {
+  const std::optional<Node> document = yaml::read_document(file, "study file");
+  if (!document) yaml::fail_unlocated(file.string() + ": cannot open study file");
+  return study_from_document(*document, file, models, replicates);
+}
+
+Study load_study_text(std::string_view text, const fs::path& file, const ModelRegistry& models) {
+  return study_from_document(yaml::parse_document(text, file, "study file"), file, models,
+                             std::nullopt);
 }
 
 }  // namespace cpsim

@@ -396,20 +396,24 @@ std::optional<std::string> read_text_file(const fs::path& file, std::uintmax_t m
   }
 }
 
-std::optional<Node> read_document(const fs::path& file, std::string_view what) {
+Node parse_document(std::string_view text, const fs::path& file, std::string_view what) {
   const std::string display = file.string();
-  const std::optional<std::string> text = read_text_file(file);
-  if (!text) {
-    return std::nullopt;
-  }
-  if (const std::size_t nul = text->find('\0'); nul != std::string::npos) {
+  if (const std::size_t nul = text.find('\0'); nul != std::string::npos) {
     fail_unlocated(display + ": not a text file (NUL byte at offset " + std::to_string(nul) + ")");
   }
-  Node root = parse(*text, Location{display, 0, 0, "", ""});
+  Node root = parse(text, Location{display, 0, 0, "", ""});
   if (root.is_null()) {
     fail_unlocated(display + ": empty " + std::string(what));
   }
   return root;
+}
+
+std::optional<Node> read_document(const fs::path& file, std::string_view what) {
+  const std::optional<std::string> text = read_text_file(file);
+  if (!text) {
+    return std::nullopt;
+  }
+  return parse_document(*text, file, what);
 }
 
 std::string to_yaml_text(const Node& node) {

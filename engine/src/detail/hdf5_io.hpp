@@ -300,8 +300,15 @@ inline Hid create_file(const FileContext& context, const std::filesystem::path& 
   // Closing the file closes whatever is still open in it, so a failure
   // half-way never leaves the file open (and the .partial undeletable).
   context.check(H5Pset_fclose_degree(access.get(), H5F_CLOSE_STRONG), what);
-  return context.own(H5Fcreate(partial_path.c_str(), H5F_ACC_TRUNC, creation.get(), access.get()),
-                     H5Fclose, what);
+  const hid_t file = H5Fcreate(partial_path.c_str(), H5F_ACC_TRUNC, creation.get(), access.get());
+  if (file < 0) {
+    // It may have been made, empty, before the failure (a full disk): never
+    // leave a .partial behind. (HDF5's error stack is read after.)
+    std::error_code ignored;
+    std::filesystem::remove(partial_path, ignored);
+    context.fail(what);
+  }
+  return Hid(file, H5Fclose);
 }
 
 /// Renames a complete, closed `partial` file to `final_path`; refuses if a

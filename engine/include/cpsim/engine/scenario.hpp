@@ -77,4 +77,9 @@ Override parse_override(std::string_view argument);
 Scenario load_scenario(const std::filesystem::path& file, std::span<const Override> overrides,
                        const ModelRegistry& models);
 
+/// load_scenario as if `file` held `text` (the files it extends are read
+/// from disk, relative to it); for text already in memory (fuzz targets).
+Scenario load_scenario_text(std::string_view text, const std::filesystem::path& file,
+                            std::span<const Override> overrides, const ModelRegistry& models);
+
 }  // namespace cpsim

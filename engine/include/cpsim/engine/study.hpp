@@ -86,6 +86,11 @@ struct Study {
 Study load_study(const std::filesystem::path& file, const ModelRegistry& models,
                  std::optional<std::int64_t> replicates = std::nullopt);
 
+/// load_study as if `file` held `text` (the scenario files it names are read
+/// from disk, relative to it); for text already in memory (fuzz targets).
+Study load_study_text(std::string_view text, const std::filesystem::path& file,
+                      const ModelRegistry& models);
+
 /// The seed of replicate r: splitmix64(splitmix64(study_seed) + (r + 1) *
 /// 0x9e3779b97f4a7c15). It depends on nothing else (not the scenario, the
 /// sweep point, the order of runs or the thread count), so replicate r of

@@ -208,10 +208,16 @@ class FileRefused : public ScenarioError {
 std::optional<std::string> read_text_file(const std::filesystem::path& file,
                                           std::uintmax_t max_bytes = kMaxFileBytes);
 
+/// Parses the text of `file` as read_document does once it has read it:
+/// fails "FILE: not a text file (NUL byte at offset N)" and "FILE: empty
+/// WHAT" (what: "scenario file", "study file"). For a text already in memory
+/// (the fuzz targets: no file written per input).
+Node parse_document(std::string_view text, const std::filesystem::path& file,
+                    std::string_view what);
+
 /// Reads and parses a whole file: nullopt when it cannot be opened (the
-/// caller says why it wanted it); FileRefused as read_text_file; fails
-/// "FILE: not a text file (NUL byte at offset N)" and "FILE: empty WHAT"
-/// (what: "scenario file", "study file").
+/// caller says why it wanted it); FileRefused as read_text_file; then
+/// parse_document.
 std::optional<Node> read_document(const std::filesystem::path& file, std::string_view what);
 
 /// YAML text that parses back to the same value (flow style; quoted scalars
