@@ -7,6 +7,7 @@
 
 #include <boost/program_options.hpp>
 #include <cmath>
+#include <cstdlib>
 #include <iomanip>
 #include <ostream>
 
@@ -201,7 +202,11 @@ void print_study_info(std::ostream& out, const std::filesystem::path& path, bool
   double confidence = 0.95;
   for (const FileAttribute& attribute : summary.attributes) {
     if (attribute.name == "study_yaml") continue;
-    if (attribute.name == "confidence") confidence = std::stod(attribute.text);
+    if (attribute.name == "confidence") {
+      char* end = nullptr;
+      const double value = std::strtod(attribute.text.c_str(), &end);
+      if (end != attribute.text.c_str() && value > 0 && value < 1) confidence = value;
+    }
     out << "  " << std::left << std::setw(18) << attribute.name << attribute.text << '\n';
   }
   out << "\nscenarios:\n";
