@@ -122,11 +122,17 @@ Scenario load(const fs::path& file, const ModelRegistry& models, ApplyOverrides 
 
 }  // namespace
 
-Scenario load_scenario(const fs::path& file, std::span<const LocatedOverride> overrides,
+ScenarioSource read_scenario_source(const fs::path& file) {
+  ScenarioSource source{file, {}, {}};
+  source.root = load_with_extends(file, source.root_location);
+  return source;
+}
+
+Scenario load_scenario(const ScenarioSource& source, std::span<const LocatedOverride> overrides,
                        const ModelRegistry& models) {
-  return load(file, models, [&](Node& root) {
-    for (const LocatedOverride& override_ : overrides) apply_override(root, override_);
-  });
+  Node root = source.root;
+  for (const LocatedOverride& override_ : overrides) apply_override(root, override_);
+  return validate(root, source.root_location, source.file, models);
 }
 
 }  // namespace scenario_parts

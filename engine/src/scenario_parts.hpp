@@ -89,8 +89,19 @@ std::string emit_resolved(const Scenario& scenario, const ModelInfo& model);
 
 // --- the whole
 
-/// load_scenario with overrides already located (a study's).
-Scenario load_scenario(const std::filesystem::path& file,
-                       std::span<const LocatedOverride> overrides, const ModelRegistry& models);
+/// A scenario file and the files it extends, read and merged once, for the
+/// many variants a study loads of it (a sweep of 1,000 values reads and
+/// parses its file once, not 1,000 times).
+struct ScenarioSource {
+  std::filesystem::path file;
+  yaml::Node root;
+  yaml::Location root_location;
+};
+ScenarioSource read_scenario_source(const std::filesystem::path& file);
+
+/// load_scenario of a source already read, with overrides already located
+/// (a study's); the source is copied, not changed.
+Scenario load_scenario(const ScenarioSource& source, std::span<const LocatedOverride> overrides,
+                       const ModelRegistry& models);
 
 }  // namespace cpsim::scenario_parts

@@ -51,6 +51,8 @@ struct ScenarioEntry {
   fs::path file;
   std::vector<Override> overrides;       ///< as the variant lists them
   std::vector<LocatedOverride> located;  ///< the same, as loaded
+  /// The file, read once for all its variants (when the first is loaded).
+  std::optional<scenario_parts::ScenarioSource> source;
 };
 
 struct SweepEntry {
@@ -68,10 +70,11 @@ std::string short_parameter(const std::string& path) {
 /// Loads a variant's scenario. An error of one of the study's overrides is
 /// located in the study already; any other is reported at the variant's
 /// entry, quoting the scenario's own error.
-Scenario load_variant(const ScenarioEntry& entry, std::span<const LocatedOverride> overrides,
+Scenario load_variant(ScenarioEntry& entry, std::span<const LocatedOverride> overrides,
                       const ModelRegistry& models) {
   try {
-    return scenario_parts::load_scenario(entry.file, overrides, models);
+    if (!entry.source) entry.source = scenario_parts::read_scenario_source(entry.file);
+    return scenario_parts::load_scenario(*entry.source, overrides, models);
   } catch (const yaml::OverrideError&) {
     throw;
   } catch (const ScenarioError& e) {
@@ -182,7 +185,7 @@ Study study_from_document(const Node& root, const fs::path& file, const ModelReg
   if (scenarios.entries.empty()) scenarios.fail("expected at least one scenario");
   std::vector<ScenarioEntry> entries;
   for (const Entry& item : scenarios.entries) {
-    ScenarioEntry scenario{&item, {}, {}, {}};
+    ScenarioEntry scenario{&item, {}, {}, {}, {}};
     const Node& body = item.value.expect_map();
     body.check_keys({"file", "set"});
     if (const Node* scenario_path = body.find("file")) {
@@ -272,6 +275,10 @@ Study study_from_document(const Node& root, const fs::path& file, const ModelReg
   // --- variants: every scenario, or its sweep grid (first sweep outermost)
   std::vector<std::vector<std::size_t>> variants_of(entries.size());
   std::vector<std::vector<LocatedOverride>> located;  // parallel to study.variants
+  // Reserved: a variant (its scenario) is large to move, and a grid has
+  // up to kMaxVariants of them.
+  study.variants.reserve(static_cast<std::size_t>(variant_count));
+  located.reserve(static_cast<std::size_t>(variant_count));
   for (std::size_t e = 0; e < entries.size(); ++e) {
     const ScenarioEntry& entry = entries[e];
     const std::string& name = entry.entry->key;
@@ -283,19 +290,30 @@ Study study_from_document(const Node& root, const fs::path& file, const ModelReg
       continue;
     }
     const std::vector<SweepEntry>& grid = swept->second;
+    // Each sweep value as an override and as text, once, not per grid point.
+    std::vector<std::vector<LocatedOverride>> point_overrides(grid.size());
+    std::vector<std::vector<std::string>> point_texts(grid.size());
+    for (std::size_t g = 0; g < grid.size(); ++g) {
+      const Node& parameter = *grid[g].parameter;
+      for (const Node* value : grid[g].values) {
+        point_overrides[g].push_back(scenario_parts::from_document(
+            parameter.text, parameter.location, parameter.path, *value));
+        point_texts[g].push_back(yaml::to_yaml_text(*value));
+      }
+    }
     std::vector<std::size_t> index(grid.size(), 0);
     while (true) {
       StudyVariant variant{name + "[", name, entry.overrides, {}};
-      std::vector<LocatedOverride> variant_located = entry.located;
+      std::vector<LocatedOverride> variant_located;
+      variant_located.reserve(entry.located.size() + grid.size() + 1);
+      variant_located = entry.located;
       for (std::size_t g = 0; g < grid.size(); ++g) {
-        const Node& parameter = *grid[g].parameter;
-        const Node& value = *grid[g].values[index[g]];
-        const std::string text = yaml::to_yaml_text(value);
-        variant.overrides.push_back({parameter.text, text});
-        variant_located.push_back(scenario_parts::from_document(parameter.text, parameter.location,
-                                                                parameter.path, value));
+        const std::string& parameter = grid[g].parameter->text;
+        const std::string& text = point_texts[g][index[g]];
+        variant.overrides.push_back({parameter, text});
+        variant_located.push_back(point_overrides[g][index[g]]);
         if (g > 0) variant.name += ',';
-        variant.name += short_parameter(parameter.text);
+        variant.name += short_parameter(parameter);
         variant.name += '=';
         variant.name += text;
       }
@@ -311,7 +329,7 @@ Study study_from_document(const Node& root, const fs::path& file, const ModelReg
 
   // --- load every variant now: a bad override fails before anything runs
   for (std::size_t e = 0; e < entries.size(); ++e) {
-    const ScenarioEntry& entry = entries[e];
+    ScenarioEntry& entry = entries[e];
     for (const std::size_t v : variants_of[e]) {
       StudyVariant& variant = study.variants[v];
       std::vector<LocatedOverride>& overrides = located[v];
