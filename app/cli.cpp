@@ -38,8 +38,9 @@ constexpr const char* usage_text =
     "  version             print the version and git commit\n"
     "\n"
     "`cpsim COMMAND --help` shows a command's options.\n"
-    "exit codes: 0 ok, 1 internal error, 2 bad input (scenario, override, usage),\n"
-    "            3 file error (exists, unreadable, disk full), 4 simulation error\n"
+    "exit codes: 0 ok, 1 internal error, 2 bad input (scenario, override, usage,\n"
+    "            a size that cannot fit in memory), 3 file or resource error (exists,\n"
+    "            unreadable, disk full, out of memory), 4 simulation error\n"
     "            (undeclared NaN, overflow), 130 interrupted (output kept, marked\n"
     "            incomplete)\n";
 

@@ -13,6 +13,7 @@
 
 #include "cpsim/engine/errors.hpp"
 #include "cpsim/engine/model.hpp"
+#include "cpsim/engine/output.hpp"
 #include "cpsim/engine/simulation.hpp"
 #include "cpsim/engine/study_output.hpp"
 #include "rank_errors.hpp"
@@ -100,11 +101,10 @@ int choose_jobs(const StudyRequest& request, int threads, std::int64_t runs, std
   auto need = [&](int jobs) { return per_run * static_cast<std::uint64_t>(jobs) + results; };
   if (request.jobs > 0) {
     if (need(request.jobs) > available) {
-      throw ScenarioError(file + ": --jobs " + std::to_string(request.jobs) +
-                          ": the concurrent runs need about " + format_bytes(need(request.jobs)) +
-                          " of memory (" + format_bytes(per_run) + " per run, " +
-                          format_bytes(results) + " of results), more than the " +
-                          format_bytes(available) + " available");
+      throw ScenarioError(
+          file + ": --jobs " + std::to_string(request.jobs) + ": the concurrent runs need about " +
+          format_bytes(need(request.jobs)) + " of memory (" + format_bytes(per_run) + " per run, " +
+          format_bytes(results) + " of results), " + format_bytes(available) + " available");
     }
     return request.jobs;
   }
@@ -113,8 +113,8 @@ int choose_jobs(const StudyRequest& request, int threads, std::int64_t runs, std
   if (need(jobs) > available) {
     throw ScenarioError(file + ": one run at a time needs about " + format_bytes(need(1)) +
                         " of memory (" + format_bytes(per_run) + " per run, " +
-                        format_bytes(results) + " of results), more than the " +
-                        format_bytes(available) + " available");
+                        format_bytes(results) + " of results), " + format_bytes(available) +
+                        " available");
   }
   return jobs;
 }
@@ -186,7 +186,7 @@ StudyOutcome execute_study(const StudyRequest& request) {
                               study.variants.front().scenario.model + "'");
         }
         if (world.is_root() && !request.output.empty()) {
-          check_study_destination(request.output, request.overwrite);
+          check_output_destination(request.output, request.overwrite);
         }
         // The largest run the model expects, before anything is built.
         std::uint64_t per_run = 0;
@@ -199,6 +199,7 @@ StudyOutcome execute_study(const StudyRequest& request) {
         const auto local_runs = static_cast<std::int64_t>(std::max<std::size_t>(my_runs.size(), 1));
         choose_jobs(request, outcome.threads, local_runs, per_run, 0, available);
 
+        set_phase("building the study's first run");
         // Run 0 is built first: it declares the metrics that every run must
         // share and that the summary names, and then runs like any other
         // (on rank 0; other ranks build it only for its declarations).
@@ -209,14 +210,18 @@ StudyOutcome execute_study(const StudyRequest& request) {
         const std::uint64_t trajectory_bytes =
             static_cast<std::uint64_t>(results.rows) *
             (results.metrics.real_count() + results.metrics.integer_count()) * sizeof(double);
-        // Rank 0 ends up holding every run's trajectory.
-        const std::size_t held = world.is_root() ? runs : my_runs.size();
+        // Rank 0 ends up holding every run's trajectory, and each
+        // contrast's statistics (six values a row and metric: as much as
+        // six trajectories).
+        const std::size_t held =
+            world.is_root() ? runs + 6 * study.contrasts.size() : my_runs.size();
         outcome.jobs = choose_jobs(request, outcome.threads, local_runs, per_run + trajectory_bytes,
                                    trajectory_bytes * held, available);
       },
       "study");
   if (!world.is_root()) prebuilt[0].reset();
 
+  set_phase("running the study");
   results.runs.resize(runs);
   std::atomic<std::size_t> next_run{0};  // into my_runs
   std::atomic<bool> stop{false};
@@ -293,6 +298,7 @@ StudyOutcome execute_study(const StudyRequest& request) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return outcome;
   }
+  set_phase("comparing the runs");
   if (world.size() > 1) gather_runs(world, results);
   if (world.is_root()) {
     for (const StudyContrast& contrast : study.contrasts) {
@@ -308,6 +314,7 @@ StudyOutcome execute_study(const StudyRequest& request) {
   }
   outcome.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  set_phase("writing the study file");
   // Other ranks wait here, so that every rank exits with rank 0's outcome.
   agree_on_errors(
       world,

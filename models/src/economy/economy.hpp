@@ -40,6 +40,8 @@ namespace cpsim::models::economy {
 ParamSchema economy_schema();
 EconomyParameters read_parameters(const cpsim::Parameters& parameters);
 ModelInfo district_economy_model_info();
+/// Bytes a run needs, from its parameters (memory_estimate.cpp).
+MemoryEstimate estimate_memory(const cpsim::Parameters& parameters);
 
 /// Aggregates of the month that the metrics and the next month need. Only
 /// 64-bit integer fields: on several ranks the household blocks' additions

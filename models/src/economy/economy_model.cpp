@@ -96,6 +96,7 @@ ModelInfo district_economy_model_info() {
   info.schema = economy_schema();
   info.create = [] { return std::make_unique<DistrictEconomyModel>(); };
   info.steps_per_year = 12;  // one step is a month
+  info.estimate_memory = estimate_memory;
   // Every rank holds the whole state; household payment loops are split by
   // blocks (household_blocks.cpp), bit-identical to one process.
   info.decomposable = true;
