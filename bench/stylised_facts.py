@@ -11,8 +11,8 @@ distribution, as numbers (facts.json, facts.md) and figures (PNG).
 Runs `cpsim run SCENARIO --steps 12*YEARS` with yearly snapshots of the
 households and firms tables (`--set output.snapshot_every=12 --set
 output.snapshot_tables=[households,firms]`), or reads --input, a file
-written that way. --scale N divides the scenario's residents by N (the
-model scales firms and regions with them; 100 is xihu-small). Writes to
+written that way. --scale N divides the scenario's residents by N (firms
+scale with them; on the baseline, 100 gives xihu-small). Writes to
 --out: facts.json, facts.md (the table docs/stylised-facts.md quotes) and
 beveridge.png, okun.png, firm_sizes.png, firm_growth.png, income.png.
 
@@ -20,11 +20,13 @@ What is measured (year y = steps 12(y-1)+1 .. 12y; the last year is YEARS,
 or the last complete year of --input):
   Beveridge curve: monthly unemployment_rate against vacancy_rate, and the
     yearly means, from year 2 (year 1 is the set-up's transient): OLS slope
-    of the vacancy rate on unemployment and their correlation.
+    of the vacancy rate on unemployment and their correlation; also of the
+    yearly changes (what moves together over the cycle, without the trends).
   Okun's relation: the change of the yearly mean unemployment rate (points)
     against GDP growth (log change of the year's summed gdp, %), OLS slope
     (Okun's coefficient) and correlation, years 2..last; also by quarter.
-    The model has no price level, so GDP is real.
+    The model has no price level, so GDP is real. Also the growth of the
+    year's mean employment against GDP growth (the demand side of Okun).
   Firm sizes: employees of firms with at least one worker in the snapshots
     at step 0 and at the last December; the Pareto (Zipf) exponent alpha of
     the CCDF, P(S >= s) ~ s^-alpha, by maximum likelihood above s_min
@@ -189,7 +191,7 @@ def read_run(path: str) -> dict:
     with h5py.File(path, "r") as f:
         m = f["metrics"]
         step = m["step"][()]
-        data = {name: m[name][()] for name in ("unemployment_rate", "vacancy_rate", "gdp", "population")}
+        data = {name: m[name][()] for name in ("unemployment_rate", "vacancy_rate", "gdp", "employment", "population")}
         data["step"] = step
         years = int(step.max()) // 12
         snaps = {}
@@ -214,13 +216,15 @@ def read_run(path: str) -> dict:
 
 def yearly_series(d: dict) -> dict[str, np.ndarray]:
     step, years = d["step"], d["years"]
-    u, v, gdp = [], [], []
+    u, v, gdp, employment = [], [], [], []
     for y in range(1, years + 1):
         months = (step >= 12 * (y - 1) + 1) & (step <= 12 * y)
         u.append(np.mean(d["unemployment_rate"][months]))
         v.append(np.mean(d["vacancy_rate"][months]))
         gdp.append(np.sum(d["gdp"][months]))
-    return {"year": np.arange(1, years + 1), "u": np.array(u), "v": np.array(v), "gdp": np.array(gdp)}
+        employment.append(np.mean(d["employment"][months]))
+    return {"year": np.arange(1, years + 1), "u": np.array(u), "v": np.array(v), "gdp": np.array(gdp),
+            "employment": np.array(employment)}
 
 
 def labour_facts(d: dict) -> dict:
@@ -229,9 +233,11 @@ def labour_facts(d: dict) -> dict:
     later = step >= 13  # from year 2
     monthly = ols(d["unemployment_rate"][later], d["vacancy_rate"][later])
     yearly = ols(ys["u"][1:], ys["v"][1:])
+    changes = ols(np.diff(ys["u"][1:]), np.diff(ys["v"][1:]))  # the cycle without the trends
     growth = 100 * np.diff(np.log(ys["gdp"]))  # year y vs y-1, y = 2..
     du = 100 * np.diff(ys["u"])
     okun = ols(growth, du)
+    employment = ols(growth, 100 * np.diff(np.log(ys["employment"])))
     # Quarters from year 2 on: quarter q = steps 3(q-1)+1 .. 3q.
     quarters = int(step.max()) // 3
     qu, qg = [], []
@@ -241,8 +247,10 @@ def labour_facts(d: dict) -> dict:
         qg.append(np.sum(d["gdp"][months]))
     qu, qg = np.array(qu), np.array(qg)
     quarterly = ols(100 * np.diff(np.log(qg))[4:], 100 * np.diff(qu)[4:])
-    return {"beveridge_monthly": monthly, "beveridge_yearly": yearly, "okun_yearly": okun,
-            "okun_quarterly": quarterly, "mean_gdp_growth": float(np.mean(growth)),
+    return {"beveridge_monthly": monthly, "beveridge_yearly": yearly, "beveridge_changes": changes,
+            "okun_yearly": okun,
+            "okun_quarterly": quarterly, "employment_on_growth": employment,
+            "mean_gdp_growth": float(np.mean(growth)),
             "u_range": [float(ys["u"][1:].min()), float(ys["u"][1:].max())],
             "v_range": [float(ys["v"][1:].min()), float(ys["v"][1:].max())],
             "_yearly": ys, "_growth": growth, "_du": du}
@@ -401,7 +409,7 @@ def figures(out_dir: str, labour: dict, firms: dict, income: dict, d: dict) -> l
                  lw=1, label=f"lognormal body fit, sigma = {sigma:.2f}")
     axes[0].set(xlabel="ln per-capita disposable income (RMB/year)", ylabel="density (persons)",
                 title="Income: body")
-    axes[0].legend(fontsize=7)
+    axes[0].legend(fontsize=7, loc="upper left")
     ccdf = 1.0 - (np.cumsum(w) - w) / w.sum()
     axes[1].loglog(x, ccdf, ".", ms=1.5, label="model")
     axes[1].loglog(x, 1 - normal_cdf((lx - mu) / sigma), "C3", lw=0.8, label="lognormal")
@@ -438,6 +446,8 @@ def markdown(facts: dict) -> str:
          f"r = {lab['beveridge_monthly']['corr']:.2f}, {lab['beveridge_monthly']['n']} months"),
         ("Beveridge, yearly means", f"slope {lab['beveridge_yearly']['slope']:.3f}, "
          f"r = {lab['beveridge_yearly']['corr']:.2f}, {lab['beveridge_yearly']['n']} years"),
+        ("Beveridge, yearly changes (detrended)", f"slope {lab['beveridge_changes']['slope']:.3f}, "
+         f"r = {lab['beveridge_changes']['corr']:.2f}, {lab['beveridge_changes']['n']} changes"),
         ("unemployment / vacancy range (yearly, years 2+)",
          f"{100 * lab['u_range'][0]:.1f}-{100 * lab['u_range'][1]:.1f} % / "
          f"{100 * lab['v_range'][0]:.1f}-{100 * lab['v_range'][1]:.1f} %"),
@@ -446,6 +456,8 @@ def markdown(facts: dict) -> str:
          f"mean growth {lab['mean_gdp_growth']:.1f} %"),
         ("Okun, quarterly (years 2+)", f"slope {lab['okun_quarterly']['slope']:.3f}, "
          f"r = {lab['okun_quarterly']['corr']:.2f}, {lab['okun_quarterly']['n']} quarters"),
+        ("employment growth on GDP growth, yearly", f"slope {lab['employment_on_growth']['slope']:.2f}, "
+         f"r = {lab['employment_on_growth']['corr']:.2f}"),
     ]
     for key, label in (("size_first", f"step {12 * fi['first_year']}"), ("size_last", f"step {12 * fi['last_year']}")):
         s = fi[key]
@@ -470,7 +482,8 @@ def markdown(facts: dict) -> str:
         rows.append((f"income, year {year}: Pareto tail (Hill)",
                      f"alpha {inc_['hill_p90']:.2f} above p90 ({inc_['threshold_p90']:,.0f} RMB), "
                      f"{inc_['hill_p99']:.2f} above p99 ({inc_['threshold_p99']:,.0f} RMB)"))
-    lines = [f"Run: {run['scenario']} (scale 1:{run['scale']}), {run['years']} years, seed {run['seed']}.", "",
+    lines = [f"Run: {run['scenario']}, {run['residents']:,} residents at step 0, {run['years']} years, "
+             f"seed {run['seed']}.", "",
              "| fact | model |", "|---|---|"]
     lines += [f"| {a} | {b} |" for a, b in rows]
     return "\n".join(lines) + "\n"
@@ -526,8 +539,9 @@ def main() -> None:
     labour = labour_facts(d)
     firms = firm_facts(d)
     income_first, income_last = household_income(d, households[0]), household_income(d, households[-1])
-    facts = {"run": {"file": os.path.abspath(path), "scenario": d["attrs"].get("scenario_name", args.scenario),
-                     "scale": args.scale, "years": d["years"], "seed": int(d["attrs"].get("seed", -1))},
+    facts = {"run": {"file": os.path.basename(path), "scenario": d["attrs"].get("scenario_name", args.scenario),
+                     "scale": None if args.input else args.scale, "residents": int(d["population"][0]),
+                     "years": d["years"], "seed": int(d["attrs"].get("seed", -1))},
              "labour": labour, "firms": firms, "income_first": income_first, "income_last": income_last,
              "income_first_year": households[0], "income_last_year": households[-1]}
     os.makedirs(args.out, exist_ok=True)

@@ -90,8 +90,9 @@ def test_report_writes_every_file(report):
 def test_report_numbers_are_finite_and_plausible(report):
     facts = json.loads((report[0] / "facts.json").read_text())
     assert facts["run"]["years"] == 4 and facts["run"]["scale"] == 100
+    assert facts["run"]["residents"] == 10892  # the baseline's 1,089,200 / 100, as in xihu-small
     lab = facts["labour"]
-    for fit in ("beveridge_monthly", "beveridge_yearly", "okun_yearly", "okun_quarterly"):
+    for fit in ("beveridge_monthly", "beveridge_yearly", "okun_yearly", "okun_quarterly", "employment_on_growth"):
         assert -1.0 <= lab[fit]["corr"] <= 1.0 and math.isfinite(lab[fit]["slope"]), fit
     assert lab["beveridge_monthly"]["n"] == 36 and lab["okun_yearly"]["n"] == 3
     assert 0.0 < lab["u_range"][0] <= lab["u_range"][1] < 0.2
