@@ -14,6 +14,7 @@
 #include "cpsim/engine/communicator.hpp"
 #include "cpsim/engine/errors.hpp"
 #include "exit_code.hpp"
+#include "inequality_command.hpp"
 #include "rank_errors.hpp"
 #include "study_command.hpp"
 
@@ -33,6 +34,7 @@ constexpr const char* usage_text =
     "  validate SCENARIO   check a scenario and print it fully resolved\n"
     "  info FILE.h5        show an output file's provenance and metrics\n"
     "  models [NAME]       list the models, or one model's parameters\n"
+    "  inequality FILE     Gini, Theil, Palma, shares and poverty of any income table\n"
     "  version             print the version and git commit\n"
     "\n"
     "`cpsim COMMAND --help` shows a command's options.\n"
@@ -67,6 +69,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     if (command == "validate") return command_validate(rest, out, say);
     if (command == "info") return command_info(rest, out, say);
     if (command == "models") return command_models(rest, out, say);
+    if (command == "inequality") return command_inequality(rest, out, say);
     say << "cpsim: unknown command '" << command << "' (try cpsim --help)\n";
     return exit_bad_input;
   } catch (const AgreedError& e) {

@@ -140,6 +140,7 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
   const oneapi::tbb::global_control allow_threads(
       oneapi::tbb::global_control::max_allowed_parallelism,
       static_cast<std::size_t>(std::max(threads, oneapi::tbb::info::default_concurrency())));
+  progress.setup();  // building the model (households, firms) until step 0 is measured
   const RunResult result = execute_run(request);
   progress.finish();
   if (!quiet && json) {

@@ -174,7 +174,7 @@ void RunWriter::Impl::create_metrics(const MetricSet& metric_set) {
 
   for (const auto& dimension : dimensions) {
     dimension_datasets.push_back(
-        write_labelled_dimension(context, group, "/metrics", dimension.name, dimension.labels));
+        write_string_dimension(context, group, "/metrics", dimension.name, dimension.labels));
   }
 
   for (const auto& spec : specs) {

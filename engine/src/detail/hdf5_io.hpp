@@ -139,6 +139,17 @@ inline Hid write_strings(const FileContext& context, hid_t location, const std::
   return dataset;
 }
 
+/// `<name>_label`: `labels` on dimension scale `scale` (a non-index coordinate in xarray).
+inline void write_labels_on(const FileContext& context, hid_t group, const std::string& where,
+                            const std::string& name, const std::vector<std::string>& labels,
+                            hid_t scale, const std::string& long_name) {
+  const std::string label_where = where + "_label";
+  Hid label_dataset = write_strings(context, group, name + "_label", label_where, labels);
+  attach(context, label_dataset.get(), scale, 0, label_where);
+  write_string_attribute(context, label_dataset.get(), label_where, "long_name", long_name);
+  context.check(label_dataset.close(), "cannot close " + label_where);
+}
+
 /// A labelled dimension: `<name>` (int64 0..n-1, a dimension scale, the
 /// index coordinate in xarray) and `<name>_label` (UTF-8 labels on it, a
 /// non-index coordinate). Returns the scale, to attach datasets to.
@@ -152,12 +163,24 @@ inline Hid write_labelled_dimension(const FileContext& context, hid_t group,
   }
   Hid scale = write_scale<std::int64_t>(context, group, name, where, coordinates, 0, false);
   write_units(context, scale.get(), where, "1", "index along dimension " + name);
-  const std::string label_where = where + "_label";
-  Hid label_dataset = write_strings(context, group, name + "_label", label_where, labels);
-  attach(context, label_dataset.get(), scale.get(), 0, label_where);
-  write_string_attribute(context, label_dataset.get(), label_where, "long_name",
-                         "label of each " + name);
-  context.check(label_dataset.close(), "cannot close " + label_where);
+  write_labels_on(context, group, where, name, labels, scale.get(), "label of each " + name);
+  return scale;
+}
+
+/// A dimension indexed by its labels: `<name>` (the UTF-8 labels, a dimension
+/// scale, so xarray's index coordinate: `ds.sel(sector="services")`) and
+/// `<name>_label` (the same labels on it, for readers of files written
+/// before the labels were the index). Returns the scale.
+inline Hid write_string_dimension(const FileContext& context, hid_t group,
+                                  const std::string& group_where, const std::string& name,
+                                  const std::vector<std::string>& labels) {
+  const std::string where = group_where + "/" + name;
+  Hid scale = write_strings(context, group, name, where, labels);
+  context.check(H5DSset_scale(scale.get(), name.c_str()),
+                "cannot make " + where + " a dimension scale");
+  write_string_attribute(context, scale.get(), where, "long_name", "label of each " + name);
+  write_labels_on(context, group, where, name, labels, scale.get(),
+                  "label of each " + name + " (the same as " + name + ")");
   return scale;
 }
 

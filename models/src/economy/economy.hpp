@@ -188,7 +188,7 @@ class Economy {
   // labour_migration.cpp
   void vacate_household(std::size_t i, FlowTally& tally);
   void settle_arrival(std::size_t i, std::uint64_t serial, std::size_t community,
-                      const RandomStream& stream, FlowTally& tally);
+                      double market_wage, const RandomStream& stream, FlowTally& tally);
   void initialise_balances(const StepContext& context);
   void draw_owner(std::size_t firm, const RandomStream& stream, std::uint64_t subject,
                   std::uint64_t step, bool small);

@@ -65,7 +65,7 @@ void Economy::vacate_household(std::size_t i, FlowTally& tally) {
 }
 
 void Economy::settle_arrival(std::size_t i, std::uint64_t serial, std::size_t community,
-                             const RandomStream& stream, FlowTally& tally) {
+                             double market_wage, const RandomStream& stream, FlowTally& tally) {
   AgentTable& t = *households_;
   const InMigrationParameters& in = p_.in_migration;
   t.reuse_row(i, IdAllocator::make(arrivals_origin, static_cast<std::uint32_t>(serial)));
@@ -94,7 +94,7 @@ void Economy::settle_arrival(std::size_t i, std::uint64_t serial, std::size_t co
   // Expected income: the market wage for its workers' skills.
   const double skills = static_cast<double>(t[h_.skill_0][i]) +
                         (workers > 1 ? static_cast<double>(t[h_.skill_1][i]) : 0.0);
-  const double income = market_wage_per_skill() * skills;
+  const double income = market_wage * skills;
   t[h_.expected_income][i] = static_cast<float>(income);
   const double deposits = lognormal_draw(in.deposits_months * income, p_.wealth.deposits_sigma,
                                          RandomStream::box_muller(c[1], c[2]));
@@ -172,17 +172,19 @@ void Economy::move_migrants(const StepContext& context) {
                                                                                               : 0));
   std::int64_t arriving_persons = 0;
   if (count > 0) {
-    // Communities by residents at the start of the process.
+    // Communities by residents at the start of the process, and the vacant
+    // rows (those left this month included), in one pass in row order.
     std::vector<double> residents(regions_.communities, 0.0);
+    std::vector<std::size_t> rows;
     const auto region = t[h_.region];
     for (std::size_t i = 0; i < n; ++i) {
-      if ((flags[i] & flag_rural_resident) == 0) residents[region[i]] += members(i);
+      if ((flags[i] & flag_vacant) != 0) {
+        if (rows.size() < count) rows.push_back(i);
+      } else if ((flags[i] & flag_rural_resident) == 0) {
+        residents[region[i]] += members(i);
+      }
     }
     const AliasTable communities(residents);
-    std::vector<std::size_t> rows;
-    for (std::size_t i = 0; i < n && rows.size() < count; ++i) {
-      if ((t[h_.flags][i] & flag_vacant) != 0) rows.push_back(i);
-    }
     if (rows.size() < count) {
       std::vector<AgentId> new_ids(count - rows.size());
       for (std::size_t k = 0; k < new_ids.size(); ++k) rows.push_back(n + k);
@@ -193,7 +195,7 @@ void Economy::move_migrants(const StepContext& context) {
       const std::uint64_t serial = outlook_.arrivals++;
       const RandomBlock u = arrivals.block(serial, 0, 3);
       const std::size_t community = communities.empty() ? 0 : communities.draw(u[0], u[1]);
-      settle_arrival(i, serial, community, arrivals, tally);
+      settle_arrival(i, serial, community, district_wage, arrivals, tally);
       arriving_persons += members(i);
     }
   }
