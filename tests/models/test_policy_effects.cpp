@@ -81,7 +81,11 @@ std::string scenario_file(std::string module) {
 /// its mechanics at every seed and the interval of each targeted effect.
 void expect_paired_effects(const std::vector<ModuleEffects>& group) {
   std::vector<std::vector<std::vector<double>>> differences(group.size());
-  for (std::size_t m = 0; m < group.size(); ++m) differences[m].resize(group[m].effects.size());
+  std::vector<std::vector<double>> reference_sum(group.size());  // for the printed level
+  for (std::size_t m = 0; m < group.size(); ++m) {
+    differences[m].resize(group[m].effects.size());
+    reference_sum[m].resize(group[m].effects.size());
+  }
   for (std::uint64_t seed = first_seed; seed < first_seed + replicates; ++seed) {
     for (std::size_t m = 0; m < group.size(); ++m) {
       const ModuleEffects& module = group[m];
@@ -94,7 +98,9 @@ void expect_paired_effects(const std::vector<ModuleEffects>& group) {
       if (module.pays) EXPECT_GT(total_policy_spending(run), 0.0);
       for (std::size_t e = 0; e < module.effects.size(); ++e) {
         const Effect& effect = module.effects[e];
-        differences[m][e].push_back(effect.measure(run) - effect.measure(reference));
+        const double level = effect.measure(reference);
+        differences[m][e].push_back(effect.measure(run) - level);
+        reference_sum[m][e] += level;
       }
     }
   }
@@ -102,10 +108,12 @@ void expect_paired_effects(const std::vector<ModuleEffects>& group) {
     for (std::size_t e = 0; e < group[m].effects.size(); ++e) {
       const Effect& effect = group[m].effects[e];
       const DifferenceSummary d = summarize_differences(differences[m][e], confidence);
-      // One line per effect, the row of docs/policies.md's table.
-      std::printf("paired effect | %s | %s | %+.6g | [%+.6g, %+.6g] | %lld\n",
-                  group[m].module.c_str(), effect.metric.c_str(), d.mean, d.ci_low, d.ci_high,
-                  static_cast<long long>(d.n));
+      // One line per effect (reference level, mean paired difference, interval,
+      // replicates): the row of docs/policies.md's table.
+      std::printf("paired effect | %s | %s | %.6g | %+.6g | [%+.6g, %+.6g] | %lld\n",
+                  group[m].module.c_str(), effect.metric.c_str(),
+                  reference_sum[m][e] / static_cast<double>(replicates), d.mean, d.ci_low,
+                  d.ci_high, static_cast<long long>(d.n));
       const std::string label = group[m].module + ": " + effect.metric +
                                 ", mean paired difference " + std::to_string(d.mean) +
                                 ", 95 % interval [" + std::to_string(d.ci_low) + ", " +
@@ -172,7 +180,7 @@ std::vector<ModuleEffects> incomes_and_poverty() {  // picture 5, cash benefits
        {{"dibao_poverty_rate", during_policy("dibao_poverty_rate"), E::lowers},
         {"dibao_households", during_policy("dibao_households"), E::raises},
         // The fiscal rule pays the cost with lower public purchases.
-        {"government purchases", public_purchases, E::lowers}}},
+        {"government purchases (fen/month)", public_purchases, E::lowers}}},
       {"rural_pension",
        true,
        {{"rural_income_per_capita", during_policy("rural_income_per_capita"), E::raises},
@@ -197,7 +205,7 @@ std::vector<ModuleEffects> services_labour_and_care() {  // pictures 5 and 6
   return {
       // Under the fiscal rule (R11) the care bought replaces other public
       // purchases of services after the smoothing lag.
-      {"elderly_care", true, {{"government purchases", public_purchases, E::lowers}}},
+      {"elderly_care", true, {{"government purchases (fen/month)", public_purchases, E::lowers}}},
       {"employment_assistance",
        true,
        // Null at 1:100 (docs/policies.md): the training raises skills, but
@@ -231,8 +239,7 @@ std::vector<ModuleEffects> ecology_governance_and_taxation() {  // pictures 7-9,
        {{"government_revenue", during_policy("government_revenue"), E::raises}}},
       {"business_environment",
        false,
-       {{"start-up capital (flow_matrix[firm_entry][firms])", during_policy("flow_matrix", entry),
-         E::lowers}}},
+       {{"start-up capital (fen/month)", during_policy("flow_matrix", entry), E::lowers}}},
       {"digital_governance",
        true,
        {{"dibao_poverty_rate", during_policy("dibao_poverty_rate"), E::lowers}}},
