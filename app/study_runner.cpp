@@ -12,6 +12,7 @@
 #include <mutex>
 
 #include "cpsim/engine/errors.hpp"
+#include "cpsim/engine/metric_alignment.hpp"
 #include "cpsim/engine/model.hpp"
 #include "cpsim/engine/simulation.hpp"
 #include "cpsim/engine/study_output.hpp"
@@ -24,17 +25,22 @@ namespace {
 /// Keeps every row of one run's metrics; stops when the study stops.
 class TrajectoryObserver final : public StepObserver {
  public:
-  TrajectoryObserver(RunTrajectory& trajectory, const std::atomic<bool>& stop,
-                     const std::function<bool()>& should_stop)
-      : trajectory_(trajectory), stop_(stop), should_stop_(should_stop) {}
+  TrajectoryObserver(RunTrajectory& trajectory, const MetricRemap& remap,
+                     const std::atomic<bool>& stop, const std::function<bool()>& should_stop)
+      : trajectory_(trajectory), remap_(remap), stop_(stop), should_stop_(should_stop) {}
 
-  bool on_step(const Simulation&, std::int64_t, const MetricRow& row) override {
-    trajectory_.append(row);
+  bool on_step(const Simulation&, std::int64_t step, const MetricRow& row) override {
+    if (remap_.identity()) {
+      trajectory_.append(row);
+    } else {
+      remap_.apply(row.reals(), row.integers(), step == 0, trajectory_.reals, trajectory_.integers);
+    }
     return !(stop_.load(std::memory_order_relaxed) || (should_stop_ && should_stop_()));
   }
 
  private:
   RunTrajectory& trajectory_;
+  const MetricRemap& remap_;
   const std::atomic<bool>& stop_;
   const std::function<bool()>& should_stop_;
 };
@@ -177,6 +183,8 @@ StudyOutcome execute_study(const StudyRequest& request) {
   }
 
   std::vector<std::unique_ptr<Simulation>> prebuilt(runs);
+  std::vector<MetricSet> variant_metrics;  // what each variant declares
+  std::vector<MetricRemap> remaps;         // from each variant's layout to the union
   // Checked on every rank (memory is per rank; only rank 0 writes), then agreed.
   agree_on_errors(
       world,
@@ -199,11 +207,26 @@ StudyOutcome execute_study(const StudyRequest& request) {
         const auto local_runs = static_cast<std::int64_t>(std::max<std::size_t>(my_runs.size(), 1));
         choose_jobs(request, outcome.threads, local_runs, per_run, 0, available);
 
-        // Run 0 is built first: it declares the metrics that every run must
-        // share and that the summary names, and then runs like any other
-        // (on rank 0; other ranks build it only for its declarations).
+        // Replicate 0 of every variant is built first for its declarations:
+        // the study stores the union of the variants' metrics (a policy's
+        // metric is 0 in a variant without it; docs/studies.md). Run 0 is
+        // kept and runs like any other (on rank 0; other ranks build it
+        // only for its declarations); the others are built again when run.
         prebuilt[0] = build_run(*model, study.variants.front(), results.seeds[0]);
-        results.metrics = prebuilt[0]->metrics();
+        variant_metrics.push_back(prebuilt[0]->metrics());
+        for (std::size_t v = 1; v < study.variants.size(); ++v) {
+          variant_metrics.push_back(
+              build_run(*model, study.variants[v], results.seeds[0])->metrics());
+        }
+        std::vector<const MetricSet*> sets;
+        for (const MetricSet& set : variant_metrics) sets.push_back(&set);
+        try {
+          results.metrics = union_metrics(sets);
+        } catch (const std::invalid_argument& e) {
+          throw ScenarioError(study.file.string() + ": " + e.what() +
+                              " in different scenarios of the study");
+        }
+        for (const MetricSet& set : variant_metrics) remaps.emplace_back(set, results.metrics);
         results.rows = study.variants.front().scenario.steps + 1;
         check_summary_metrics(study, results.metrics);
         const std::uint64_t trajectory_bytes =
@@ -231,12 +254,11 @@ StudyOutcome execute_study(const StudyRequest& request) {
     try {
       std::unique_ptr<Simulation> simulation = std::move(prebuilt[index]);
       if (!simulation) simulation = build_run(*model, variant, results.seeds[r]);
-      if (!same_metrics(simulation->metrics(), results.metrics)) {
-        throw ScenarioError(study.file.string() + ": scenarios." + variant.base_name +
-                            ": its metrics differ from those of '" + study.variants.front().name +
-                            "' (their shapes depend on parameters the variants change)");
+      if (!same_metrics(simulation->metrics(), variant_metrics[v])) {
+        throw SimulationError(
+            "its metrics differ from those of replicate 0 (their shapes depend on the seed)");
       }
-      TrajectoryObserver observer(results.runs[index], stop, request.should_stop);
+      TrajectoryObserver observer(results.runs[index], remaps[v], stop, request.should_stop);
       const std::int64_t steps = simulation->run_in_current_arena(observer);
       const std::lock_guard lock(mutex);
       if (steps == variant.scenario.steps) {
