@@ -26,10 +26,24 @@ namespace {
 class TrajectoryObserver final : public StepObserver {
  public:
   TrajectoryObserver(RunTrajectory& trajectory, const MetricRemap& remap,
-                     const std::atomic<bool>& stop, const std::function<bool()>& should_stop)
-      : trajectory_(trajectory), remap_(remap), stop_(stop), should_stop_(should_stop) {}
+                     const std::atomic<bool>& stop, const std::function<bool()>& should_stop,
+                     const Study& study, std::vector<HouseholdPanel>& panels)
+      : trajectory_(trajectory),
+        remap_(remap),
+        stop_(stop),
+        should_stop_(should_stop),
+        study_(study),
+        panels_(panels) {}
 
-  bool on_step(const Simulation&, std::int64_t step, const MetricRow& row) override {
+  bool on_step(const Simulation& simulation, std::int64_t step, const MetricRow& row) override {
+    // The household panel at the end of each compared year.
+    if (study_.households) {
+      for (const std::int64_t year : study_.households->years) {
+        if (step != year * study_.steps_per_year) continue;
+        panels_.push_back(
+            capture_panel(*simulation.find_table(study_.households->table), *study_.households));
+      }
+    }
     if (remap_.identity()) {
       trajectory_.append(row);
     } else {
@@ -43,6 +57,8 @@ class TrajectoryObserver final : public StepObserver {
   const MetricRemap& remap_;
   const std::atomic<bool>& stop_;
   const std::function<bool()>& should_stop_;
+  const Study& study_;
+  std::vector<HouseholdPanel>& panels_;
 };
 
 /// True if two runs declared the same metrics (names, types, shapes, labels).
@@ -87,6 +103,55 @@ void check_summary_metrics(const Study& study, const MetricSet& metrics) {
     if (metrics.spec(index).size != 1) {
       throw ScenarioError(where + "metric '" + name +
                           "' is an array; the summary shows scalar metrics (the file has it all)");
+    }
+  }
+}
+
+/// Bytes one household of a panel keeps (id, income, members, group codes).
+std::uint64_t panel_bytes_per_household(const PanelSpec& spec) {
+  return 16 + 8 * spec.persons.size() + 4 * spec.groups.size();
+}
+
+/// Refuses a `households:` or `budget:` block that names a table, column,
+/// metric or label the model does not have, before anything runs.
+void check_comparison_specs(const Study& study, const Simulation& simulation,
+                            const MetricSet& metrics, int ranks) {
+  if (study.households) {
+    const std::string where = study.households_location.str() + ": households: ";
+    if (ranks > 1) {
+      throw ScenarioError(where +
+                          "the household comparison runs in one process (leave out mpirun)");
+    }
+    const AgentTable* table = simulation.find_table(study.households->table);
+    if (table == nullptr) {
+      std::vector<std::string> names;
+      for (const auto& t : simulation.tables()) names.push_back(t->name());
+      throw ScenarioError(where + "model '" + study.variants.front().scenario.model +
+                          "' has no table '" + study.households->table + "'" +
+                          yaml::suggestion(study.households->table, names));
+    }
+    try {
+      (void)capture_panel(*table, *study.households);
+    } catch (const std::invalid_argument& e) {
+      std::vector<std::string> names;
+      for (std::size_t c = 0; c < table->column_count(); ++c) {
+        names.push_back(table->column_info(c).name);
+      }
+      std::string hint;
+      for (const std::string& column : study.households->columns()) {
+        if (table->find_column(column) == table->column_count()) {
+          hint = yaml::suggestion(column, names);
+          break;
+        }
+      }
+      throw ScenarioError(where + e.what() + hint);
+    }
+  }
+  if (study.budget) {
+    try {
+      check_budget_spec(*study.budget, metrics);
+    } catch (const std::invalid_argument& e) {
+      throw ScenarioError(study.budget_location.str() + ": " + e.what());
     }
   }
 }
@@ -185,6 +250,7 @@ StudyOutcome execute_study(const StudyRequest& request) {
   std::vector<std::unique_ptr<Simulation>> prebuilt(runs);
   std::vector<MetricSet> variant_metrics;  // what each variant declares
   std::vector<MetricRemap> remaps;         // from each variant's layout to the union
+  std::uint64_t panel_bytes = 0;           // one run's household panels
   // Checked on every rank (memory is per rank; only rank 0 writes), then agreed.
   agree_on_errors(
       world,
@@ -227,11 +293,18 @@ StudyOutcome execute_study(const StudyRequest& request) {
                               " in different scenarios of the study");
         }
         for (const MetricSet& set : variant_metrics) remaps.emplace_back(set, results.metrics);
+        check_comparison_specs(study, *prebuilt[0], results.metrics, world.size());
+        panel_bytes = study.households
+                          ? panel_bytes_per_household(*study.households) *
+                                prebuilt[0]->find_table(study.households->table)->size() *
+                                study.households->years.size()
+                          : 0;
         results.rows = study.variants.front().scenario.steps + 1;
         check_summary_metrics(study, results.metrics);
         const std::uint64_t trajectory_bytes =
             static_cast<std::uint64_t>(results.rows) *
-            (results.metrics.real_count() + results.metrics.integer_count()) * sizeof(double);
+                (results.metrics.real_count() + results.metrics.integer_count()) * sizeof(double) +
+            panel_bytes;
         // Rank 0 ends up holding every run's trajectory.
         const std::size_t held = world.is_root() ? runs : my_runs.size();
         outcome.jobs = choose_jobs(request, outcome.threads, local_runs, per_run + trajectory_bytes,
@@ -241,6 +314,7 @@ StudyOutcome execute_study(const StudyRequest& request) {
   if (!world.is_root()) prebuilt[0].reset();
 
   results.runs.resize(runs);
+  results.panels.resize(runs);
   std::atomic<std::size_t> next_run{0};  // into my_runs
   std::atomic<bool> stop{false};
   std::mutex mutex;  // guards failure, completed and on_progress
@@ -258,7 +332,8 @@ StudyOutcome execute_study(const StudyRequest& request) {
         throw SimulationError(
             "its metrics differ from those of replicate 0 (their shapes depend on the seed)");
       }
-      TrajectoryObserver observer(results.runs[index], remaps[v], stop, request.should_stop);
+      TrajectoryObserver observer(results.runs[index], remaps[v], stop, request.should_stop, study,
+                                  results.panels[index]);
       const std::int64_t steps = simulation->run_in_current_arena(observer);
       const std::lock_guard lock(mutex);
       if (steps == variant.scenario.steps) {
@@ -327,6 +402,11 @@ StudyOutcome execute_study(const StudyRequest& request) {
     }
     outcome.summary =
         summarize_contrasts(study, results, study.summary_metrics, study.summary_window);
+    if (study.households && !study.contrasts.empty()) {
+      results.households = household_grid(study, results);
+    }
+    if (study.budget && !study.contrasts.empty()) results.budget = budget_grid(study, results);
+    results.panels.clear();  // compared; the file holds the summaries
   }
   outcome.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -27,8 +27,9 @@ using yaml::Node;
 
 const std::vector<std::string>& study_keys() {
   static const std::vector<std::string> keys = {
-      "name",     "description", "seed",   "replicates", "steps",   "confidence",
-      "scenario", "scenarios",   "sweeps", "compare",    "metrics", "summary_window"};
+      "name",       "description",    "seed",       "replicates", "steps",
+      "confidence", "scenario",       "scenarios",  "sweeps",     "compare",
+      "metrics",    "summary_window", "households", "budget"};
   return keys;
 }
 
@@ -78,6 +79,35 @@ Scenario load_variant(const ScenarioEntry& entry, std::span<const LocatedOverrid
   }
 }
 
+void emit_households(YAML::Emitter& out, const PanelSpec& spec) {
+  out << YAML::Key << "households" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "table" << YAML::Value << spec.table;
+  out << YAML::Key << "income" << YAML::Value << spec.income;
+  out << YAML::Key << "persons" << YAML::Value << YAML::Flow << YAML::BeginMap;
+  for (const auto& [label, column] : spec.persons)
+    out << YAML::Key << label << YAML::Value << column;
+  out << YAML::EndMap;
+  out << YAML::Key << "groups" << YAML::Value << YAML::BeginMap;
+  for (const PanelGroup& group : spec.groups) {
+    out << YAML::Key << group.name << YAML::Value << YAML::Flow << YAML::BeginMap;
+    out << YAML::Key << "column" << YAML::Value << group.column;
+    out << YAML::Key << "masks" << YAML::Value << YAML::BeginMap;
+    for (const auto& [label, mask] : group.masks) out << YAML::Key << label << YAML::Value << mask;
+    out << YAML::EndMap;
+    out << YAML::Key << "other" << YAML::Value << group.other;
+    if (!group.ratio.empty()) out << YAML::Key << "ratio" << YAML::Value << group.ratio;
+    out << YAML::EndMap;
+  }
+  out << YAML::EndMap;
+  out << YAML::Key << "relative_poverty" << YAML::Value << spec.relative_poverty;
+  out << YAML::Key << "poverty_lines" << YAML::Value << YAML::Flow << YAML::BeginMap;
+  for (const auto& [label, line] : spec.poverty_lines)
+    out << YAML::Key << label << YAML::Value << line;
+  out << YAML::EndMap;
+  out << YAML::Key << "years" << YAML::Value << YAML::Flow << spec.years;
+  out << YAML::EndMap;
+}
+
 void emit_study(YAML::Emitter& out, const Study& study) {
   out << YAML::BeginMap;
   out << YAML::Key << "name" << YAML::Value << study.name;
@@ -115,7 +145,117 @@ void emit_study(YAML::Emitter& out, const Study& study) {
   if (!study.summary_metrics.empty()) {
     out << YAML::Key << "metrics" << YAML::Value << YAML::Flow << study.summary_metrics;
   }
+  if (study.households) emit_households(out, *study.households);
+  if (study.budget) {
+    const BudgetSpec& b = *study.budget;
+    out << YAML::Key << "budget" << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "spending" << YAML::Value << b.spending;
+    if (!b.revenue.empty()) {
+      out << YAML::Key << "revenue" << YAML::Value << YAML::BeginMap;
+      out << YAML::Key << "metric" << YAML::Value << b.revenue;
+      out << YAML::Key << "rows" << YAML::Value << YAML::Flow << b.revenue_rows;
+      if (!b.revenue_column.empty()) {
+        out << YAML::Key << "column" << YAML::Value << b.revenue_column;
+      }
+      out << YAML::EndMap;
+    }
+    out << YAML::Key << "discount_rate" << YAML::Value << b.discount_rate;
+    out << YAML::EndMap;
+  }
   out << YAML::EndMap;
+}
+
+std::vector<std::string> string_list(const Node& node, const char* what) {
+  std::vector<std::string> out;
+  for (const Node& item : node.expect_list().items) out.push_back(item.as_string(what));
+  return out;
+}
+
+PanelSpec read_households(const Node& node, std::int64_t steps, std::int64_t steps_per_year) {
+  node.expect_map();
+  node.check_keys(
+      {"table", "income", "persons", "groups", "relative_poverty", "poverty_lines", "years"});
+  PanelSpec spec;
+  spec.table = node.required("table", "missing (the agent table of the panel)").as_string("a name");
+  spec.income =
+      node.required("income", "missing (the column of yearly income)").as_string("a column name");
+  const Node& persons = node.required("persons", "missing (age group: column counting members)");
+  for (const Entry& entry : persons.expect_map().entries) {
+    spec.persons.emplace_back(entry.key, entry.value.as_string("a column name"));
+  }
+  if (spec.persons.empty()) persons.fail("expected at least one column of members");
+  if (const Node* groups = node.find("groups")) {
+    for (const Entry& entry : groups->expect_map().entries) {
+      const Node& body = entry.value.expect_map();
+      body.check_keys({"column", "masks", "other", "ratio"});
+      PanelGroup group;
+      group.name = entry.key;
+      group.column = body.required("column", "missing").as_string("a column name");
+      if (const Node* masks = body.find("masks")) {
+        for (const Entry& mask : masks->expect_map().entries) {
+          group.masks.emplace_back(mask.key, mask.value.as_unsigned());
+        }
+      }
+      group.other = body.required("other", "missing (the label of the rest)").as_string("a label");
+      if (const Node* ratio = body.find("ratio")) {
+        group.ratio = string_list(*ratio, "a label");
+        const auto labels = group.labels();
+        if (group.ratio.size() != 2) ratio->fail("expected two labels: numerator, denominator");
+        for (std::size_t i = 0; i < 2; ++i) {
+          if (std::find(labels.begin(), labels.end(), group.ratio[i]) == labels.end()) {
+            ratio->items[i].fail("no label '" + yaml::shown(group.ratio[i]) + "' in group '" +
+                                 group.name + "'" + yaml::suggestion(group.ratio[i], labels));
+          }
+        }
+      }
+      spec.groups.push_back(std::move(group));
+    }
+  }
+  if (const Node* relative = node.find("relative_poverty")) {
+    spec.relative_poverty = relative->as_real(yaml::Bounds{0.0, 1.0, true});
+  }
+  if (const Node* lines = node.find("poverty_lines")) {
+    for (const Entry& entry : lines->expect_map().entries) {
+      spec.poverty_lines.emplace_back(entry.key, entry.value.as_real(yaml::Bounds::at_least(0)));
+    }
+  }
+  if (steps_per_year <= 0) {
+    node.fail("the household comparison needs a model whose steps are calendar time (years)");
+  }
+  const std::int64_t full_years = steps / steps_per_year;
+  if (const Node* years = node.find("years")) {
+    for (const Node& item : years->expect_list().items) {
+      spec.years.push_back(
+          item.as_integer(yaml::Bounds{1.0, static_cast<double>(full_years), false}));
+    }
+  } else {
+    for (std::int64_t y = 1; y <= full_years; ++y) spec.years.push_back(y);
+  }
+  if (spec.years.empty()) {
+    node.fail("the runs have " + std::to_string(steps) + " steps: no full year to compare");
+  }
+  return spec;
+}
+
+BudgetSpec read_budget(const Node& node) {
+  node.expect_map();
+  node.check_keys({"spending", "revenue", "discount_rate"});
+  BudgetSpec spec;
+  spec.spending = node.required("spending", "missing (a metric of money paid per step)")
+                      .as_string("a metric name");
+  if (const Node* revenue = node.find("revenue")) {
+    revenue->expect_map();
+    revenue->check_keys({"metric", "rows", "column"});
+    spec.revenue = revenue->required("metric", "missing").as_string("a metric name");
+    if (const Node* rows = revenue->find("rows")) spec.revenue_rows = string_list(*rows, "a label");
+    if (const Node* column = revenue->find("column")) {
+      spec.revenue_column = column->as_string("a label");
+    }
+  }
+  if (const Node* rate = node.find("discount_rate")) {
+    spec.discount_rate = rate->as_real(yaml::Bounds{0.0, 1.0, false});
+  }
+  return spec;
 }
 
 }  // namespace
@@ -297,6 +437,12 @@ Study load_study(const fs::path& file, const ModelRegistry& models,
                  "' of scenario '" + study.variants.front().name +
                  "' (a study compares variants of one model)");
       }
+      if (variant.scenario.scale != first.scale) {
+        fail(entry.entry->key_location, path,
+             "scale " + yaml::shown(std::to_string(variant.scenario.scale)) +
+                 " differs from the scale of scenario '" + study.variants.front().name +
+                 "' (variants of a study stand for the same population)");
+      }
       if (variant.scenario.steps != first.steps) {
         fail(entry.entry->key_location, path,
              std::to_string(variant.scenario.steps) + " steps differ from the " +
@@ -310,6 +456,17 @@ Study load_study(const fs::path& file, const ModelRegistry& models,
   if (const ModelInfo* model = models.find(study.variants.front().scenario.model)) {
     study.steps_per_year = model->steps_per_year;
     if (root.find("summary_window") == nullptr) study.summary_window = study.steps_per_year;
+  }
+
+  study.scale = study.variants.front().scenario.scale;
+  if (const Node* households = root.find("households")) {
+    study.households =
+        read_households(*households, study.variants.front().scenario.steps, study.steps_per_year);
+    study.households_location = households->location.source();
+  }
+  if (const Node* budget = root.find("budget")) {
+    study.budget = read_budget(*budget);
+    study.budget_location = budget->location.source();
   }
 
   // --- contrasts

@@ -7,6 +7,7 @@
 #include "cpsim/engine/errors.hpp"
 #include "detail/hdf5.hpp"
 #include "detail/hdf5_io.hpp"
+#include "measure_grid_io.hpp"
 
 namespace cpsim {
 
@@ -56,6 +57,32 @@ class StudyFileWriter {
     write_metrics(root);
     write_scenarios(root);
     write_comparison(root);
+    if (results_.households) {
+      const PanelSpec& spec = *study_.households;
+      GridAttributes attributes{
+          "each contrast compared household by household at the end of each year (table '" +
+              spec.table + "', income column '" + spec.income +
+              "'), households matched by id; along `estimate`, the mean over replicate pairs, "
+              "its two-sided Student-t interval and sd",
+          {{"table", spec.table}, {"income", spec.income}},
+          {{"confidence", study_.confidence}, {"relative_poverty", spec.relative_poverty}}};
+      for (const auto& [line, value] : spec.poverty_lines) {
+        attributes.numbers.emplace_back("poverty_line_" + line, value);
+      }
+      write_measure_grid(context_, root, "households", *results_.households, attributes);
+    }
+    if (results_.budget) {
+      const BudgetSpec& spec = *study_.budget;
+      write_measure_grid(
+          context_, root, "budget", *results_.budget,
+          {"each contrast's budget by simulated year at full scale (money per year times the "
+           "scenario scale), reform - baseline; along `estimate`, the mean over replicate pairs, "
+           "its interval and sd",
+           {{"spending", spec.spending}, {"revenue", spec.revenue}},
+           {{"confidence", study_.confidence},
+            {"scale", study_.scale},
+            {"discount_rate", spec.discount_rate}}});
+    }
   }
 
   /// Bytes of data the file will hold, uncompressed (for the room check).
@@ -67,12 +94,14 @@ class StudyFileWriter {
              static_cast<std::uintmax_t>(results_.rows) * (m.real_count() + m.integer_count()) *
              sizeof(double);
     bytes += study_.resolved_yaml.size();
+    if (results_.households) bytes += measure_grid_bytes(*results_.households);
+    if (results_.budget) bytes += measure_grid_bytes(*results_.budget);
     for (const auto& variant : study_.variants)
       bytes += variant.scenario.resolved_yaml.size() + 256;
     return bytes;
   }
   [[nodiscard]] std::size_t object_count() const {
-    return 64 + results_.metrics.specs().size() * (1 + kStatistics.size()) +
+    return 64 + 256 + results_.metrics.specs().size() * (1 + kStatistics.size()) +
            results_.metrics.dimensions().size() * 2 * (2 + kStatistics.size());
   }
 
@@ -104,6 +133,7 @@ class StudyFileWriter {
     write_scalar_attribute<std::int64_t>(context_, root, where, "summary_window",
                                          study_.summary_window);
     write_scalar_attribute<double>(context_, root, where, "confidence", study_.confidence);
+    write_scalar_attribute<double>(context_, root, where, "scale", study_.scale);
     write_scalar_attribute<std::int32_t>(context_, root, where, "threads",
                                          static_cast<std::int32_t>(info.threads));
     write_scalar_attribute<std::int32_t>(context_, root, where, "jobs",
