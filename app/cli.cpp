@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "commands.hpp"
+#include "compare_command.hpp"
 #include "cpsim/engine/build_info.hpp"
 #include "cpsim/engine/communicator.hpp"
 #include "cpsim/engine/errors.hpp"
@@ -32,6 +33,8 @@ constexpr const char* usage_text =
     "  study STUDY.yaml    run scenarios x replicates, compare reforms with baselines\n"
     "  validate SCENARIO   check a scenario and print it fully resolved\n"
     "  info FILE.h5        show an output file's provenance and metrics\n"
+    "  compare STUDY.h5    a reform against its baseline: headline, deciles, winners\n"
+    "                      and losers, budget (or BASE.h5 REFORM.h5 --spec FILE)\n"
     "  models [NAME]       list the models, or one model's parameters\n"
     "  version             print the version and git commit\n"
     "\n"
@@ -67,6 +70,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     if (command == "validate") return command_validate(rest, out, say);
     if (command == "info") return command_info(rest, out, say);
     if (command == "models") return command_models(rest, out, say);
+    if (command == "compare") return command_compare(rest, out, say);
     say << "cpsim: unknown command '" << command << "' (try cpsim --help)\n";
     return exit_bad_input;
   } catch (const AgreedError& e) {

@@ -1,5 +1,8 @@
 #include "measure_grid_io.hpp"
 
+#include <sstream>
+
+#include "cpsim/engine/study_output.hpp"
 #include "detail/hdf5_io.hpp"
 
 namespace cpsim {
@@ -78,4 +81,81 @@ std::uintmax_t measure_grid_bytes(const MeasureGrid& grid) {
 }
 
 }  // namespace detail
+}  // namespace cpsim
+
+namespace cpsim {
+
+std::optional<std::string> StoredGrid::attribute(const std::string& name) const {
+  for (const FileAttribute& a : attributes) {
+    if (a.name == name) return a.text;
+  }
+  return std::nullopt;
+}
+
+std::optional<StoredGrid> read_study_grid(const std::filesystem::path& path,
+                                          const std::string& name) {
+  using namespace detail;  // NOLINT(google-build-using-namespace)
+  const SilenceErrors silence;
+  if (!is_study_file(path)) throw OutputError(path.string() + ": not a cpsim study file");
+  const FileContext context(path.string());
+  Hid file =
+      context.own(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "cannot open");
+  if (!has_link(file.get(), name.c_str())) return std::nullopt;
+  const std::string where = "/" + name;
+  Hid group = context.own(H5Gopen2(file.get(), name.c_str(), H5P_DEFAULT), H5Gclose,
+                          "cannot open " + where);
+  StoredGrid stored;
+  for (const auto& attribute : attribute_names(group.get())) {
+    if (auto value = read_attribute(group.get(), attribute.c_str())) {
+      stored.attributes.push_back(std::move(*value));
+    }
+  }
+  MeasureGrid& grid = stored.grid;
+  grid.contrasts = read_strings(context, group.get(), "contrast_label", where + "/contrast_label");
+  std::vector<hsize_t> dims;
+  for (const double y : read_doubles(context, group.get(), "year", where + "/year", dims)) {
+    grid.years.push_back(static_cast<std::int64_t>(y));
+  }
+  for (const double s :
+       read_doubles(context, group.get(), "year_step", where + "/year_step", dims)) {
+    grid.year_steps.push_back(static_cast<std::int64_t>(s));
+  }
+  const std::size_t cells = grid.contrasts.size() * grid.years.size();
+  grid.cells.assign(cells, MeasureSet{});
+  for (const std::string& dataset_name : link_names(context, group.get(), where)) {
+    if (object_type(group.get(), dataset_name) != H5I_DATASET) continue;
+    Hid dataset = context.own(H5Dopen2(group.get(), dataset_name.c_str(), H5P_DEFAULT), H5Dclose,
+                              "cannot open " + where + "/" + dataset_name);
+    const auto names_text = attribute_text(dataset.get(), "dimension_names");
+    if (!names_text) continue;  // a coordinate
+    std::vector<std::string> names;
+    std::istringstream words(*names_text);
+    for (std::string word; words >> word;) names.push_back(word);
+    const std::vector<double> values =
+        read_doubles(context, group.get(), dataset_name, where + "/" + dataset_name, dims);
+    if (names.size() != dims.size() || names.size() < 2 || dims[0] != grid.contrasts.size() ||
+        dims[1] != grid.years.size()) {
+      throw OutputError(path.string() + ": " + where + "/" + dataset_name +
+                        ": shape does not match its dimension_names");
+    }
+    std::size_t per_cell = 1;
+    for (std::size_t a = 2; a < dims.size(); ++a) per_cell *= static_cast<std::size_t>(dims[a]);
+    for (std::size_t c = 0; c < cells; ++c) {
+      MeasureSet& cell = grid.cells[c];
+      std::vector<std::size_t> measure_dims;
+      for (std::size_t a = 2; a < names.size(); ++a) {
+        measure_dims.push_back(
+            cell.dimension(names[a], read_strings(context, group.get(), names[a] + "_label",
+                                                  where + "/" + names[a] + "_label")));
+      }
+      Measure& measure =
+          cell.add(dataset_name, attribute_text(dataset.get(), "units").value_or(""),
+                   attribute_text(dataset.get(), "long_name").value_or(""), measure_dims);
+      measure.values.assign(values.begin() + static_cast<std::ptrdiff_t>(c * per_cell),
+                            values.begin() + static_cast<std::ptrdiff_t>((c + 1) * per_cell));
+    }
+  }
+  return stored;
+}
+
 }  // namespace cpsim

@@ -126,6 +126,7 @@ void RunWriter::Impl::create(const Provenance& provenance, const MetricSet& metr
                                        static_cast<std::int32_t>(provenance.ranks));
   write_scalar_attribute<std::int64_t>(context, root, where, "steps_per_year",
                                        provenance.steps_per_year);
+  write_scalar_attribute<double>(context, root, where, "scale", provenance.scale);
   // Final values are written by finish(); a file that is never finished is
   // never renamed, but if read as .partial it says it is incomplete.
   write_scalar_attribute<std::int8_t>(context, root, where, "complete", 0);

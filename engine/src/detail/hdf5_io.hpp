@@ -451,4 +451,47 @@ inline std::vector<hsize_t> dataset_dims(const FileContext& context, hid_t datas
   return dims;
 }
 
+// ------------------------------------------------------------------ reading
+
+/// A 1-D dataset of UTF-8 strings; empty if there is none.
+inline std::vector<std::string> read_strings(const FileContext& context, hid_t group,
+                                             const std::string& name, const std::string& where) {
+  if (!has_link(group, name.c_str())) return {};
+  Hid dataset =
+      context.own(H5Dopen2(group, name.c_str(), H5P_DEFAULT), H5Dclose, "cannot open " + where);
+  const auto dims = dataset_dims(context, dataset.get(), where);
+  if (dims.size() != 1) return {};
+  std::vector<char*> pointers(static_cast<std::size_t>(dims[0]), nullptr);
+  Hid type = utf8_string_type(context);
+  if (!pointers.empty()) {
+    context.check(
+        H5Dread(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()),
+        "cannot read " + where);
+  }
+  std::vector<std::string> values;
+  for (char* text : pointers) {
+    values.emplace_back(text != nullptr ? text : "");
+    H5free_memory(text);
+  }
+  return values;
+}
+
+/// A whole dataset as doubles, its shape in `dims`.
+inline std::vector<double> read_doubles(const FileContext& context, hid_t group,
+                                        const std::string& name, const std::string& where,
+                                        std::vector<hsize_t>& dims) {
+  Hid dataset =
+      context.own(H5Dopen2(group, name.c_str(), H5P_DEFAULT), H5Dclose, "cannot open " + where);
+  dims = dataset_dims(context, dataset.get(), where);
+  std::size_t count = 1;
+  for (const hsize_t n : dims) count *= static_cast<std::size_t>(n);
+  std::vector<double> values(count);
+  if (count > 0) {
+    context.check(
+        H5Dread(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+        "cannot read " + where);
+  }
+  return values;
+}
+
 }  // namespace cpsim::detail

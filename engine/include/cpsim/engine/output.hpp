@@ -30,6 +30,7 @@ struct Provenance {
   std::string command_line;
   int ranks = 1;                    ///< MPI ranks the run was spread over
   std::int64_t steps_per_year = 0;  ///< the model's; 0: steps are not calendar time
+  double scale = 1;                 ///< the scenario's: real units per simulated agent
 };
 
 class RunWriter {
