@@ -236,22 +236,35 @@ int command_info(const std::vector<std::string>& args, std::ostream& out, std::o
   ResultTable metrics{"metrics", "over all recorded steps", {}};
   std::vector<std::string> names, units;
   std::vector<double> first, last, min, max, mean;
+  // Scalars, then each element of a metric over dimensions (policy_spending
+  // by instance) up to kElementRows elements; larger arrays get one line.
+  constexpr std::size_t kElementRows = 32;
+  auto add = [&](const std::string& name, const std::string& unit, const auto& s) {
+    names.push_back(name);
+    units.push_back(unit);
+    first.push_back(s.first);
+    last.push_back(s.last);
+    min.push_back(s.min);
+    max.push_back(s.max);
+    mean.push_back(s.mean);
+  };
   for (const auto& m : summary.metrics) {
-    if (m.size != 1) continue;
-    names.push_back(m.name);
-    units.push_back(m.unit);
-    first.push_back(m.first);
-    last.push_back(m.last);
-    min.push_back(m.min);
-    max.push_back(m.max);
-    mean.push_back(m.mean);
+    if (m.dimensions.empty()) add(m.name, m.unit, m);
+  }
+  for (const auto& m : summary.metrics) {
+    if (m.dimensions.empty() || m.elements.size() > kElementRows) continue;
+    for (const auto& element : m.elements) add(m.name + "[" + element.label + "]", m.unit, element);
   }
   metrics.columns = {{"metric", "", names}, {"unit", "", units}, {"first", "", first},
                      {"last", "", last},    {"min", "", min},    {"max", "", max},
                      {"mean", "", mean}};
   print_table(out, metrics);
   for (const auto& m : summary.metrics) {
-    if (m.size != 1) out << "  " << m.name << ": array of " << m.size << " values per step\n";
+    if (m.dimensions.empty() || m.elements.size() <= kElementRows) continue;
+    std::string dims;
+    for (const auto& d : m.dimensions) dims += (dims.empty() ? "" : " x ") + d;
+    out << "  " << m.name << ": " << m.size << " values per step (" << dims
+        << "; --format json has each)\n";
   }
   if (!summary.snapshot_groups.empty()) {
     out << "\nsnapshots: " << summary.snapshot_groups.size() << " (first "

@@ -1,6 +1,7 @@
 #include "cpsim/engine/study_output.hpp"
 
 #include <algorithm>
+#include <sstream>
 #include <system_error>
 
 #include "cpsim/engine/build_info.hpp"
@@ -451,9 +452,8 @@ StudyFileSummary read_study_summary(const std::filesystem::path& path) {
     H5Eclear2(H5E_DEFAULT);
     if (on_step <= 0) continue;
     summary.metrics.push_back(name);
-    if (dataset_dims(context, dataset.get(), "/metrics/" + name).size() == 3) {
-      scalars.push_back(name);
-    }
+    const std::size_t rank = dataset_dims(context, dataset.get(), "/metrics/" + name).size();
+    if (rank == 3 || rank == 4) scalars.push_back(name);  // scalars and 1-D arrays
   }
 
   // The final step of every contrast and scalar metric.
@@ -474,18 +474,34 @@ StudyFileSummary read_study_summary(const std::filesystem::path& path) {
     Hid dataset = context.own(H5Dopen2(metrics.get(), metric.c_str(), H5P_DEFAULT), H5Dclose,
                               "cannot open /metrics/" + metric);
     const std::string unit = attribute_text(dataset.get(), "units").value_or("");
+    // A metric over one dimension (policy_spending by instance): one row per
+    // element, up to 32 of them, named METRIC[LABEL].
+    std::vector<std::string> labels = {metric};
+    if (dims.size() == 3) {
+      std::istringstream coordinates(attribute_text(dataset.get(), "coordinates").value_or(""));
+      std::string label_name;
+      coordinates >> label_name >> label_name;  // the second: the metric's own dimension
+      const std::vector<std::string> names =
+          read_strings(context, metrics.get(), label_name, "/metrics/" + label_name);
+      if (names.size() != dims[2] || names.size() > 32) continue;
+      labels.clear();
+      for (const std::string& name : names) labels.push_back(metric + "[" + name + "]");
+    }
+    const std::size_t elements = labels.size();
     for (std::size_t c = 0; c < summary.contrasts.size() && rows > 0; ++c) {
-      const std::size_t at = c * rows + rows - 1;
-      if (at >= values[0].size()) break;
-      ContrastSummaryRow row;
-      row.contrast = summary.contrasts[c];
-      row.metric = metric;
-      row.unit = unit;
-      row.final_step = {summary.replicates, values[0][at], values[1][at], values[2][at],
-                        values[3][at]};
-      row.baseline_mean = values[4][at];
-      row.reform_mean = values[5][at];
-      summary.final_step.push_back(std::move(row));
+      for (std::size_t e = 0; e < elements; ++e) {
+        const std::size_t at = (c * rows + rows - 1) * elements + e;
+        if (at >= values[0].size()) break;
+        ContrastSummaryRow row;
+        row.contrast = summary.contrasts[c];
+        row.metric = labels[e];
+        row.unit = unit;
+        row.final_step = {summary.replicates, values[0][at], values[1][at], values[2][at],
+                          values[3][at]};
+        row.baseline_mean = values[4][at];
+        row.reform_mean = values[5][at];
+        summary.final_step.push_back(std::move(row));
+      }
     }
   }
   return summary;
