@@ -27,6 +27,7 @@
 #include "runner.hpp"
 #include "stop_signal.hpp"
 #include "study_command.hpp"
+#include "validate_study.hpp"
 
 namespace cpsim::app {
 namespace po = boost::program_options;
@@ -180,7 +181,16 @@ int command_validate(const std::vector<std::string>& args, std::ostream& out, st
   po::variables_map vm;
   if (!parse(args, options, "scenario", vm, out,
              "usage: cpsim validate SCENARIO [--set key=value]...\n"
-             "Checks the scenario and prints it fully resolved (extends, overrides, defaults).")) {
+             "       cpsim validate STUDY.yaml\n"
+             "Checks the scenario and prints it fully resolved (extends, overrides, defaults);\n"
+             "checks a study without running it and prints its run count, memory and time.")) {
+    return exit_ok;
+  }
+  if (is_study_yaml(vm["scenario"].as<std::string>())) {
+    if (vm.count("set") != 0U || vm.count("seed") != 0U || vm.count("steps") != 0U) {
+      throw po::error("--set, --seed and --steps are for a scenario; a study sets its own");
+    }
+    validate_study(vm["scenario"].as<std::string>(), out, vm.count("quiet") != 0U);
     return exit_ok;
   }
   const ModelRegistry registry = make_registry();

@@ -163,21 +163,22 @@ std::unique_ptr<Simulation> build_run(const ModelInfo& model, const StudyVariant
   return simulation;
 }
 
-/// Chooses how many runs go at once: the request's --jobs if memory allows
-/// (refusing otherwise), else as many as threads and memory allow.
-int choose_jobs(const StudyRequest& request, int threads, std::int64_t runs, std::uint64_t per_run,
-                std::uint64_t results, std::uint64_t available) {
-  const std::string file = request.study.file.string();
+}  // namespace
+
+int choose_jobs(const std::filesystem::path& study_file, int requested, int threads,
+                std::int64_t runs, std::uint64_t per_run, std::uint64_t results,
+                std::uint64_t available) {
+  const std::string file = study_file.string();
   auto need = [&](int jobs) { return per_run * static_cast<std::uint64_t>(jobs) + results; };
-  if (request.jobs > 0) {
-    if (need(request.jobs) > available) {
-      throw ScenarioError(file + ": --jobs " + std::to_string(request.jobs) +
-                          ": the concurrent runs need about " + format_bytes(need(request.jobs)) +
+  if (requested > 0) {
+    if (need(requested) > available) {
+      throw ScenarioError(file + ": --jobs " + std::to_string(requested) +
+                          ": the concurrent runs need about " + format_bytes(need(requested)) +
                           " of memory (" + format_bytes(per_run) + " per run, " +
                           format_bytes(results) + " of results), more than the " +
                           format_bytes(available) + " available");
     }
-    return request.jobs;
+    return requested;
   }
   int jobs = static_cast<int>(std::min<std::int64_t>(threads, runs));
   while (jobs > 1 && need(jobs) > available) --jobs;
@@ -189,6 +190,55 @@ int choose_jobs(const StudyRequest& request, int threads, std::int64_t runs, std
   }
   return jobs;
 }
+
+std::uint64_t model_run_bytes(const Study& study, const ModelInfo& model) {
+  std::uint64_t per_run = 0;
+  for (const StudyVariant& variant : study.variants) {
+    if (model.estimate_memory) {
+      per_run = std::max(per_run, model.estimate_memory(variant.scenario.parameters).bytes);
+    }
+  }
+  return per_run;
+}
+
+StudyPlan plan_study(const Study& study, const ModelInfo& model, std::uint64_t seed, int ranks) {
+  StudyPlan plan;
+  // Replicate 0 of every variant is built first for its declarations: the
+  // study stores the union of the variants' metrics (a policy's metric is 0
+  // in a variant without it; docs/studies.md). The first is kept (a study
+  // runs it like any other run); the others are built again when run.
+  const auto start = std::chrono::steady_clock::now();
+  plan.first = build_run(model, study.variants.front(), seed);
+  plan.first_build_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  plan.variant_metrics.push_back(plan.first->metrics());
+  for (std::size_t v = 1; v < study.variants.size(); ++v) {
+    plan.variant_metrics.push_back(build_run(model, study.variants[v], seed)->metrics());
+  }
+  std::vector<const MetricSet*> sets;
+  for (const MetricSet& set : plan.variant_metrics) sets.push_back(&set);
+  try {
+    plan.metrics = union_metrics(sets);
+  } catch (const std::invalid_argument& e) {
+    throw ScenarioError(study.file.string() + ": " + e.what() +
+                        " in different scenarios of the study");
+  }
+  check_comparison_specs(study, *plan.first, plan.metrics, ranks);
+  check_summary_metrics(study, plan.metrics);
+  const std::uint64_t panel_bytes =
+      study.households ? panel_bytes_per_household(*study.households) *
+                             plan.first->find_table(study.households->table)->size() *
+                             study.households->years.size()
+                       : 0;
+  const auto rows = static_cast<std::uint64_t>(study.variants.front().scenario.steps + 1);
+  plan.trajectory_bytes =
+      rows * (plan.metrics.real_count() + plan.metrics.integer_count()) * sizeof(double) +
+      panel_bytes;
+  plan.model_bytes = model_run_bytes(study, model);
+  return plan;
+}
+
+namespace {
 
 /// Rank 0 receives every run's trajectory (run i from rank i % ranks). All
 /// runs are complete, so each has rows x width values.
@@ -250,7 +300,6 @@ StudyOutcome execute_study(const StudyRequest& request) {
   std::vector<std::unique_ptr<Simulation>> prebuilt(runs);
   std::vector<MetricSet> variant_metrics;  // what each variant declares
   std::vector<MetricRemap> remaps;         // from each variant's layout to the union
-  std::uint64_t panel_bytes = 0;           // one run's household panels
   // Checked on every rank (memory is per rank; only rank 0 writes), then agreed.
   agree_on_errors(
       world,
@@ -263,52 +312,22 @@ StudyOutcome execute_study(const StudyRequest& request) {
           check_study_destination(request.output, request.overwrite);
         }
         // The largest run the model expects, before anything is built.
-        std::uint64_t per_run = 0;
-        for (const StudyVariant& variant : study.variants) {
-          if (model->estimate_memory) {
-            per_run = std::max(per_run, model->estimate_memory(variant.scenario.parameters).bytes);
-          }
-        }
+        const std::uint64_t per_run = model_run_bytes(study, *model);
         const std::uint64_t available = available_memory_bytes();
         const auto local_runs = static_cast<std::int64_t>(std::max<std::size_t>(my_runs.size(), 1));
-        choose_jobs(request, outcome.threads, local_runs, per_run, 0, available);
+        choose_jobs(study.file, request.jobs, outcome.threads, local_runs, per_run, 0, available);
 
-        // Replicate 0 of every variant is built first for its declarations:
-        // the study stores the union of the variants' metrics (a policy's
-        // metric is 0 in a variant without it; docs/studies.md). Run 0 is
-        // kept and runs like any other (on rank 0; other ranks build it
-        // only for its declarations); the others are built again when run.
-        prebuilt[0] = build_run(*model, study.variants.front(), results.seeds[0]);
-        variant_metrics.push_back(prebuilt[0]->metrics());
-        for (std::size_t v = 1; v < study.variants.size(); ++v) {
-          variant_metrics.push_back(
-              build_run(*model, study.variants[v], results.seeds[0])->metrics());
-        }
-        std::vector<const MetricSet*> sets;
-        for (const MetricSet& set : variant_metrics) sets.push_back(&set);
-        try {
-          results.metrics = union_metrics(sets);
-        } catch (const std::invalid_argument& e) {
-          throw ScenarioError(study.file.string() + ": " + e.what() +
-                              " in different scenarios of the study");
-        }
+        StudyPlan plan = plan_study(study, *model, results.seeds[0], world.size());
+        prebuilt[0] = std::move(plan.first);
+        variant_metrics = std::move(plan.variant_metrics);
+        results.metrics = std::move(plan.metrics);
         for (const MetricSet& set : variant_metrics) remaps.emplace_back(set, results.metrics);
-        check_comparison_specs(study, *prebuilt[0], results.metrics, world.size());
-        panel_bytes = study.households
-                          ? panel_bytes_per_household(*study.households) *
-                                prebuilt[0]->find_table(study.households->table)->size() *
-                                study.households->years.size()
-                          : 0;
         results.rows = study.variants.front().scenario.steps + 1;
-        check_summary_metrics(study, results.metrics);
-        const std::uint64_t trajectory_bytes =
-            static_cast<std::uint64_t>(results.rows) *
-                (results.metrics.real_count() + results.metrics.integer_count()) * sizeof(double) +
-            panel_bytes;
+        const std::uint64_t trajectory_bytes = plan.trajectory_bytes;
         // Rank 0 ends up holding every run's trajectory.
         const std::size_t held = world.is_root() ? runs : my_runs.size();
-        outcome.jobs = choose_jobs(request, outcome.threads, local_runs, per_run + trajectory_bytes,
-                                   trajectory_bytes * held, available);
+        outcome.jobs = choose_jobs(study.file, request.jobs, outcome.threads, local_runs,
+                                   per_run + trajectory_bytes, trajectory_bytes * held, available);
       },
       "study");
   if (!world.is_root()) prebuilt[0].reset();

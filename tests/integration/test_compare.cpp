@@ -206,3 +206,33 @@ TEST(CompareCommand, RefusesAStudyWithoutAComparisonAndABadPanelColumn) {
 
 }  // namespace
 }  // namespace cpsim
+
+namespace cpsim {
+namespace {
+
+TEST(ValidateCommand, ChecksAStudyWithoutRunningItAndEstimatesItsCost) {
+  TempDir dir;
+  const auto ok = run_cpsim("validate " + kSpec);
+  ASSERT_EQ(ok.exit_code, 0) << ok.output;
+  EXPECT_NE(ok.output.find("valid study 'pension-reform' (model district_economy): 2 scenarios x "
+                           "10 replicates = 20 runs of 36 steps"),
+            std::string::npos)
+      << ok.output;
+  EXPECT_NE(ok.output.find("# memory: about "), std::string::npos);
+  EXPECT_NE(ok.output.find("# time: about "), std::string::npos);
+  EXPECT_NE(ok.output.find("households:"), std::string::npos);  // the resolved study
+  // A study over a policy with a summary metric only the reform declares is
+  // valid (aligned); a misspelt one is refused with its location.
+  const std::string bad = dir.file("bad.yaml");
+  std::ofstream(bad) << "replicates: 2\nscenario: " << kSmall
+                     << "\nscenarios:\n  baseline: {}\n  reform: {set: "
+                        "{policies.rural_pension.start: 2022-01}}\nmetrics: [gini_incme]\n";
+  const auto refused = run_cpsim("validate " + bad);
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_EQ(refused.output, bad +
+                                ":6:11: metrics[0]: model 'district_economy' has no metric "
+                                "'gini_incme' (did you mean 'gini_income'?)\n");
+}
+
+}  // namespace
+}  // namespace cpsim
