@@ -236,3 +236,30 @@ TEST(ValidateCommand, ChecksAStudyWithoutRunningItAndEstimatesItsCost) {
 
 }  // namespace
 }  // namespace cpsim
+
+namespace cpsim {
+namespace {
+
+TEST(ModelsCommand, ListsEveryMetricWithUnitAndDescription) {
+  const auto json = run_cpsim("models district_economy --metrics --format json");
+  ASSERT_EQ(json.exit_code, 0) << json.output;
+  const auto document = nlohmann::json::parse(json.output);
+  bool spending = false;
+  for (const auto& metric : document["metrics"]) {
+    EXPECT_FALSE(metric["unit"].get<std::string>().empty()) << metric["name"];
+    EXPECT_FALSE(metric["description"].get<std::string>().empty()) << metric["name"];
+    if (metric["name"] == "policy_spending") {
+      spending = true;
+      EXPECT_EQ(metric["unit"], "RMB/month");
+      EXPECT_EQ(metric["dimensions"][0]["name"], "policy");
+    }
+  }
+  EXPECT_TRUE(spending) << "per-instance metrics are listed";
+  const auto text = run_cpsim("models boltzmann --metrics");
+  ASSERT_EQ(text.exit_code, 0) << text.output;
+  EXPECT_NE(text.output.find("gini        1"), std::string::npos) << text.output;
+  EXPECT_EQ(run_cpsim("models --metrics").exit_code, 2);
+}
+
+}  // namespace
+}  // namespace cpsim
