@@ -24,24 +24,24 @@ const std::string kSource = CPSIM_SOURCE_DIR;
 const std::string kSmall = kSource + "/scenarios/xihu-small.yaml";
 const std::string kSpec = kSource + "/scenarios/studies/pension-reform.yaml";
 
-/// The shipped study's comparison blocks on a one-year study of `reform`.
-std::string write_study(const TempDir& dir, const std::string& reform_set) {
-  std::ifstream shipped(kSpec);
-  std::string text((std::istreambuf_iterator<char>(shipped)), std::istreambuf_iterator<char>());
-  const std::string blocks = text.substr(text.find("\nhouseholds:") + 1);
+/// A one-year study of `reform` against the baseline, with the shipped
+/// study's `households:` and `budget:` blocks unless `blocks` is false.
+std::string write_study(const TempDir& dir, const std::string& reform_set, bool blocks = true) {
+  std::string text;
+  if (blocks) {
+    std::ifstream shipped(kSpec);
+    text.assign(std::istreambuf_iterator<char>(shipped), std::istreambuf_iterator<char>());
+    text = text.substr(text.find("\nhouseholds:") + 1);
+  }
   const std::string file = dir.file("study.yaml");
   std::ofstream(file) << "name: compare-test\nseed: 5\nreplicates: 3\nsteps: 12\nscenario: "
                       << kSmall << "\nscenarios:\n  baseline: {}\n  reform: {set: {" << reform_set
                       << "}}\ncompare:\n  - {reform: reform, baseline: baseline}\n"
-                      << blocks;
+                      << text;
   return file;
 }
 
-std::vector<double> doubles(const std::vector<unsigned char>& bytes) {
-  std::vector<double> values(bytes.size() / sizeof(double));
-  std::memcpy(values.data(), bytes.data(), bytes.size());
-  return values;
-}
+using testing::as_doubles;
 
 TEST(CompareCommand, PolicyStudyStoresAlignedSpendingHouseholdsAndBudget) {
   TempDir dir;
@@ -51,7 +51,7 @@ TEST(CompareCommand, PolicyStudyStoresAlignedSpendingHouseholdsAndBudget) {
   const auto data = testing::read_all_datasets(dir.file("s.h5"));
   // policy_spending (scenario, replicate, step, policy): 0 in the baseline,
   // positive in the reform from step 1.
-  const auto spending = doubles(data.at("metrics/policy_spending"));
+  const auto spending = as_doubles(data.at("metrics/policy_spending"));
   ASSERT_EQ(spending.size(), 2U * 3U * 13U);
   for (std::size_t r = 0; r < 3; ++r) {
     EXPECT_EQ(spending[r * 13 + 12], 0.0);
@@ -60,7 +60,7 @@ TEST(CompareCommand, PolicyStudyStoresAlignedSpendingHouseholdsAndBudget) {
   // Budget year 1 = the reform's year of spending x 100 (scale).
   double year = 0;
   for (std::size_t step = 1; step <= 12; ++step) year += spending[3 * 13 + step];
-  const auto budget = doubles(data.at("budget/spending_change"));  // (1, 1, 1, 4)
+  const auto budget = as_doubles(data.at("budget/spending_change"));  // (1, 1, 1, 4)
   ASSERT_EQ(budget.size(), 4U);
   double mean = 0;
   for (std::size_t r = 0; r < 3; ++r) {
@@ -72,14 +72,14 @@ TEST(CompareCommand, PolicyStudyStoresAlignedSpendingHouseholdsAndBudget) {
   EXPECT_GT(year, 0.0);
   // Winners and losers (1, 1, decile, band, estimate): each decile's mean
   // shares sum to 1, and the poorest decile gains on average.
-  const auto bands = doubles(data.at("households/winners_losers"));
+  const auto bands = as_doubles(data.at("households/winners_losers"));
   ASSERT_EQ(bands.size(), 10U * 5U * 4U);
   for (std::size_t d = 0; d < 10; ++d) {
     double sum = 0;
     for (std::size_t k = 0; k < 5; ++k) sum += bands[(d * 5 + k) * 4];
     EXPECT_NEAR(sum, 1.0, 1e-12) << "decile " << d;
   }
-  const auto change = doubles(data.at("households/income_change"));
+  const auto change = as_doubles(data.at("households/income_change"));
   EXPECT_GT(change[0], 0.0);
 
   // cpsim compare prints the headline, the tables and the budget.
@@ -111,10 +111,10 @@ TEST(CompareCommand, AnIdenticalReformChangesNoHousehold) {
   const std::string study = write_study(dir, "policies.rural_pension.monthly_amount: 300");
   ASSERT_EQ(run_cpsim("study " + study + " -o " + dir.file("s.h5") + " --quiet").exit_code, 0);
   const auto data = testing::read_all_datasets(dir.file("s.h5"));
-  for (const double x : doubles(data.at("households/income_change"))) EXPECT_EQ(x, 0.0);
-  const auto all = doubles(data.at("households/winners_losers_all"));  // (1,1,1,5,4)
-  EXPECT_EQ(all[2 * 4], 1.0);                                          // no change, mean
-  EXPECT_EQ(all[2 * 4 + 1], 1.0);                                      // zero-width interval
+  for (const double x : as_doubles(data.at("households/income_change"))) EXPECT_EQ(x, 0.0);
+  const auto all = as_doubles(data.at("households/winners_losers_all"));  // (1,1,1,5,4)
+  EXPECT_EQ(all[2 * 4], 1.0);                                             // no change, mean
+  EXPECT_EQ(all[2 * 4 + 1], 1.0);                                         // zero-width interval
   EXPECT_EQ(all[0], 0.0);
 }
 
@@ -182,11 +182,8 @@ TEST(CompareCommand, TwoRunsWithoutIntervalsAndTheirRefusals) {
 
 TEST(CompareCommand, RefusesAStudyWithoutAComparisonAndABadPanelColumn) {
   TempDir dir;
-  const std::string plain = dir.file("plain.yaml");
-  std::ofstream(plain) << "seed: 5\nreplicates: 2\nsteps: 12\nscenario: " << kSmall
-                       << "\nscenarios:\n  baseline: {}\n  reform: {set: {parameters.dibao."
-                          "standard_per_person_month: 1000}}\ncompare:\n  - {reform: reform, "
-                          "baseline: baseline}\n";
+  const std::string plain =
+      write_study(dir, "parameters.dibao.standard_per_person_month: 1000", false);
   ASSERT_EQ(run_cpsim("study " + plain + " -o " + dir.file("p.h5") + " --quiet").exit_code, 0);
   const auto none = run_cpsim("compare " + dir.file("p.h5"));
   EXPECT_EQ(none.exit_code, 2);
