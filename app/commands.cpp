@@ -275,8 +275,8 @@ int command_info(const std::vector<std::string>& args, std::ostream& out, std::o
     if (m.dimensions.empty() || m.elements.size() <= kElementRows) continue;
     std::string dims;
     for (const auto& d : m.dimensions) dims += (dims.empty() ? "" : " x ") + d;
-    out << "  " << m.name << ": " << m.size << " values per step (" << dims
-        << "; --format json has each)\n";
+    out << "  " << m.name << " (" << dims << "; each in --format json): " << m.size
+        << " values per step\n";
   }
   if (!summary.snapshot_groups.empty()) {
     out << "\nsnapshots: " << summary.snapshot_groups.size() << " (first "
