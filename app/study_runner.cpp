@@ -37,7 +37,7 @@ class TrajectoryObserver final : public StepObserver {
 
   bool on_step(const Simulation& simulation, std::int64_t step, const MetricRow& row) override {
     // The household panel at the end of each compared year.
-    if (study_.households) {
+    if (study_.households && !study_.contrasts.empty()) {
       for (const std::int64_t year : study_.households->years) {
         if (step != year * study_.steps_per_year) continue;
         panels_.push_back(
@@ -226,7 +226,7 @@ StudyPlan plan_study(const Study& study, const ModelInfo& model, std::uint64_t s
   check_comparison_specs(study, *plan.first, plan.metrics, ranks);
   check_summary_metrics(study, plan.metrics);
   const std::uint64_t panel_bytes =
-      study.households ? panel_bytes_per_household(*study.households) *
+      study.households && !study.contrasts.empty() ? panel_bytes_per_household(*study.households) *
                              plan.first->find_table(study.households->table)->size() *
                              study.households->years.size()
                        : 0;
