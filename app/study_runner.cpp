@@ -226,10 +226,11 @@ StudyPlan plan_study(const Study& study, const ModelInfo& model, std::uint64_t s
   check_comparison_specs(study, *plan.first, plan.metrics, ranks);
   check_summary_metrics(study, plan.metrics);
   const std::uint64_t panel_bytes =
-      study.households && !study.contrasts.empty() ? panel_bytes_per_household(*study.households) *
-                             plan.first->find_table(study.households->table)->size() *
-                             study.households->years.size()
-                       : 0;
+      study.households && !study.contrasts.empty()
+          ? panel_bytes_per_household(*study.households) *
+                plan.first->find_table(study.households->table)->size() *
+                study.households->years.size()
+          : 0;
   const auto rows = static_cast<std::uint64_t>(study.variants.front().scenario.steps + 1);
   plan.trajectory_bytes =
       rows * (plan.metrics.real_count() + plan.metrics.integer_count()) * sizeof(double) +

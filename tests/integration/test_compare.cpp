@@ -82,10 +82,10 @@ TEST(CompareCommand, PolicyStudyStoresAlignedSpendingHouseholdsAndBudget) {
   const auto change = as_doubles(data.at("households/income_change"));
   EXPECT_GT(change[0], 0.0);
   // Bit-identical at one thread, one run at a time.
-  ASSERT_EQ(run_cpsim("study " + study + " -o " + dir.file("one.h5") +
-                      " --quiet --threads 1 --jobs 1")
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      run_cpsim("study " + study + " -o " + dir.file("one.h5") + " --quiet --threads 1 --jobs 1")
+          .exit_code,
+      0);
   const auto one = testing::read_all_datasets(dir.file("one.h5"));
   std::size_t compared = 0;
   for (const auto& [name, bytes] : data) {
