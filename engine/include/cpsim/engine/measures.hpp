@@ -6,6 +6,7 @@
 // then written as a grid over (contrast, year) that opens in xarray.
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <span>
 #include <string>
 #include <vector>
@@ -27,11 +28,13 @@ struct Measure {
 
 struct MeasureSet {
   std::vector<MeasureDimension> dimensions;
-  std::vector<Measure> measures;
+  /// A deque: the reference add() returns stays valid while more are added.
+  std::deque<Measure> measures;
 
   /// The dimension with this name (added if absent; its labels must match).
   std::size_t dimension(const std::string& name, const std::vector<std::string>& labels);
-  /// Adds a measure over `dims`, its values zero; returns it.
+  /// Adds a measure over `dims`, its values zero; returns it (the reference
+  /// stays valid while further measures are added).
   Measure& add(std::string name, std::string unit, std::string description,
                std::vector<std::size_t> dims = {});
   [[nodiscard]] const Measure* find(const std::string& name) const;
