@@ -274,3 +274,28 @@ TEST(ModelsCommand, ListsEveryMetricWithUnitAndDescription) {
 
 }  // namespace
 }  // namespace cpsim
+
+namespace cpsim {
+namespace {
+
+TEST(InfoCommand, SummarisesEachPolicyInstance) {
+  TempDir dir;
+  const std::string file = dir.file("pension.h5");
+  ASSERT_EQ(
+      run_cpsim("run " + kSmall + " --set policies.rural_pension.start=2021-01 --steps 3 -o " +
+                file + " --quiet")
+          .exit_code,
+      0);
+  const auto text = run_cpsim("info " + file);
+  ASSERT_EQ(text.exit_code, 0) << text.output;
+  const std::size_t row = text.output.find("policy_spending[rural_pension]");
+  ASSERT_NE(row, std::string::npos) << text.output;
+  const auto json = nlohmann::json::parse(run_cpsim("info " + file + " --format json").output);
+  const auto& spending = json["metrics"]["policy_spending"];
+  EXPECT_EQ(spending["dimensions"][0], "policy");
+  EXPECT_GT(spending["elements"]["rural_pension"]["last"].get<double>(), 0.0);
+  EXPECT_GT(spending["elements"]["rural_pension"]["mean"].get<double>(), 0.0);
+}
+
+}  // namespace
+}  // namespace cpsim
