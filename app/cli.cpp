@@ -15,6 +15,7 @@
 #include "cpsim/engine/communicator.hpp"
 #include "cpsim/engine/errors.hpp"
 #include "exit_code.hpp"
+#include "inequality_command.hpp"
 #include "rank_errors.hpp"
 #include "study_command.hpp"
 
@@ -38,11 +39,13 @@ constexpr const char* usage_text =
     "                      and losers, budget (or BASE.h5 REFORM.h5 --spec FILE)\n"
     "  models [NAME]       list the models, or one model's parameters (--metrics:\n"
     "                      its metrics)\n"
+    "  inequality FILE     Gini, Theil, Palma, shares and poverty of any income table\n"
     "  version             print the version and git commit\n"
     "\n"
     "`cpsim COMMAND --help` shows a command's options.\n"
-    "exit codes: 0 ok, 1 internal error, 2 bad input (scenario, override, usage),\n"
-    "            3 file error (exists, unreadable, disk full), 4 simulation error\n"
+    "exit codes: 0 ok, 1 internal error, 2 bad input (scenario, override, usage,\n"
+    "            a size that cannot fit in memory), 3 file or resource error (exists,\n"
+    "            unreadable, disk full, out of memory), 4 simulation error\n"
     "            (undeclared NaN, overflow), 130 interrupted (output kept, marked\n"
     "            incomplete)\n";
 
@@ -73,6 +76,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     if (command == "info") return command_info(rest, out, say);
     if (command == "models") return command_models(rest, out, say);
     if (command == "compare") return command_compare(rest, out, say);
+    if (command == "inequality") return command_inequality(rest, out, say);
     say << "cpsim: unknown command '" << command << "' (try cpsim --help)\n";
     return exit_bad_input;
   } catch (const AgreedError& e) {

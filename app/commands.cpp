@@ -90,7 +90,8 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
   add_scenario_options(options);
   options.add_options()("output,o", po::value<std::string>(),
                         "output HDF5 file (default: SCENARIO-NAME.h5 in the current folder)")(
-      "threads,t", po::value<int>()->default_value(0), "worker threads (0: all cores)")(
+      "threads,t", po::value<int>()->default_value(0),
+      "worker threads (0: all cores; at most 4 per hardware thread)")(
       "force,f", "overwrite an existing output file")("quiet,q", "print nothing but errors")(
       "no-output", "run without writing a file")("profile",
                                                  "print the wall time spent in each phase");
@@ -98,6 +99,7 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
   po::variables_map vm;
   bool help_shown = false;
   OutputFormat format = OutputFormat::Text;
+  int threads = 0;
   RunRequest request;
   // Parsing and loading go the same way on every rank; agreed, so a bad
   // scenario under mpirun prints one line and every rank exits.
@@ -108,21 +110,18 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
                         "[--format text|json]");
     if (help_shown) return;
     format = output_format(vm);
+    threads = thread_option(vm, "threads");
+    set_phase("reading the scenario");
     const ModelRegistry registry = make_registry();
     request.scenario =
         load_scenario(vm["scenario"].as<std::string>(), collect_overrides(vm), registry);
+    if (vm.count("no-output") == 0U) {
+      // The scenario's name has no '/' (the loader refuses one), so the
+      // default file lands in the working folder.
+      request.output = output_option(vm, request.scenario.name + ".h5");
+    }
   });
   if (help_shown) return exit_ok;
-  const int threads = vm["threads"].as<int>();
-  if (threads < 0) {
-    err << "cpsim run: --threads: expected >= 0, found " << threads << '\n';
-    return exit_bad_input;
-  }
-  if (vm.count("no-output") == 0U) {
-    request.output = vm.count("output") != 0U
-                         ? std::filesystem::path(vm["output"].as<std::string>())
-                         : std::filesystem::path(request.scenario.name + ".h5");
-  }
   request.threads = threads;
   request.overwrite = vm.count("force") != 0U;
   request.command_line = join_command_line("run", args);
@@ -143,6 +142,7 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
   const oneapi::tbb::global_control allow_threads(
       oneapi::tbb::global_control::max_allowed_parallelism,
       static_cast<std::size_t>(std::max(threads, oneapi::tbb::info::default_concurrency())));
+  progress.setup();  // building the model (households, firms) until step 0 is measured
   const RunResult result = execute_run(request);
   progress.finish();
   if (!quiet && json) {
@@ -205,7 +205,7 @@ int command_validate(const std::vector<std::string>& args, std::ostream& out, st
   return exit_ok;
 }
 
-int command_info(const std::vector<std::string>& args, std::ostream& out, std::ostream&) {
+int command_info(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   po::options_description options("cpsim info options");
   options.add_options()("file", po::value<std::string>()->required(), "cpsim output file (.h5)")(
       "scenario", "print the resolved scenario stored in the file (YAML)");
@@ -229,6 +229,10 @@ int command_info(const std::vector<std::string>& args, std::ostream& out, std::o
     return exit_ok;
   }
   const FileSummary summary = read_summary(file);
+  // On stderr, so that stdout stays one document (or the scenario's YAML).
+  for (const std::string& warning : summary.warnings) {
+    err << "cpsim info: warning: " << file << ": " << warning << '\n';
+  }
   if (format == OutputFormat::Json) {
     out << run_file_json(file, summary);
     return exit_ok;
@@ -239,8 +243,11 @@ int command_info(const std::vector<std::string>& args, std::ostream& out, std::o
     }
     return exit_ok;
   }
-  out << file << ": " << (summary.complete ? "complete" : "INCOMPLETE (the run was stopped early)")
-      << ", " << summary.rows << " rows of metrics\n\nprovenance:\n";
+  const char* state = summary.complete  ? "complete"
+                      : summary.partial ? "UNFINISHED (a .partial file: the run never finished "
+                                          "writing it, whatever its attributes say)"
+                                        : "INCOMPLETE (the run was stopped early)";
+  out << file << ": " << state << ", " << summary.rows << " rows of metrics\n\nprovenance:\n";
   for (const FileAttribute& attribute : summary.attributes) {
     if (attribute.name == "scenario_yaml") continue;
     out << "  " << std::left << std::setw(18) << attribute.name << attribute.text << '\n';

@@ -159,6 +159,8 @@ std::string run_file_json(const std::filesystem::path& path, const FileSummary& 
   return document({{"kind", "run"},
                    {"file", path.string()},
                    {"complete", summary.complete},
+                   {"partial", summary.partial},
+                   {"warnings", summary.warnings},
                    {"rows", summary.rows},
                    {"attributes", attributes_json(summary.attributes)},
                    {"metrics", std::move(metrics)},

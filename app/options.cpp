@@ -1,5 +1,8 @@
 #include "options.hpp"
 
+#include <oneapi/tbb/info.h>
+
+#include <algorithm>
 #include <ostream>
 
 namespace cpsim::app {
@@ -25,6 +28,26 @@ OutputFormat output_format(const po::variables_map& vm) {
   if (format == "text") return OutputFormat::Text;
   if (format == "json") return OutputFormat::Json;
   throw po::error("--format: expected text or json, found '" + format + "'");
+}
+
+int max_threads() { return 4 * std::max(1, oneapi::tbb::info::default_concurrency()); }
+
+int thread_option(const po::variables_map& vm, const char* option) {
+  const int value = vm[option].as<int>();
+  if (value < 0 || value > max_threads()) {
+    throw po::error(std::string("--") + option + ": expected 0 to " +
+                    std::to_string(max_threads()) + " (four per hardware thread), found " +
+                    std::to_string(value));
+  }
+  return value;
+}
+
+std::filesystem::path output_option(const po::variables_map& vm,
+                                    const std::filesystem::path& default_path) {
+  if (vm.count("output") == 0U) return default_path;
+  const std::string& value = vm["output"].as<std::string>();
+  if (value.empty()) throw po::error("--output: expected a file name, found an empty string");
+  return value;
 }
 
 std::string join_command_line(const std::string& command, const std::vector<std::string>& args) {

@@ -1,7 +1,9 @@
 #include "rank_errors.hpp"
 
+#include <atomic>
 #include <boost/program_options/errors.hpp>
 #include <cstring>
+#include <new>
 #include <vector>
 
 #include "cpsim/engine/errors.hpp"
@@ -9,11 +11,20 @@
 
 namespace cpsim::app {
 
+namespace {
+std::atomic<const char*> current_phase{"starting"};
+}  // namespace
+
+void set_phase(const char* phase) noexcept { current_phase.store(phase); }
+
 ErrorReport describe_error(std::exception_ptr error, const std::string& command) {
   try {
     std::rethrow_exception(error);
   } catch (const AgreedError& e) {
     return e.report();
+  } catch (const std::bad_alloc&) {
+    return {exit_io_error, "cpsim " + command + ": out of memory while " + current_phase.load() +
+                               " (more than the estimate; see the memory limits in README.md)"};
   } catch (const boost::program_options::error& e) {
     return {exit_bad_input,
             "cpsim " + command + ": " + e.what() + " (try cpsim " + command + " --help)"};

@@ -20,6 +20,11 @@ struct ErrorReport {
   std::string line;
 };
 
+/// Names what cpsim is doing ("building the model"), for the report of a
+/// std::bad_alloc: memory ran out although the estimates said it would fit
+/// (exit 3, a resource error, never an internal error). A string literal.
+void set_phase(const char* phase) noexcept;
+
 /// The report for `error` thrown by sub-command `command`.
 ErrorReport describe_error(std::exception_ptr error, const std::string& command);
 

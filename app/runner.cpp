@@ -106,15 +106,16 @@ RunResult execute_run(const RunRequest& request) {
     }
     check_memory(*info, scenario.parameters, available_memory_bytes());
     // Refuse before allocating anything: a big model takes a while to build.
-    if (world.is_root() && !request.output.empty() && !request.overwrite &&
-        std::filesystem::exists(request.output)) {
-      throw OutputError(request.output.string() + ": already exists (use --force to overwrite)");
+    if (world.is_root() && !request.output.empty()) {
+      check_output_destination(request.output, request.overwrite);
     }
   });
+  set_phase("building the model");
   Simulation simulation(scenario.seed, scenario.steps, world);
   std::unique_ptr<RunWriter> writer;
   agree_on_errors(world, [&] {
     simulation.build(info->create(), scenario.parameters);
+    set_phase("creating the output file");
     if (world.is_root() && !request.output.empty()) {
       Provenance provenance{scenario.model,         scenario.name,       scenario.file.string(),
                             scenario.resolved_yaml, scenario.seed,       scenario.steps,
@@ -127,6 +128,7 @@ RunResult execute_run(const RunRequest& request) {
     }
   });
 
+  set_phase("running the simulation");
   RunObserver observer(request, writer.get(), world, simulation.metrics());
   RunResult result;
   result.steps_completed = simulation.run(request.threads, observer);
@@ -134,6 +136,7 @@ RunResult execute_run(const RunRequest& request) {
   result.tables = simulation.model()->report(simulation);
   result.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  set_phase("writing the output file");
   agree_on_errors(world, [&] {
     if (!writer) return;
     for (const auto& table : result.tables) writer->write_table(table);

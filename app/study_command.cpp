@@ -7,6 +7,7 @@
 
 #include <boost/program_options.hpp>
 #include <cmath>
+#include <cstdlib>
 #include <iomanip>
 #include <ostream>
 
@@ -90,15 +91,18 @@ int command_study(const std::vector<std::string>& args, std::ostream& out, std::
   options.add_options()("study", po::value<std::string>()->required(), "study YAML file")(
       "output,o", po::value<std::string>(),
       "output HDF5 file (default: STUDY-NAME.h5 in the current folder)")(
-      "threads,t", po::value<int>()->default_value(0), "worker threads (0: all cores)")(
+      "threads,t", po::value<int>()->default_value(0),
+      "worker threads (0: all cores; at most 4 per hardware thread)")(
       "jobs,j", po::value<int>()->default_value(0),
-      "runs at once (0: as many as threads and memory allow)")(
+      "runs at once (0: as many as threads and memory allow; at most 4 per hardware thread)")(
       "replicates,r", po::value<std::int64_t>(), "replicates per scenario (overrides the file)")(
       "force,f", "overwrite an existing output file")("quiet,q", "print nothing but errors");
   options.add_options()("format", po::value<std::string>(), format_option_help);
   po::variables_map vm;
   bool help_shown = false;
   OutputFormat format = OutputFormat::Text;
+  int threads = 0;
+  int jobs = 0;
   agree_on_errors(
       world,
       [&] {
@@ -108,18 +112,13 @@ int command_study(const std::vector<std::string>& args, std::ostream& out, std::
                             "Runs every scenario variant x replicate with common random numbers "
                             "and writes reform - baseline differences with confidence intervals.\n"
                             "Under mpirun the runs are dealt to the ranks (docs/mpi.md).");
-        if (!help_shown) format = output_format(vm);
+        if (help_shown) return;
+        format = output_format(vm);
+        threads = thread_option(vm, "threads");
+        jobs = thread_option(vm, "jobs");
       },
       "study");
   if (help_shown) return exit_ok;
-  const int threads = vm["threads"].as<int>();
-  const int jobs = vm["jobs"].as<int>();
-  for (const auto& [name, value] : {std::pair{"--threads", threads}, std::pair{"--jobs", jobs}}) {
-    if (value < 0) {
-      err << "cpsim study: " << name << ": expected >= 0, found " << value << '\n';
-      return exit_bad_input;
-    }
-  }
   std::optional<std::int64_t> replicates;
   if (vm.count("replicates") != 0U) {
     replicates = vm["replicates"].as<std::int64_t>();
@@ -132,11 +131,15 @@ int command_study(const std::vector<std::string>& args, std::ostream& out, std::
   StudyRequest request;
   agree_on_errors(
       world,
-      [&] { request.study = load_study(vm["study"].as<std::string>(), registry, replicates); },
+      [&] {
+        set_phase("reading the study");
+        request.study = load_study(vm["study"].as<std::string>(), registry, replicates);
+        // The study's name has no '/' (the loader refuses one): the default
+        // file lands in the working folder.
+        request.output = output_option(vm, request.study.name + ".h5");
+      },
       "study");
   request.communicator = &world;
-  request.output = vm.count("output") != 0U ? std::filesystem::path(vm["output"].as<std::string>())
-                                            : std::filesystem::path(request.study.name + ".h5");
   request.threads = threads;
   request.jobs = jobs;
   request.overwrite = vm.count("force") != 0U;
@@ -199,7 +202,11 @@ void print_study_info(std::ostream& out, const std::filesystem::path& path, bool
   double confidence = 0.95;
   for (const FileAttribute& attribute : summary.attributes) {
     if (attribute.name == "study_yaml") continue;
-    if (attribute.name == "confidence") confidence = std::stod(attribute.text);
+    if (attribute.name == "confidence") {
+      char* end = nullptr;
+      const double value = std::strtod(attribute.text.c_str(), &end);
+      if (end != attribute.text.c_str() && value > 0 && value < 1) confidence = value;
+    }
     out << "  " << std::left << std::setw(18) << attribute.name << attribute.text << '\n';
   }
   out << "\nscenarios:\n";

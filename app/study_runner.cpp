@@ -14,6 +14,7 @@
 #include "cpsim/engine/errors.hpp"
 #include "cpsim/engine/metric_alignment.hpp"
 #include "cpsim/engine/model.hpp"
+#include "cpsim/engine/output.hpp"
 #include "cpsim/engine/simulation.hpp"
 #include "cpsim/engine/study_output.hpp"
 #include "rank_errors.hpp"
@@ -172,11 +173,10 @@ int choose_jobs(const std::filesystem::path& study_file, int requested, int thre
   auto need = [&](int jobs) { return per_run * static_cast<std::uint64_t>(jobs) + results; };
   if (requested > 0) {
     if (need(requested) > available) {
-      throw ScenarioError(file + ": --jobs " + std::to_string(requested) +
-                          ": the concurrent runs need about " + format_bytes(need(requested)) +
-                          " of memory (" + format_bytes(per_run) + " per run, " +
-                          format_bytes(results) + " of results), more than the " +
-                          format_bytes(available) + " available");
+      throw ScenarioError(
+          file + ": --jobs " + std::to_string(requested) + ": the concurrent runs need about " +
+          format_bytes(need(requested)) + " of memory (" + format_bytes(per_run) + " per run, " +
+          format_bytes(results) + " of results), " + format_bytes(available) + " available");
     }
     return requested;
   }
@@ -185,8 +185,8 @@ int choose_jobs(const std::filesystem::path& study_file, int requested, int thre
   if (need(jobs) > available) {
     throw ScenarioError(file + ": one run at a time needs about " + format_bytes(need(1)) +
                         " of memory (" + format_bytes(per_run) + " per run, " +
-                        format_bytes(results) + " of results), more than the " +
-                        format_bytes(available) + " available");
+                        format_bytes(results) + " of results), " + format_bytes(available) +
+                        " available");
   }
   return jobs;
 }
@@ -310,7 +310,7 @@ StudyOutcome execute_study(const StudyRequest& request) {
                               study.variants.front().scenario.model + "'");
         }
         if (world.is_root() && !request.output.empty()) {
-          check_study_destination(request.output, request.overwrite);
+          check_output_destination(request.output, request.overwrite);
         }
         // The largest run the model expects, before anything is built.
         const std::uint64_t per_run = model_run_bytes(study, *model);
@@ -318,6 +318,7 @@ StudyOutcome execute_study(const StudyRequest& request) {
         const auto local_runs = static_cast<std::int64_t>(std::max<std::size_t>(my_runs.size(), 1));
         choose_jobs(study.file, request.jobs, outcome.threads, local_runs, per_run, 0, available);
 
+        set_phase("building the study's first runs");
         StudyPlan plan = plan_study(study, *model, results.seeds[0], world.size());
         prebuilt[0] = std::move(plan.first);
         variant_metrics = std::move(plan.variant_metrics);
@@ -325,14 +326,18 @@ StudyOutcome execute_study(const StudyRequest& request) {
         for (const MetricSet& set : variant_metrics) remaps.emplace_back(set, results.metrics);
         results.rows = study.variants.front().scenario.steps + 1;
         const std::uint64_t trajectory_bytes = plan.trajectory_bytes;
-        // Rank 0 ends up holding every run's trajectory.
-        const std::size_t held = world.is_root() ? runs : my_runs.size();
+        // Rank 0 ends up holding every run's trajectory, and each
+        // contrast's statistics (six values a row and metric: as much as
+        // six trajectories).
+        const std::size_t held =
+            world.is_root() ? runs + 6 * study.contrasts.size() : my_runs.size();
         outcome.jobs = choose_jobs(study.file, request.jobs, outcome.threads, local_runs,
                                    per_run + trajectory_bytes, trajectory_bytes * held, available);
       },
       "study");
   if (!world.is_root()) prebuilt[0].reset();
 
+  set_phase("running the study");
   results.runs.resize(runs);
   results.panels.resize(runs);
   std::atomic<std::size_t> next_run{0};  // into my_runs
@@ -410,6 +415,7 @@ StudyOutcome execute_study(const StudyRequest& request) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return outcome;
   }
+  set_phase("comparing the runs");
   if (world.size() > 1) gather_runs(world, results);
   if (world.is_root()) {
     for (const StudyContrast& contrast : study.contrasts) {
@@ -430,6 +436,7 @@ StudyOutcome execute_study(const StudyRequest& request) {
   }
   outcome.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  set_phase("writing the study file");
   // Other ranks wait here, so that every rank exits with rank 0's outcome.
   agree_on_errors(
       world,

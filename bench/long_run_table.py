@@ -18,6 +18,8 @@ Yearly indicators (year y = steps 12(y-1)+1 .. 12y):
     add nothing to Theil T;
   balance / revenue: the year's sums of government_balance and
     government_revenue; debt / GDP: December debt over the year's GDP;
+  net migration: the year's arriving minus departing persons over the
+    population of the December before (NaN for files without the metrics);
   population, labour force: December.
 The scenario must write yearly household snapshots (snapshot_every: 12 with
 the households table; the Xihu scenarios do). Needs Debian's python3-h5py
@@ -47,6 +49,7 @@ COLUMNS = [  # (key, header, format)
     ("largest", "max hh", "{:.4f}"),
     ("balance_revenue", "bal/rev", "{:+.3f}"),
     ("debt_gdp", "debt/GDP", "{:.3f}"),
+    ("net_migration", "net migr.", "{:+.3f}"),
     ("population", "population", "{:.0f}"),
     ("labour_force", "labour", "{:.0f}"),
 ]
@@ -95,6 +98,9 @@ def yearly(path: str, years: int) -> dict[int, dict[str, float]]:
                 "balance_revenue": float(np.sum(m["government_balance"][months])
                                          / np.sum(m["government_revenue"][months])),
                 "debt_gdp": float(m["government_debt"][d] / np.sum(m["gdp"][months])),
+                "net_migration": float(
+                    (np.sum(m["arriving_persons"][months]) - np.sum(m["departing_persons"][months]))
+                    / m["population"][d - 12]) if "arriving_persons" in m else float("nan"),
                 "population": float(m["population"][d]),
                 "labour_force": float(m["labour_force"][d]),
             }

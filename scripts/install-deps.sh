@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs cpsim's build and test dependencies from Debian 12's packages.
 # Idempotent: installs only what is missing. Needs root (or sudo).
+#   scripts/install-deps.sh          # build, run, analyse (scripts/quickstart.sh)
+#   scripts/install-deps.sh --test   # also what only the tests need: a headless browser
+#                                    # (chromium) that renders the policy brief (scripts/test.sh)
 set -euo pipefail
 
 packages=(
@@ -9,9 +12,13 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libboost-math-dev nlohmann-json3-dev
   libopenmpi-dev openmpi-bin
   python3 python3-numpy python3-h5py python3-h5netcdf python3-xarray python3-pandas
-  python3-matplotlib python3-yaml python3-pytest python3-nbformat python3-nbclient python3-ipykernel
+  python3-matplotlib python3-yaml python3-jinja2 python3-pytest python3-nbformat python3-nbclient
+  python3-ipykernel
   clang-14 libclang-rt-14-dev libfuzzer-14-dev
 )
+if [ "${1:-}" = "--test" ]; then
+  packages+=(chromium)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

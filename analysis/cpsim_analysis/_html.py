@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import os
 from typing import Iterable
 
 import pandas as pd
@@ -12,16 +13,6 @@ from matplotlib.figure import Figure
 from .summary import format_number
 
 METRICS_PER_FIGURE = 12
-STYLE = """
-body { font-family: sans-serif; margin: 2em auto; max-width: 1300px; color: #222; }
-table { border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 0.85em; }
-th, td { border: 1px solid #ccc; padding: 0.2em 0.6em; text-align: left; }
-td.number { text-align: right; font-variant-numeric: tabular-nums; }
-th { background: #f0f0f0; }
-.warning { background: #fff3cd; border: 1px solid #e0b000; padding: 0.6em; }
-img { max-width: 100%; }
-pre { background: #f6f6f6; padding: 0.6em; font-size: 0.8em; overflow-x: auto; }
-"""
 
 
 def figure_html(figure: Figure, alt: str) -> str:
@@ -52,8 +43,17 @@ def pairs_html(pairs: Iterable[tuple[str, object]]) -> str:
     return table_html(pd.DataFrame([(n, v) for n, v in pairs], columns=["attribute", "value"]), index=False)
 
 
+def render(template: str, **values) -> str:
+    """TEMPLATE (a file in templates/) rendered with Debian's python3-jinja2; values are escaped unless
+    marked |safe in the template (the HTML this module builds)."""
+    import jinja2
+
+    folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(folder), autoescape=True,
+                                     undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    return environment.get_template(template).render(**values)
+
+
 def page(title: str, sections: list[str]) -> str:
-    """A complete HTML document: TITLE as heading, then SECTIONS (HTML), with the inline style sheet."""
-    body = "\n".join(sections)
-    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>{html.escape(title)}</title>\n'
-            f"<style>{STYLE}</style>\n</head>\n<body>\n<h1>{html.escape(title)}</h1>\n{body}\n</body>\n</html>\n")
+    """A complete HTML document (templates/page.html.j2): TITLE as heading, then SECTIONS (HTML)."""
+    return render("page.html.j2", title=title, sections=sections)

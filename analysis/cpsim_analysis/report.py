@@ -20,7 +20,7 @@ from .inequality import default_value_column, gini  # noqa: E402
 from .plots import plot_lorenz, plot_timeseries, run_distribution  # noqa: E402
 from .run import Run  # noqa: E402
 from .study import open_study  # noqa: E402
-from .study_report import study_report  # noqa: E402
+from .brief import render_brief  # noqa: E402
 from .summary import key_metrics, provenance  # noqa: E402
 from .timeseries import steps_are_months  # noqa: E402
 
@@ -90,7 +90,7 @@ def lorenz_section(run: Run) -> str:
 def build_report(path: str | os.PathLike) -> str:
     """The HTML report of the cpsim file at PATH (a run or a study)."""
     if file_format(path) == STUDY_FORMAT:
-        return study_report(open_study(path))
+        return render_brief(open_study(path))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", IncompleteRunWarning)  # the report says so itself
         run = Run(path)

@@ -16,9 +16,10 @@ from .errors import CpsimFormatError, IncompleteRunWarning, NotFoundError
 
 
 def label_dimensions(ds: xr.Dataset) -> xr.Dataset:
-    """Replaces each metric dimension's 0..n-1 index by its labels from `<dim>_label`.
+    """Indexes each metric dimension by its labels from `<dim>_label`.
 
-    After this, `ds.gdp_by_sector.sel(sector="services")` works. A dimension
+    Metrics files index a dimension by its labels already (the `<dim>` scale
+    holds them); files written before had a 0..n-1 index. After this, `ds.gdp_by_sector.sel(sector="services")` works. A dimension
     whose labels are not unique keeps its integer index (and `<dim>_label`
     stays a coordinate) so that selection stays unambiguous.
     """
@@ -45,7 +46,7 @@ def read_metrics_group(group: h5py.Group, only: Sequence[str] | None = None) -> 
 
     Follows the documented layout: every metric on `step` (plus its own
     dimensions, found through the HDF5 dimension scales), each dimension with
-    a 0..n-1 scale and `<dim>_label` strings. Equivalent to xarray's h5netcdf
+    a scale of its labels (0..n-1 in older files) and `<dim>_label` strings. Equivalent to xarray's h5netcdf
     engine (numbers are not CF-decoded: a unit of "days" stays a number) and
     much faster on files with many metrics. ONLY limits the data variables read.
     """
@@ -56,7 +57,7 @@ def read_metrics_group(group: h5py.Group, only: Sequence[str] | None = None) -> 
             continue
         attrs = {k: v for k, v in decode_attrs(dataset.attrs).items() if k != "coordinates"}
         if h5py.h5ds.is_scale(dataset.id):
-            coords[name] = (name, dataset[()], attrs)
+            coords[name] = (name, read_column(dataset), attrs)
         elif name.endswith("_label") and dataset.ndim == 1:
             coords[name] = (_axis_name(dataset, 0), read_column(dataset), attrs)
         elif only is None or name in only:

@@ -171,6 +171,33 @@ class Study:
         return pd.DataFrame(rows).set_index(["contrast", "metric"])
 
 
+# The household-level comparison of a contrast (docs/analysis.md, "Household comparison"): group
+# /comparison/<contrast label>/ with these datasets, each optional.
+HOUSEHOLD_DATASETS = ("decile_change_abs", "decile_change_rel", "winners_losers", "budget")
+WINNER_BANDS = ("gain_more_5pct", "gain_less_5pct", "no_change", "lose_less_5pct", "lose_more_5pct")
+
+
+def household_comparison(study: Study, contrast: str) -> xr.Dataset | None:
+    """The household-level comparison the study stored for CONTRAST (a label of study.contrast_labels), or None.
+
+    A Dataset with whichever of decile_change_abs (decile, stat), decile_change_rel (decile, stat),
+    winners_losers (decile, band, stat) and budget (year, item[, stat]) the group holds, labelled by its
+    dimension scales, and the group's attributes (year, scale_factor, discount_rate, ...) as attrs.
+    """
+    if contrast not in study.contrast_labels:
+        raise NotFoundError("contrast", contrast, study.path, study.contrast_labels)
+    with h5py.File(study.path, "r") as f:
+        group = f["comparison"].get(contrast)
+        if not isinstance(group, h5py.Group) or not any(name in group for name in HOUSEHOLD_DATASETS):
+            return None
+        ds = label_dimensions(read_metrics_group(group))
+        ds.attrs.update(decode_attrs(group.attrs))
+    for dim in ds.dims:  # labels as plain str, so .sel(stat="mean") works whatever the file stored
+        if ds[dim].dtype == object:
+            ds = ds.assign_coords({dim: [str(v) for v in ds[dim].values]})
+    return ds
+
+
 def open_study(path: str | os.PathLike) -> Study:
     """Opens a `cpsim study` output file.
 
@@ -181,4 +208,4 @@ def open_study(path: str | os.PathLike) -> Study:
     return Study(path)
 
 
-__all__ = ["STATISTICS", "Study", "open_study"]
+__all__ = ["HOUSEHOLD_DATASETS", "STATISTICS", "Study", "WINNER_BANDS", "household_comparison", "open_study"]

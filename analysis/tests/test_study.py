@@ -37,6 +37,7 @@ scenarios:
   dibao_1100: {{file: {scenario('xihu-small.yaml')}, set: {{parameters.dibao.standard_per_person_month: 1100}}}}
 compare:
   - {{reform: dibao_1100, baseline: baseline}}
+metrics: [dibao_households, gini_income]
 """)
     path = results_dir / "dibao-study.h5"
     run_cpsim("study", study_yaml, "-o", path, "--quiet")
@@ -102,8 +103,10 @@ def test_study_report_and_summary(study_file, tmp_path, capsys):
     page = output.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and not re.search(r'(src|href)="(?!data:)', page)
     study = ca.open_study(study_file)
-    figures = re.findall(r'<img [^>]*src="data:image/png;base64,', page)
-    assert len(figures) == math.ceil(len(study.comparison_metrics) / 12)
+    # The report of a study is its policy brief (test_brief.py checks its sections); its full table
+    # holds every metric's contrast at the final step.
+    assert '<section id="headline">' in page and '<section id="metrics">' in page
+    assert re.findall(r'<img alt="([^"]+)" src="data:image/png;base64,', page)[0] == "metrics over time"
     row = study.contrast_table(["gini_income"]).loc[(CONTRAST, "gini_income")]
     for statistic in ("mean_difference", "ci_low", "ci_high"):
         assert f">{format_number(float(row[statistic]))}</td>" in page
@@ -122,3 +125,7 @@ def test_compare_notebook_with_a_study(study_file, economy_file, reform_file, mo
     text, figures = outputs(notebook)
     assert figures == 2  # the two runs, the study's confidence bands
     assert CONTRAST in text
+    # The study's table shows the metrics the study chose, and only those.
+    assert "dibao_households" in text and "gini_income" in text
+    study_part = text[text.index("<cpsim Study"):]
+    assert "unemployment_rate" not in study_part and "gdp" not in study_part

@@ -8,6 +8,17 @@ void AgentTable::resize_columns() {
   }
 }
 
+void AgentTable::reuse_row(std::size_t row, AgentId id) {
+  if (row >= ids_.size()) {
+    throw std::out_of_range("table '" + name_ + "': row " + std::to_string(row) +
+                            " is past the end (" + std::to_string(ids_.size()) + " agents)");
+  }
+  ids_[row] = id;
+  for (auto& column : columns_) {
+    std::visit([row](auto& values) { values[row] = {}; }, column);
+  }
+}
+
 void AgentTable::remove_if_flagged(std::span<const std::uint8_t> flags) {
   if (flags.size() != ids_.size()) {
     throw std::invalid_argument("table '" + name_ + "': removal flags do not match the table size");

@@ -177,7 +177,7 @@ void RunWriter::Impl::create_metrics(const MetricSet& metric_set) {
 
   for (const auto& dimension : dimensions) {
     dimension_datasets.push_back(
-        write_labelled_dimension(context, group, "/metrics", dimension.name, dimension.labels));
+        write_string_dimension(context, group, "/metrics", dimension.name, dimension.labels));
   }
 
   for (const auto& spec : specs) {
@@ -539,6 +539,10 @@ void RunWriter::finish(bool complete, std::int64_t steps_completed, double wall_
 
 const std::filesystem::path& RunWriter::path() const noexcept { return impl_->final_path; }
 
+void check_output_destination(const std::filesystem::path& path, bool overwrite) {
+  check_destination(path, overwrite);
+}
+
 // ====================================================================== reader
 
 namespace {
@@ -604,10 +608,7 @@ void summarize_elements(const FileContext& context, hid_t metrics, hid_t dataset
 FileSummary read_summary(const std::filesystem::path& path) {
   const detail::SilenceErrors silence;
   const FileContext context(path.string());
-  std::error_code error;
-  if (!std::filesystem::exists(path, error)) {
-    throw OutputError(path.string() + ": cannot open (no such file)");
-  }
+  check_input_file(path);
   const htri_t is_hdf5 = H5Fis_hdf5(path.c_str());
   if (is_hdf5 == 0) throw OutputError(path.string() + ": not a cpsim output file (not HDF5)");
   if (is_hdf5 < 0) context.fail("cannot open");
@@ -624,7 +625,8 @@ FileSummary read_summary(const std::filesystem::path& path) {
       summary.attributes.push_back(std::move(*attribute));
     }
   }
-  summary.complete = attribute_text(root, "complete").value_or("0") != "0";
+  summary.partial = path.extension() == ".partial";
+  summary.complete = !summary.partial && attribute_text(root, "complete").value_or("0") != "0";
 
   Hid metrics =
       context.own(H5Gopen2(root, "metrics", H5P_DEFAULT), H5Gclose, "cannot open /metrics");
@@ -634,6 +636,17 @@ FileSummary read_summary(const std::filesystem::path& path) {
                        "cannot open /metrics/step");
     const auto dims = dataset_dims(context, step.get(), "/metrics/step");
     if (dims.size() == 1) summary.rows = static_cast<std::int64_t>(dims[0]);
+  }
+  // A finished file holds every step it says it completed, and step 0.
+  std::int64_t claimed = 0;
+  const std::string steps_completed = attribute_text(root, "steps_completed").value_or("0");
+  const auto [end, parsed] = std::from_chars(
+      steps_completed.data(), steps_completed.data() + steps_completed.size(), claimed);
+  if (parsed == std::errc() && claimed >= 0 && claimed < std::numeric_limits<std::int64_t>::max() &&
+      summary.rows < claimed + 1) {
+    summary.warnings.push_back("/metrics/step has " + std::to_string(summary.rows) +
+                               " rows, fewer than the " + std::to_string(claimed + 1) +
+                               " the attribute steps_completed = " + steps_completed + " claims");
   }
   for (const auto& name : link_names(context, metrics.get(), "/metrics")) {
     if (object_type(metrics.get(), name) != H5I_DATASET) continue;
@@ -649,6 +662,11 @@ FileSummary read_summary(const std::filesystem::path& path) {
       continue;
     }
     const auto dims = dataset_dims(context, dataset.get(), where);
+    if (!dims.empty() && static_cast<std::int64_t>(dims[0]) < summary.rows) {
+      summary.warnings.push_back(where + " has " + std::to_string(dims[0]) +
+                                 " rows, fewer than the " + std::to_string(summary.rows) +
+                                 " of /metrics/step");
+    }
     FileSummary::MetricSummary metric;
     metric.name = name;
     metric.unit = attribute_text(dataset.get(), "units").value_or("");
@@ -658,7 +676,7 @@ FileSummary read_summary(const std::filesystem::path& path) {
       metric.size *= static_cast<std::size_t>(dims[axis]);
     }
     if (!dims.empty() && dims[0] > 0) {
-      std::vector<double> values(static_cast<std::size_t>(dims[0]) * metric.size);
+      std::vector<double> values(values_to_read(context, dims, where));
       if (!values.empty()) {
         context.check(
             H5Dread(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),

@@ -64,10 +64,7 @@ Scenario validate(const Node& root, const Location& root_location, const fs::pat
 
   scenario.name = file.stem().string();
   if (const Node* name = root.find("name")) {
-    scenario.name = yaml::get_string(*name, "name", "a name");
-    if (scenario.name.empty()) {
-      fail(name->location, "name", "expected a name, found an empty string");
-    }
+    scenario.name = validate_name(*name, "name");
   }
   if (const Node* description = root.find("description");
       description != nullptr && !description->is_null()) {
@@ -83,7 +80,8 @@ Scenario validate(const Node& root, const Location& root_location, const fs::pat
   if (steps == nullptr) {
     fail(root_location, "steps", "missing required key");
   }
-  scenario.steps = yaml::get_integer(*steps, "steps", Bounds{1.0, std::nullopt, false});
+  scenario.steps =
+      yaml::get_integer(*steps, "steps", Bounds{1.0, static_cast<double>(kMaxSteps), false});
 
   if (const Node* scale = root.find("scale")) {
     scenario.scale = yaml::get_real(*scale, "scale", Bounds::at_least(1.0));
@@ -118,33 +116,57 @@ Scenario validate(const Node& root, const Location& root_location, const fs::pat
 /// Reads the file and its extends chain, lets `apply_overrides` change the
 /// merged tree, then validates it.
 template <typename ApplyOverrides>
-Scenario load(const fs::path& file, const ModelRegistry& models, ApplyOverrides apply_overrides) {
+Scenario load(const fs::path& file, const ModelRegistry& models, ApplyOverrides apply_overrides,
+              const std::string_view* text = nullptr) {
   Location root_location;
-  Node root = load_with_extends(file, root_location);
+  Node root = load_with_extends(file, root_location, text);
   apply_overrides(root);
   return validate(root, root_location, file, models);
 }
 
 }  // namespace
 
-Scenario load_scenario(const fs::path& file, std::span<const LocatedOverride> overrides,
+ScenarioSource read_scenario_source(const fs::path& file) {
+  ScenarioSource source{file, {}, {}};
+  source.root = load_with_extends(file, source.root_location);
+  return source;
+}
+
+Scenario load_scenario(const ScenarioSource& source, std::span<const LocatedOverride> overrides,
                        const ModelRegistry& models) {
-  return load(file, models, [&](Node& root) {
-    for (const LocatedOverride& override_ : overrides) apply_override(root, override_);
-  });
+  Node root = source.root;
+  for (const LocatedOverride& override_ : overrides) apply_override(root, override_);
+  return validate(root, source.root_location, source.file, models);
 }
 
 }  // namespace scenario_parts
 
-Scenario load_scenario(const std::filesystem::path& file, std::span<const Override> overrides,
-                       const ModelRegistry& models) {
+namespace {
+
+Scenario load_with_overrides(const std::filesystem::path& file, std::span<const Override> overrides,
+                             const ModelRegistry& models, const std::string_view* text) {
   // Each argument is parsed when it is applied, in order, after the files
   // are read: the first problem in command-line order is the one reported.
-  return scenario_parts::load(file, models, [&](yaml::Node& root) {
-    for (const Override& override_ : overrides) {
-      scenario_parts::apply_override(root, scenario_parts::from_command_line(override_));
-    }
-  });
+  return scenario_parts::load(
+      file, models,
+      [&](yaml::Node& root) {
+        for (const Override& override_ : overrides) {
+          scenario_parts::apply_override(root, scenario_parts::from_command_line(override_));
+        }
+      },
+      text);
+}
+
+}  // namespace
+
+Scenario load_scenario(const std::filesystem::path& file, std::span<const Override> overrides,
+                       const ModelRegistry& models) {
+  return load_with_overrides(file, overrides, models, nullptr);
+}
+
+Scenario load_scenario_text(std::string_view text, const std::filesystem::path& file,
+                            std::span<const Override> overrides, const ModelRegistry& models) {
+  return load_with_overrides(file, overrides, models, &text);
 }
 
 }  // namespace cpsim

@@ -29,7 +29,9 @@ struct LocatedOverride {
 
 /// Reads `file` and the files it extends, merged (the extending file wins
 /// key by key); `root_location` gets the position of the top file's map.
-yaml::Node load_with_extends(const std::filesystem::path& file, yaml::Location& root_location);
+/// `text`, when given, is the top file's contents (not read from disk).
+yaml::Node load_with_extends(const std::filesystem::path& file, yaml::Location& root_location,
+                             const std::string_view* text = nullptr);
 
 /// A `--set` argument: its value parsed, every node located at the argument.
 LocatedOverride from_command_line(const Override& override_);
@@ -61,6 +63,16 @@ void validate_section(const yaml::Node& map, const ParamSchema& schema, const st
 
 OutputOptions validate_output(const yaml::Node& node);
 
+/// Longest `name:` of a scenario or study, in bytes: NAME.h5.partial must
+/// fit the 255 bytes most file systems allow in a file name.
+inline constexpr std::size_t kMaxNameBytes = 200;
+
+/// A scenario's or study's `name:` (at key path `path`). It names the
+/// default output file NAME.h5 in the working folder, so it is refused when
+/// it could place that file anywhere else or cannot be a file name: empty,
+/// "." or "..", with a '/', a control character, or over kMaxNameBytes.
+std::string validate_name(const yaml::Node& node, std::string_view path);
+
 // --- policies and dates
 
 /// `start_date:`, a month YYYY-MM, for a model that steps by months.
@@ -77,8 +89,19 @@ std::string emit_resolved(const Scenario& scenario, const ModelInfo& model);
 
 // --- the whole
 
-/// load_scenario with overrides already located (a study's).
-Scenario load_scenario(const std::filesystem::path& file,
-                       std::span<const LocatedOverride> overrides, const ModelRegistry& models);
+/// A scenario file and the files it extends, read and merged once, for the
+/// many variants a study loads of it (a sweep of 1,000 values reads and
+/// parses its file once, not 1,000 times).
+struct ScenarioSource {
+  std::filesystem::path file;
+  yaml::Node root;
+  yaml::Location root_location;
+};
+ScenarioSource read_scenario_source(const std::filesystem::path& file);
+
+/// load_scenario of a source already read, with overrides already located
+/// (a study's); the source is copied, not changed.
+Scenario load_scenario(const ScenarioSource& source, std::span<const LocatedOverride> overrides,
+                       const ModelRegistry& models);
 
 }  // namespace cpsim::scenario_parts

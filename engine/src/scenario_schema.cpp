@@ -168,4 +168,24 @@ OutputOptions validate_output(const Node& node) {
   return output;
 }
 
+std::string validate_name(const Node& node, std::string_view path) {
+  const std::string& name = yaml::get_string(node, path, "a name");
+  const auto refuse = [&](const std::string& why) {
+    fail(node.location, path,
+         "expected a name that can name the output file " + why + ", found '" + yaml::shown(name) +
+             "'");
+  };
+  if (name.empty()) fail(node.location, path, "expected a name, found an empty string");
+  if (name == "." || name == "..") refuse("(not '.' or '..')");
+  if (name.find('/') != std::string::npos) refuse("in the working folder (no '/')");
+  if (std::any_of(name.begin(), name.end(),
+                  [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
+    refuse("(no control characters)");
+  }
+  if (name.size() > kMaxNameBytes) {
+    refuse("(at most " + std::to_string(kMaxNameBytes) + " bytes)");
+  }
+  return name;
+}
+
 }  // namespace cpsim::scenario_parts

@@ -58,7 +58,8 @@ void merge_into(Node& base, Node&& over) {
 }
 
 Node load_chain(const fs::path& file, std::vector<Link>& chain, const Location* extends_location,
-                std::string_view extends_text, Location* root_location) {
+                std::string_view extends_text, Location* root_location,
+                const std::string_view* text = nullptr) {
   const std::string display = file.string();
   const fs::path id = identity(file);
   for (const Link& link : chain) {
@@ -71,7 +72,15 @@ Node load_chain(const fs::path& file, std::vector<Link>& chain, const Location* 
       fail(*extends_location, "extends", message);
     }
   }
-  std::optional<Node> document = yaml::read_document(file, "scenario file");
+  std::optional<Node> document;
+  try {
+    document = text != nullptr ? yaml::parse_document(*text, file, "scenario file")
+                               : yaml::read_document(file, "scenario file");
+  } catch (const yaml::FileRefused& refused) {
+    if (extends_location == nullptr) throw;
+    fail(*extends_location, "extends",
+         "cannot read '" + std::string(extends_text) + "': " + refused.reason());
+  }
   if (!document) {
     if (extends_location != nullptr) {
       fail(*extends_location, "extends", "cannot open '" + std::string(extends_text) + "'");
@@ -166,10 +175,11 @@ void rehome(Node& node, const std::string& override_path, const std::string& ori
 
 }  // namespace
 
-Node load_with_extends(const fs::path& file, Location& root_location) {
+Node load_with_extends(const fs::path& file, Location& root_location,
+                       const std::string_view* text) {
   std::vector<Link> chain;
   root_location = Location{file.string(), 0, 0, "", ""};
-  return load_chain(file, chain, nullptr, "", &root_location);
+  return load_chain(file, chain, nullptr, "", &root_location, text);
 }
 
 LocatedOverride from_command_line(const Override& override_) {

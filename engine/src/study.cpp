@@ -39,8 +39,9 @@ fs::path scenario_file(const Node& node, const fs::path& folder) {
   const std::string& text = node.as_string("a file name");
   if (text.empty()) node.fail("expected a file name, found an empty string");
   const fs::path file = fs::path(text).is_absolute() ? fs::path(text) : folder / text;
+  // Only whether it exists: its type and size are checked when it is read.
   std::error_code error;
-  if (!fs::is_regular_file(file, error)) {
+  if (!fs::exists(file, error)) {
     node.fail("cannot read scenario file " + file.string() + " (no such file)");
   }
   return file;
@@ -52,6 +53,8 @@ struct ScenarioEntry {
   fs::path file;
   std::vector<Override> overrides;       ///< as the variant lists them
   std::vector<LocatedOverride> located;  ///< the same, as loaded
+  /// The file, read once for all its variants (when the first is loaded).
+  std::optional<scenario_parts::ScenarioSource> source;
 };
 
 struct SweepEntry {
@@ -69,10 +72,11 @@ std::string short_parameter(const std::string& path) {
 /// Loads a variant's scenario. An error of one of the study's overrides is
 /// located in the study already; any other is reported at the variant's
 /// entry, quoting the scenario's own error.
-Scenario load_variant(const ScenarioEntry& entry, std::span<const LocatedOverride> overrides,
+Scenario load_variant(ScenarioEntry& entry, std::span<const LocatedOverride> overrides,
                       const ModelRegistry& models) {
   try {
-    return scenario_parts::load_scenario(entry.file, overrides, models);
+    if (!entry.source) entry.source = scenario_parts::read_scenario_source(entry.file);
+    return scenario_parts::load_scenario(*entry.source, overrides, models);
   } catch (const yaml::OverrideError&) {
     throw;
   } catch (const ScenarioError& e) {
@@ -180,11 +184,10 @@ std::uint64_t replicate_seed(std::uint64_t study_seed, std::uint64_t replicate) 
   return splitmix64(splitmix64(study_seed) + (replicate + 1) * 0x9e3779b97f4a7c15ULL);
 }
 
-Study load_study(const fs::path& file, const ModelRegistry& models,
-                 std::optional<std::int64_t> replicates) {
-  const std::optional<Node> document = yaml::read_document(file, "study file");
-  if (!document) yaml::fail_unlocated(file.string() + ": cannot open study file");
-  const Node& root = *document;
+namespace {
+
+Study study_from_document(const Node& root, const fs::path& file, const ModelRegistry& models,
+                          std::optional<std::int64_t> replicates) {
   if (!root.is_map()) root.fail("a study file must be a map of keys, found " + root.describe());
   root.check_keys(study_keys());
   const fs::path folder = file.has_parent_path() ? file.parent_path() : fs::path(".");
@@ -192,17 +195,22 @@ Study load_study(const fs::path& file, const ModelRegistry& models,
   Study study;
   study.file = file;
   const Node* study_name = root.find("name");
-  study.name = study_name != nullptr ? study_name->as_string("a name") : file.stem().string();
+  study.name = study_name != nullptr ? scenario_parts::validate_name(*study_name, "name")
+                                     : file.stem().string();
   if (const Node* description = root.find("description")) {
     study.description = description->as_string("a line of text");
   }
   if (const Node* seed = root.find("seed")) study.seed = seed->as_unsigned();
   if (replicates) {
+    if (*replicates < 1 || *replicates > kMaxReplicates) {
+      throw ScenarioError("--replicates: expected 1 to " + std::to_string(kMaxReplicates) +
+                          ", found " + std::to_string(*replicates));
+    }
     study.replicates = *replicates;
   } else {
     study.replicates =
         root.required("replicates", "missing (how many replicates of each scenario to run)")
-            .as_integer(yaml::Bounds::at_least(1));
+            .as_integer(yaml::Bounds{1.0, static_cast<double>(kMaxReplicates), false});
   }
   if (const Node* steps = root.find("steps"))
     study.steps = steps->as_integer(yaml::Bounds::at_least(1));
@@ -225,7 +233,7 @@ Study load_study(const fs::path& file, const ModelRegistry& models,
   if (scenarios.entries.empty()) scenarios.fail("expected at least one scenario");
   std::vector<ScenarioEntry> entries;
   for (const Entry& item : scenarios.entries) {
-    ScenarioEntry scenario{&item, {}, {}, {}};
+    ScenarioEntry scenario{&item, {}, {}, {}, {}};
     const Node& body = item.value.expect_map();
     body.check_keys({"file", "set"});
     if (const Node* scenario_path = body.find("file")) {
@@ -285,9 +293,40 @@ Study load_study(const fs::path& file, const ModelRegistry& models,
     }
   }
 
+  // --- how many variants and runs, before any is made
+  std::int64_t variant_count = 0;
+  for (std::size_t e = 0; e < entries.size(); ++e) {
+    std::int64_t grid_size = 1;
+    if (const auto swept = sweeps.find(e); swept != sweeps.end()) {
+      for (const SweepEntry& sweep : swept->second) {
+        // Saturates: a grid above the bound is refused whatever its size.
+        grid_size = std::min<std::int64_t>(
+            grid_size * static_cast<std::int64_t>(sweep.values.size()), kMaxVariants + 1);
+      }
+    }
+    variant_count = std::min<std::int64_t>(variant_count + grid_size, kMaxVariants + 1);
+  }
+  if (variant_count > kMaxVariants) {
+    const Node& where = root.find("sweeps") != nullptr ? *root.find("sweeps") : scenarios;
+    where.fail("more than " + std::to_string(kMaxVariants) +
+               " scenario variants (sweep grids expanded), the most a study may have");
+  }
+  if (variant_count * study.replicates > kMaxRuns) {
+    const std::string message =
+        std::to_string(variant_count) + " scenario variants x " + std::to_string(study.replicates) +
+        " replicates = " + std::to_string(variant_count * study.replicates) +
+        " runs, more than the " + std::to_string(kMaxRuns) + " a study may have";
+    if (replicates) throw ScenarioError("--replicates: " + message);
+    root.required("replicates").fail(message);
+  }
+
   // --- variants: every scenario, or its sweep grid (first sweep outermost)
   std::vector<std::vector<std::size_t>> variants_of(entries.size());
   std::vector<std::vector<LocatedOverride>> located;  // parallel to study.variants
+  // Reserved: a variant (its scenario) is large to move, and a grid has
+  // up to kMaxVariants of them.
+  study.variants.reserve(static_cast<std::size_t>(variant_count));
+  located.reserve(static_cast<std::size_t>(variant_count));
   for (std::size_t e = 0; e < entries.size(); ++e) {
     const ScenarioEntry& entry = entries[e];
     const std::string& name = entry.entry->key;
@@ -299,19 +338,30 @@ Study load_study(const fs::path& file, const ModelRegistry& models,
       continue;
     }
     const std::vector<SweepEntry>& grid = swept->second;
+    // Each sweep value as an override and as text, once, not per grid point.
+    std::vector<std::vector<LocatedOverride>> point_overrides(grid.size());
+    std::vector<std::vector<std::string>> point_texts(grid.size());
+    for (std::size_t g = 0; g < grid.size(); ++g) {
+      const Node& parameter = *grid[g].parameter;
+      for (const Node* value : grid[g].values) {
+        point_overrides[g].push_back(scenario_parts::from_document(
+            parameter.text, parameter.location, parameter.path, *value));
+        point_texts[g].push_back(yaml::to_yaml_text(*value));
+      }
+    }
     std::vector<std::size_t> index(grid.size(), 0);
     while (true) {
       StudyVariant variant{name + "[", name, entry.overrides, {}};
-      std::vector<LocatedOverride> variant_located = entry.located;
+      std::vector<LocatedOverride> variant_located;
+      variant_located.reserve(entry.located.size() + grid.size() + 1);
+      variant_located = entry.located;
       for (std::size_t g = 0; g < grid.size(); ++g) {
-        const Node& parameter = *grid[g].parameter;
-        const Node& value = *grid[g].values[index[g]];
-        const std::string text = yaml::to_yaml_text(value);
-        variant.overrides.push_back({parameter.text, text});
-        variant_located.push_back(scenario_parts::from_document(parameter.text, parameter.location,
-                                                                parameter.path, value));
+        const std::string& parameter = grid[g].parameter->text;
+        const std::string& text = point_texts[g][index[g]];
+        variant.overrides.push_back({parameter, text});
+        variant_located.push_back(point_overrides[g][index[g]]);
         if (g > 0) variant.name += ',';
-        variant.name += short_parameter(parameter.text);
+        variant.name += short_parameter(parameter);
         variant.name += '=';
         variant.name += text;
       }
@@ -327,7 +377,7 @@ Study load_study(const fs::path& file, const ModelRegistry& models,
 
   // --- load every variant now: a bad override fails before anything runs
   for (std::size_t e = 0; e < entries.size(); ++e) {
-    const ScenarioEntry& entry = entries[e];
+    ScenarioEntry& entry = entries[e];
     for (const std::size_t v : variants_of[e]) {
       StudyVariant& variant = study.variants[v];
       std::vector<LocatedOverride>& overrides = located[v];
@@ -415,6 +465,20 @@ Study load_study(const fs::path& file, const ModelRegistry& models,
   emit_study(emitter, study);
   study.resolved_yaml = emitter.c_str();
   return study;
+}
+
+}  // namespace
+
+Study load_study(const fs::path& file, const ModelRegistry& models,
+                 std::optional<std::int64_t> replicates) {
+  const std::optional<Node> document = yaml::read_document(file, "study file");
+  if (!document) yaml::fail_unlocated(file.string() + ": cannot open study file");
+  return study_from_document(*document, file, models, replicates);
+}
+
+Study load_study_text(std::string_view text, const fs::path& file, const ModelRegistry& models) {
+  return study_from_document(yaml::parse_document(text, file, "study file"), file, models,
+                             std::nullopt);
 }
 
 }  // namespace cpsim

@@ -1,11 +1,14 @@
 #include "cpsim/engine/study_output.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <sstream>
 #include <system_error>
 
 #include "cpsim/engine/build_info.hpp"
 #include "cpsim/engine/errors.hpp"
+#include "cpsim/engine/scenario.hpp"
+#include "cpsim/engine/study.hpp"
 #include "detail/hdf5.hpp"
 #include "detail/hdf5_io.hpp"
 #include "measure_grid_io.hpp"
@@ -374,10 +377,6 @@ class StudyFileWriter {
 
 }  // namespace
 
-void check_study_destination(const std::filesystem::path& path, bool overwrite) {
-  check_destination(path, overwrite);
-}
-
 void write_study_file(const std::filesystem::path& path, const Study& study,
                       const StudyResults& results, const StudyRunInfo& info, bool overwrite) {
   const SilenceErrors silence;
@@ -428,8 +427,20 @@ StudyFileSummary read_study_summary(const std::filesystem::path& path) {
       summary.attributes.push_back(std::move(*attribute));
     }
   }
-  summary.replicates = std::stoll(attribute_text(root, "replicates").value_or("0"));
-  summary.steps = std::stoll(attribute_text(root, "steps").value_or("0")) + 1;
+  // A damaged or hostile file may hold anything there: never more than it
+  // could (the study bounds), never an exception other than OutputError.
+  const auto count = [&](const char* name, std::int64_t most) {
+    const std::string text = attribute_text(root, name).value_or("0");
+    std::int64_t value = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc() || end != text.data() + text.size() || value < 0 || value > most) {
+      throw OutputError(path.string() + ": attribute " + name + " is not a count from 0 to " +
+                        std::to_string(most));
+    }
+    return value;
+  };
+  summary.replicates = count("replicates", kMaxReplicates);
+  summary.steps = count("steps", kMaxSteps) + 1;
   Hid scenarios =
       context.own(H5Gopen2(root, "scenarios", H5P_DEFAULT), H5Gclose, "cannot open /scenarios");
   summary.scenarios = read_strings(context, scenarios.get(), "scenario_label", "/scenarios");

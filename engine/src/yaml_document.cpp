@@ -1,12 +1,15 @@
 // Reading a YAML document into cpsim's located tree (yaml_document.hpp):
 // positions, key paths, the limits, and the one-line messages. yaml-cpp
 // (namespace `YAML`) parses; nothing outside this file sees its types.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <array>
-#include <fstream>
+#include <cerrno>
 #include <sstream>
 #include <system_error>
 #include <unordered_map>
@@ -324,37 +327,93 @@ Node parse(std::string_view text, const Location& origin, const std::string& pat
   return converter.convert(*node, path, 0);
 }
 
-std::optional<std::string> read_text_file(const fs::path& file) {
-  std::error_code ec;
-  if (fs::is_directory(file, ec)) {
-    return std::nullopt;
-  }
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    return std::nullopt;
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) {
-    return std::nullopt;
-  }
-  return std::move(text).str();
+namespace {
+
+/// Why a file of this type is no input file; "" for a regular file.
+std::string type_problem(mode_t mode) {
+  if (S_ISREG(mode)) return "";
+  if (S_ISDIR(mode)) return "a folder, not a file";
+  if (S_ISFIFO(mode)) return "a FIFO, not a regular file";
+  if (S_ISCHR(mode)) return "a character device, not a regular file";
+  if (S_ISBLK(mode)) return "a block device, not a regular file";
+  if (S_ISSOCK(mode)) return "a socket, not a regular file";
+  return "not a regular file";
 }
 
-std::optional<Node> read_document(const fs::path& file, std::string_view what) {
-  const std::string display = file.string();
-  const std::optional<std::string> text = read_text_file(file);
-  if (!text) {
-    return std::nullopt;
+std::string size_problem(std::uintmax_t max_bytes) {
+  return "larger than " + std::to_string(max_bytes) + " bytes, the limit of an input file";
+}
+
+/// Closes a descriptor when it goes out of scope.
+class Descriptor {
+ public:
+  explicit Descriptor(int fd) noexcept : fd_(fd) {}
+  Descriptor(const Descriptor&) = delete;
+  Descriptor& operator=(const Descriptor&) = delete;
+  ~Descriptor() {
+    if (fd_ >= 0) ::close(fd_);
   }
-  if (const std::size_t nul = text->find('\0'); nul != std::string::npos) {
+  [[nodiscard]] int get() const noexcept { return fd_; }
+
+ private:
+  int fd_;
+};
+
+}  // namespace
+
+FileRefused::FileRefused(const std::string& file, std::string reason)
+    : ScenarioError(one_line(file + ": " + reason)), reason_(std::move(reason)) {}
+
+std::optional<std::string> read_text_file(const fs::path& file, std::uintmax_t max_bytes) {
+  const std::string name = file.string();
+  // The type first, before anything is opened: opening a FIFO for reading
+  // would wait for a writer.
+  struct stat info {};
+  if (::stat(name.c_str(), &info) != 0) return std::nullopt;
+  if (std::string problem = type_problem(info.st_mode); !problem.empty()) {
+    throw FileRefused(name, std::move(problem));
+  }
+  if (static_cast<std::uintmax_t>(info.st_size) > max_bytes) {
+    throw FileRefused(name, size_problem(max_bytes));
+  }
+  // Non-blocking, and checked again on the descriptor: the path may have
+  // been replaced by a FIFO or a device since.
+  const Descriptor fd(::open(name.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY));
+  if (fd.get() < 0) return std::nullopt;
+  if (::fstat(fd.get(), &info) != 0) return std::nullopt;
+  if (std::string problem = type_problem(info.st_mode); !problem.empty()) {
+    throw FileRefused(name, std::move(problem));
+  }
+  std::string text;
+  std::array<char, 65536> buffer{};
+  while (true) {
+    const ssize_t got = ::read(fd.get(), buffer.data(), buffer.size());
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) return std::nullopt;
+    if (got == 0) return text;
+    text.append(buffer.data(), static_cast<std::size_t>(got));
+    if (text.size() > max_bytes) throw FileRefused(name, size_problem(max_bytes));
+  }
+}
+
+Node parse_document(std::string_view text, const fs::path& file, std::string_view what) {
+  const std::string display = file.string();
+  if (const std::size_t nul = text.find('\0'); nul != std::string::npos) {
     fail_unlocated(display + ": not a text file (NUL byte at offset " + std::to_string(nul) + ")");
   }
-  Node root = parse(*text, Location{display, 0, 0, "", ""});
+  Node root = parse(text, Location{display, 0, 0, "", ""});
   if (root.is_null()) {
     fail_unlocated(display + ": empty " + std::string(what));
   }
   return root;
+}
+
+std::optional<Node> read_document(const fs::path& file, std::string_view what) {
+  const std::optional<std::string> text = read_text_file(file);
+  if (!text) {
+    return std::nullopt;
+  }
+  return parse_document(*text, file, what);
 }
 
 std::string to_yaml_text(const Node& node) {

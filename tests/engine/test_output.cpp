@@ -331,7 +331,9 @@ TEST_F(OutputTest, MetricsRoundTripExactly) {
   EXPECT_EQ(string_attribute(h5, "/metrics/gdp", "long_name"), "gross domestic product");
   EXPECT_EQ(string_attribute(h5, "/metrics/flows", "units"), "RMB/step");
   EXPECT_EQ(string_attribute(h5, "/metrics/flows", "coordinates"), "flow_label sector_label");
-  EXPECT_EQ(read_values<std::int64_t>(h5, "/metrics/sector"), (std::vector<std::int64_t>{0, 1, 2}));
+  // The dimension scale holds the labels (xarray indexes by them); `_label` repeats them.
+  EXPECT_EQ(read_strings(h5, "/metrics/sector"),
+            (std::vector<std::string>{"agriculture", "industry", "services"}));
   EXPECT_EQ(read_strings(h5, "/metrics/sector_label"),
             (std::vector<std::string>{"agriculture", "industry", "services"}));
   EXPECT_EQ(read_strings(h5, "/metrics/flow_label"), (std::vector<std::string>{"wages", "taxes"}));

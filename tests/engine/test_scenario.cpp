@@ -317,14 +317,15 @@ TEST(Scenario, ExtendsErrorsNameTheChain) {
   EXPECT_EQ(load_error(bad),
             bad.string() + ":1:10: extends: expected the path of a scenario file, found a list");
   const fs::path to_dir = dir.write("to-dir.yaml", "extends: .\nmodel: test\nsteps: 1\n");
-  EXPECT_EQ(load_error(to_dir), to_dir.string() + ":1:10: extends: cannot open '.'");
+  EXPECT_EQ(load_error(to_dir),
+            to_dir.string() + ":1:10: extends: cannot read '.': a folder, not a file");
 }
 
 TEST(Scenario, MissingTopFile) {
   TempDir dir;
   const fs::path missing = dir.path() / "nope.yaml";
   EXPECT_EQ(load_error(missing), missing.string() + ": cannot open scenario file");
-  EXPECT_EQ(load_error(dir.path()), dir.path().string() + ": cannot open scenario file");
+  EXPECT_EQ(load_error(dir.path()), dir.path().string() + ": a folder, not a file");
 }
 
 // ---------------------------------------------------------------------------

@@ -15,6 +15,7 @@
 #include "cpsim/engine/study.hpp"
 #include "cpsim/engine/study_results.hpp"
 #include "registry.hpp"
+#include "support/corpus.hpp"
 
 namespace cpsim {
 namespace {
@@ -251,22 +252,6 @@ TEST_F(StudyFiles, SummaryWindowDefaultsToTheModelsYear) {
 
 // ------------------------------------------------------ bad-studies corpus
 
-std::vector<std::string> corpus_cases() {
-  std::vector<std::string> names;
-  for (const auto& entry : fs::directory_iterator(kBadStudies)) {
-    if (entry.path().extension() == ".yaml") names.push_back(entry.path().stem().string());
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
-std::string read_text(const fs::path& file) {
-  std::ifstream in(file);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 class BadStudy : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(BadStudy, ReportsTheExpectedError) {
@@ -280,24 +265,16 @@ TEST_P(BadStudy, ReportsTheExpectedError) {
     actual = e.what();
   }
   EXPECT_EQ(actual.find('\n'), std::string::npos) << actual;
-  std::string expected = read_text(kBadStudies / (GetParam() + ".expected"));
-  if (!expected.empty() && expected.back() == '\n') expected.pop_back();
-  for (std::size_t at; (at = expected.find("{dir}")) != std::string::npos;) {
-    expected.replace(at, 5, kBadStudies.string());
-  }
-  EXPECT_EQ(actual, expected);
+  EXPECT_EQ(actual, testing::expected_error(kBadStudies, GetParam()));
 }
 
-INSTANTIATE_TEST_SUITE_P(Corpus, BadStudy, ::testing::ValuesIn(corpus_cases()),
-                         [](const ::testing::TestParamInfo<std::string>& info) {
-                           std::string id = info.param;
-                           std::replace_if(
-                               id.begin(), id.end(), [](char c) { return std::isalnum(c) == 0; },
-                               '_');
-                           return id;
-                         });
+INSTANTIATE_TEST_SUITE_P(Corpus, BadStudy,
+                         ::testing::ValuesIn(testing::corpus_cases(kBadStudies, ".yaml")),
+                         testing::case_test_name);
 
-TEST(BadStudyCorpus, IsThere) { EXPECT_GE(corpus_cases().size(), 12U) << kBadStudies; }
+TEST(BadStudyCorpus, IsThere) {
+  EXPECT_GE(testing::corpus_cases(kBadStudies, ".yaml").size(), 12U) << kBadStudies;
+}
 
 }  // namespace
 }  // namespace cpsim

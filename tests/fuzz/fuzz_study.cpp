@@ -3,18 +3,18 @@
 // overrides) must never crash, hang or leak on any input; every rejection is
 // a ScenarioError (one line).
 //   cmake --build build-fuzz --target fuzz_study
-//   build-fuzz/tests/fuzz/fuzz_study -max_total_time=30 WORK_DIR \
+//   build-fuzz/tests/fuzz/fuzz_study -max_len=16384 -max_total_time=30 WORK_DIR \
 //       tests/data/bad-studies scenarios/studies
-// The input is written where the files the corpus names can be found: a
-// scratch copy of scenarios/ with the bad-studies helpers in
-// scenarios/studies/helpers/, so `../kinetic-exchange.yaml` and
-// `helpers/kinetic.yaml` both load.
+// The input is loaded from memory as if it were a file in a scratch copy of
+// scenarios/ with the bad-studies helpers in scenarios/studies/helpers/ (made
+// once, when the fuzzer starts), so that `../kinetic-exchange.yaml` and
+// `helpers/kinetic.yaml` both load; nothing is written per input.
 #include <unistd.h>
 
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <string>
+#include <string_view>
 #include <system_error>
 
 #include "cpsim/engine/study.hpp"
@@ -54,14 +54,12 @@ class Scratch {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size > cpsim::fuzz::kMaxInputBytes) return 0;
   static const Scratch scratch;
   static const fs::path path = scratch.input();
-  {
-    std::ofstream file(path, std::ios::binary | std::ios::trunc);
-    file.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
-  }
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
   try {
-    (void)cpsim::load_study(path, cpsim::fuzz::registry());
+    (void)cpsim::load_study_text(text, path, cpsim::fuzz::registry());
   } catch (const cpsim::ScenarioError& e) {
     cpsim::fuzz::expect_one_line(e);
   }

@@ -10,6 +10,12 @@
 
 namespace cpsim::fuzz {
 
+/// Inputs longer than this are skipped (16 KiB): the readers' limits are
+/// tested by the corpora and the integration tests; mutations of the
+/// corpora need no more, and long inputs only slow every execution down.
+/// The scripts pass the same value as -max_len.
+inline constexpr std::size_t kMaxInputBytes = 16384;
+
 inline const ModelRegistry& registry() {
   static const ModelRegistry models = app::make_registry();
   return models;

@@ -23,10 +23,19 @@ class KeepRows final : public StepObserver {
   std::vector<MetricRow> rows;
 };
 
-inline Scenario xihu_small(std::uint64_t seed, std::int64_t steps) {
+/// Overrides that close the district's boundary (labour_migration.cpp): no
+/// household arrives from outside or leaves, so rows stay the set-up's.
+inline std::vector<Override> closed_boundary() {
+  return {{"parameters.in_migration.rate_annual", "0"},
+          {"parameters.in_migration.return_rate_annual", "0"},
+          {"parameters.in_migration.return_unemployed_annual", "0"}};
+}
+
+inline Scenario xihu_small(std::uint64_t seed, std::int64_t steps,
+                           const std::vector<Override>& extra = {}) {
   static const ModelRegistry registry = app::make_registry();
-  const std::vector<Override> overrides{{"seed", std::to_string(seed)},
-                                        {"steps", std::to_string(steps)}};
+  std::vector<Override> overrides{{"seed", std::to_string(seed)}, {"steps", std::to_string(steps)}};
+  overrides.insert(overrides.end(), extra.begin(), extra.end());
   return load_scenario(std::string(CPSIM_SOURCE_DIR) + "/scenarios/xihu-small.yaml", overrides,
                        registry);
 }
@@ -37,9 +46,10 @@ struct EconomyRun {
 };
 
 inline std::unique_ptr<EconomyRun> run_xihu_small(std::uint64_t seed, std::int64_t steps,
-                                                  int threads) {
+                                                  int threads,
+                                                  const std::vector<Override>& extra = {}) {
   static const ModelRegistry registry = app::make_registry();
-  const Scenario scenario = xihu_small(seed, steps);
+  const Scenario scenario = xihu_small(seed, steps, extra);
   auto run = std::make_unique<EconomyRun>();
   run->simulation = std::make_unique<Simulation>(scenario.seed, scenario.steps);
   run->simulation->build(registry.find(scenario.model)->create(), scenario.parameters);

@@ -51,7 +51,8 @@ TEST(EquityFund, PaymentsAreFlooredToTheFen) {
 }
 
 TEST(EquityFund, DividendsReachNearlyEveryHouseholdAndTheBankPassesThemOn) {
-  const auto run = run_xihu_small(20210701, 12, 2);
+  // A closed district: every row is a set-up household holding its units.
+  const auto run = run_xihu_small(20210701, 12, 2, closed_boundary());
   const Simulation& s = *run->simulation;
   const AgentTable& t = *s.find_table("households");
   const auto& share =

@@ -125,7 +125,12 @@ def check_metrics(f, path):
         for axis in range(1, ds.ndim):
             dim = ds.dims[axis][0].name.rsplit("/", 1)[-1]
             check(dim in g and is_scale(g[dim]), f"/metrics/{name}: axis {axis} scale {dim} not in /metrics")
+            # The dimension scale holds the labels (UTF-8), so they are xarray's index.
+            check(h5py.check_string_dtype(g[dim].dtype) is not None,
+                  f"/metrics/{dim}: the dimension scale does not hold the labels (dtype {g[dim].dtype})")
             check(f"{dim}_label" in g, f"/metrics/{name}: no {dim}_label dataset")
+            check(list(g[dim].asstr()[()]) == list(g[f"{dim}_label"].asstr()[()]),
+                  f"/metrics/{dim}_label differs from /metrics/{dim}")
             check(f"{dim}_label" in (string_attr(ds, "coordinates") or ""),
                   f"/metrics/{name}: coordinates attribute does not list {dim}_label")
     check(len(metrics) > 0, "/metrics holds no metric")
@@ -145,6 +150,17 @@ def check_metrics(f, path):
     for name in g:
         if name.endswith("_label"):
             check(name in ds.coords, f"xarray /metrics: {name} is not a coordinate")
+            # Plain xarray selects by label: ds.sel(sector="services").
+            dim = name[: -len("_label")]
+            first = str(g[name].asstr()[0])
+            check(dim in ds.indexes and str(ds[dim].values[0]) == first,
+                  f"xarray /metrics: {dim} is not indexed by its labels")
+            for metric in metrics:
+                if dim in ds[metric].dims:
+                    selected = ds[metric].sel({dim: first})
+                    check(bool(np.array_equal(selected.values, ds[metric].isel({dim: 0}).values, equal_nan=True)),
+                          f"xarray /metrics/{metric}: .sel({dim}={first!r}) is not the first label's values")
+                    break
     scalars = [name for name in metrics if g[name].ndim == 1]
     if scalars:
         frame = ds[scalars].to_dataframe()

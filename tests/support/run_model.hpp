@@ -5,6 +5,8 @@
 
 #include <cstring>
 #include <exception>
+#include <span>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -64,6 +66,16 @@ struct CompletedRun {
     return values;
   }
 };
+
+/// A column of the households table at the end of a run.
+template <class T>
+std::span<const T> household_column(const CompletedRun& run, std::string_view name) {
+  const AgentTable& t = *run.simulation->find_table("households");
+  const std::size_t c = t.find_column(name);
+  if (c == t.column_count())
+    throw std::invalid_argument("no household column " + std::string(name));
+  return std::get<std::vector<T>>(t.column_data(c));
+}
 
 inline CompletedRun run_scenario(const Scenario& scenario, int threads) {
   const ModelRegistry registry = app::make_registry();

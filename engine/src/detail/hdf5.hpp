@@ -56,11 +56,28 @@ class Hid {
   Closer closer_ = nullptr;
 };
 
+/// Keeps HDF5 from registering its exit handler (H5_term_library); must run
+/// before the library's first call, so every entry point of the engine's
+/// HDF5 code calls it (through SilenceErrors). Why: after a write fails (a
+/// full disk, a file-size limit) H5Fclose can fail too and leave the file
+/// half-closed inside the library, and the exit handler then crashes on it
+/// (SIGSEGV in H5F__close_cb, exit 139 instead of the error's exit 3).
+/// cpsim closes every file it opens itself, so the handler has nothing to
+/// do; the process's memory and descriptors go back to the system at exit.
+inline void skip_library_shutdown() noexcept {
+  static const bool skipped = [] {
+    static_cast<void>(H5dont_atexit());
+    return true;
+  }();
+  static_cast<void>(skipped);
+}
+
 /// Turns HDF5's automatic error printing off for the calling thread while
 /// alive (the library keeps that setting per thread), restoring it after.
 class SilenceErrors {
  public:
   SilenceErrors() noexcept {
+    skip_library_shutdown();
     if (H5Eget_auto2(H5E_DEFAULT, &function_, &data_) < 0) function_ = nullptr;
     H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   }

@@ -139,6 +139,17 @@ inline Hid write_strings(const FileContext& context, hid_t location, const std::
   return dataset;
 }
 
+/// `<name>_label`: `labels` on dimension scale `scale` (a non-index coordinate in xarray).
+inline void write_labels_on(const FileContext& context, hid_t group, const std::string& where,
+                            const std::string& name, const std::vector<std::string>& labels,
+                            hid_t scale, const std::string& long_name) {
+  const std::string label_where = where + "_label";
+  Hid label_dataset = write_strings(context, group, name + "_label", label_where, labels);
+  attach(context, label_dataset.get(), scale, 0, label_where);
+  write_string_attribute(context, label_dataset.get(), label_where, "long_name", long_name);
+  context.check(label_dataset.close(), "cannot close " + label_where);
+}
+
 /// A labelled dimension: `<name>` (int64 0..n-1, a dimension scale, the
 /// index coordinate in xarray) and `<name>_label` (UTF-8 labels on it, a
 /// non-index coordinate). Returns the scale, to attach datasets to.
@@ -152,12 +163,24 @@ inline Hid write_labelled_dimension(const FileContext& context, hid_t group,
   }
   Hid scale = write_scale<std::int64_t>(context, group, name, where, coordinates, 0, false);
   write_units(context, scale.get(), where, "1", "index along dimension " + name);
-  const std::string label_where = where + "_label";
-  Hid label_dataset = write_strings(context, group, name + "_label", label_where, labels);
-  attach(context, label_dataset.get(), scale.get(), 0, label_where);
-  write_string_attribute(context, label_dataset.get(), label_where, "long_name",
-                         "label of each " + name);
-  context.check(label_dataset.close(), "cannot close " + label_where);
+  write_labels_on(context, group, where, name, labels, scale.get(), "label of each " + name);
+  return scale;
+}
+
+/// A dimension indexed by its labels: `<name>` (the UTF-8 labels, a dimension
+/// scale, so xarray's index coordinate: `ds.sel(sector="services")`) and
+/// `<name>_label` (the same labels on it, for readers of files written
+/// before the labels were the index). Returns the scale.
+inline Hid write_string_dimension(const FileContext& context, hid_t group,
+                                  const std::string& group_where, const std::string& name,
+                                  const std::vector<std::string>& labels) {
+  const std::string where = group_where + "/" + name;
+  Hid scale = write_strings(context, group, name, where, labels);
+  context.check(H5DSset_scale(scale.get(), name.c_str()),
+                "cannot make " + where + " a dimension scale");
+  write_string_attribute(context, scale.get(), where, "long_name", "label of each " + name);
+  write_labels_on(context, group, where, name, labels, scale.get(),
+                  "label of each " + name + " (the same as " + name + ")");
   return scale;
 }
 
@@ -256,20 +279,36 @@ inline void ensure_room(const FileContext& context, hid_t file,
 
 // ------------------------------------------------------------------ files
 
-/// Refuses a destination that is a folder, that exists (unless `overwrite`)
-/// or whose folder does not exist, before anything is computed or written.
+/// Refuses a destination that is a folder, that exists (unless `overwrite`),
+/// whose folder does not exist, or whose name (with ".partial", which is
+/// written first) is longer than the folder's file system allows, before
+/// anything is computed or written. Every refusal is one OutputError line.
 inline void check_destination(const std::filesystem::path& final_path, bool overwrite) {
   const std::string final_name = final_path.string();
+  if (final_path.empty()) throw OutputError("output file: an empty name");
+  const auto folder =
+      final_path.has_parent_path() ? final_path.parent_path() : std::filesystem::path(".");
+  // The name's length first: status() of a name too long fails with
+  // ENAMETOOLONG, and the .partial name is longer still.
+  const std::string partial_name = final_path.filename().string() + ".partial";
+  const long name_max = ::pathconf(folder.c_str(), _PC_NAME_MAX);
+  if (name_max > 0 && partial_name.size() > static_cast<std::size_t>(name_max)) {
+    // Named by its start: the whole name would make a very long line.
+    throw OutputError(final_name.substr(0, 60) + "...: file name too long (" +
+                      std::to_string(partial_name.size()) + " bytes with .partial; the file " +
+                      "system allows " + std::to_string(name_max) + ")");
+  }
   std::error_code error;
   const auto status = std::filesystem::status(final_path, error);
+  if (error && error != std::errc::no_such_file_or_directory) {
+    throw OutputError(final_name + ": cannot write here: " + error.message());
+  }
   if (std::filesystem::is_directory(status)) {
     throw OutputError(final_name + ": is a folder, not a file name");
   }
   if (std::filesystem::exists(status) && !overwrite) {
     throw OutputError(final_name + ": already exists (use --force to overwrite)");
   }
-  const auto folder =
-      final_path.has_parent_path() ? final_path.parent_path() : std::filesystem::path(".");
   if (!std::filesystem::is_directory(folder, error)) {
     throw OutputError(final_name + ": folder " + folder.string() + " does not exist");
   }
@@ -284,8 +323,15 @@ inline Hid create_file(const FileContext& context, const std::filesystem::path& 
   // Closing the file closes whatever is still open in it, so a failure
   // half-way never leaves the file open (and the .partial undeletable).
   context.check(H5Pset_fclose_degree(access.get(), H5F_CLOSE_STRONG), what);
-  return context.own(H5Fcreate(partial_path.c_str(), H5F_ACC_TRUNC, creation.get(), access.get()),
-                     H5Fclose, what);
+  const hid_t file = H5Fcreate(partial_path.c_str(), H5F_ACC_TRUNC, creation.get(), access.get());
+  if (file < 0) {
+    // It may have been made, empty, before the failure (a full disk): never
+    // leave a .partial behind. (HDF5's error stack is read after.)
+    std::error_code ignored;
+    std::filesystem::remove(partial_path, ignored);
+    context.fail(what);
+  }
+  return Hid(file, H5Fclose);
 }
 
 /// Renames a complete, closed `partial` file to `final_path`; refuses if a
@@ -451,6 +497,54 @@ inline std::vector<hsize_t> dataset_dims(const FileContext& context, hid_t datas
   return dims;
 }
 
+/// Most values read from one dataset at once (2^26: 512 MiB of doubles). A
+/// file claiming more (a damaged or hostile file: an extent is only a
+/// number) is refused with an OutputError instead of exhausting memory.
+inline constexpr std::uint64_t kMaxReadValues = std::uint64_t{1} << 26U;
+
+/// The number of values of a dataset of extent `dims`, refused (OutputError
+/// "PATH: WHERE: N values, more than ...") above kMaxReadValues.
+inline std::size_t values_to_read(const FileContext& context, const std::vector<hsize_t>& dims,
+                                  const std::string& where) {
+  std::uint64_t count = 1;
+  for (const hsize_t n : dims) {
+    if (n != 0 && count > kMaxReadValues / n) {
+      count = kMaxReadValues + 1;
+      break;
+    }
+    count *= n;
+  }
+  if (count > kMaxReadValues) {
+    throw OutputError(context.path() + ": " + where + ": more than " +
+                      std::to_string(kMaxReadValues) + " values, too many to read");
+  }
+  return static_cast<std::size_t>(count);
+}
+
+/// Refuses (OutputError, exit 3) a file to read that is missing or not a
+/// regular file, from its type, before HDF5 opens it: opening a FIFO would
+/// wait for a writer, and a device is no file.
+inline void check_input_file(const std::filesystem::path& path) {
+  std::error_code error;
+  const auto status = std::filesystem::status(path, error);
+  const std::string name = path.string();
+  if (!std::filesystem::exists(status)) throw OutputError(name + ": cannot open (no such file)");
+  switch (status.type()) {
+    case std::filesystem::file_type::regular:
+      return;
+    case std::filesystem::file_type::directory:
+      throw OutputError(name + ": a folder, not a file");
+    case std::filesystem::file_type::fifo:
+      throw OutputError(name + ": a FIFO, not a regular file");
+    case std::filesystem::file_type::character:
+      throw OutputError(name + ": a character device, not a regular file");
+    case std::filesystem::file_type::block:
+      throw OutputError(name + ": a block device, not a regular file");
+    default:
+      throw OutputError(name + ": not a regular file");
+  }
+}
+
 // ------------------------------------------------------------------ reading
 
 /// A 1-D dataset of UTF-8 strings; empty if there is none.
@@ -461,7 +555,7 @@ inline std::vector<std::string> read_strings(const FileContext& context, hid_t g
       context.own(H5Dopen2(group, name.c_str(), H5P_DEFAULT), H5Dclose, "cannot open " + where);
   const auto dims = dataset_dims(context, dataset.get(), where);
   if (dims.size() != 1) return {};
-  std::vector<char*> pointers(static_cast<std::size_t>(dims[0]), nullptr);
+  std::vector<char*> pointers(values_to_read(context, dims, where), nullptr);
   Hid type = utf8_string_type(context);
   if (!pointers.empty()) {
     context.check(
@@ -483,8 +577,7 @@ inline std::vector<double> read_doubles(const FileContext& context, hid_t group,
   Hid dataset =
       context.own(H5Dopen2(group, name.c_str(), H5P_DEFAULT), H5Dclose, "cannot open " + where);
   dims = dataset_dims(context, dataset.get(), where);
-  std::size_t count = 1;
-  for (const hsize_t n : dims) count *= static_cast<std::size_t>(n);
+  const std::size_t count = values_to_read(context, dims, where);
   std::vector<double> values(count);
   if (count > 0) {
     context.check(

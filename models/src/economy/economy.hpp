@@ -14,6 +14,8 @@
 //   production.cpp      VAT, interest, profit, corporate tax, dividends
 //   equity_fund.cpp     the district equity fund: holdings and payouts
 //   pensions.cpp        urban employee and rural basic pensions
+//   unemployment_insurance.cpp  benefits of the insured unemployed
+//   labour_migration.cpp  monthly arrivals from outside the district and returns
 //   dibao.cpp           minimum-living-guarantee top-up
 //   government.cpp      tax sharing, interest on debt, the fiscal rule
 //   firm_dynamics.cpp   exit and entry
@@ -38,6 +40,8 @@ namespace cpsim::models::economy {
 ParamSchema economy_schema();
 EconomyParameters read_parameters(const cpsim::Parameters& parameters);
 ModelInfo district_economy_model_info();
+/// Bytes a run needs, from its parameters (memory_estimate.cpp).
+MemoryEstimate estimate_memory(const cpsim::Parameters& parameters);
 
 /// Aggregates of the month that the metrics and the next month need. Only
 /// 64-bit integer fields: on several ranks the household blocks' additions
@@ -62,7 +66,23 @@ struct MonthTotals {
   std::int64_t separations = 0;
   std::int64_t migrating_households = 0;  ///< village to urban community (yearly)
   std::int64_t migrating_persons = 0;
-  std::int64_t education_spending = 0;  ///< households' spending on their children's education
+  std::int64_t education_spending = 0;     ///< households' spending on their children's education
+  std::int64_t social_contributions = 0;   ///< unemployment insurance, workers and employers
+  std::int64_t unemployment_benefits = 0;  ///< paid by the fund
+  std::int64_t benefit_recipients = 0;     ///< workers paid a benefit
+  std::int64_t seekers = 0;                ///< unemployed workers at the matching
+  std::int64_t arriving_households = 0;    ///< in-migration from outside the district
+  std::int64_t arriving_persons = 0;
+  std::int64_t departing_households = 0;  ///< out-migration (return) of migrant households
+  std::int64_t departing_persons = 0;
+};
+
+/// What in-migrants expect (labour_migration.cpp): the smoothed job-finding
+/// probability and the outside wage per unit of skill, RMB/month.
+struct MigrationOutlook {
+  double job_finding = 0;
+  double outside_wage_per_skill = 0;
+  std::uint64_t arrivals = 0;  ///< households arrived so far: the serial of the next one's id
 };
 
 /// The labour-market entrants of the latest year (demography.cpp), held
@@ -112,6 +132,7 @@ class Economy {
   // --- monthly processes, in schedule order ---
   void begin_month(const StepContext& context);
   void update_productivity(const StepContext& context);
+  void move_migrants(const StepContext& context);
   void run_labour_market(const StepContext& context);
   void pay_wages(const StepContext& context);
   void settle_income_tax_year(const StepContext& context);
@@ -120,6 +141,7 @@ class Economy {
   void run_village_economy(const StepContext& context);
   void settle_firm_accounts(const StepContext& context);
   void pay_pensions(const StepContext& context);
+  void pay_unemployment_benefits(const StepContext& context);
   void pay_dibao(const StepContext& context);
   void run_government_budget(const StepContext& context);
   void run_firm_dynamics(const StepContext& context);
@@ -141,6 +163,9 @@ class Economy {
   const Ledger& ledger() const { return ledger_; }
   const MonthTotals& month() const { return month_; }
   const FiscalRuleState& fiscal_rule() const { return fiscal_rule_; }
+  const MigrationOutlook& migration_outlook() const { return outlook_; }
+  /// Employment-weighted mean wage index of firms (wage per unit of skill), RMB/month.
+  double market_wage_per_skill() const;
   const EntrantSkills& entrant_skills() const { return entrant_skills_; }
   std::int64_t initial_money() const { return initial_money_; }
   std::int64_t government_debt() const {
@@ -162,11 +187,17 @@ class Economy {
   void create_firms(const StepContext& context);
   void create_villages(const StepContext& context);
   void match_initial_workers(const StepContext& context);
+  // labour_migration.cpp
+  void vacate_household(std::size_t i, FlowTally& tally);
+  void settle_arrival(std::size_t i, std::uint64_t serial, std::size_t community,
+                      double market_wage, const RandomStream& stream, FlowTally& tally);
   void initialise_balances(const StepContext& context);
   void draw_owner(std::size_t firm, const RandomStream& stream, std::uint64_t subject,
                   std::uint64_t step, bool small);
   // equity_fund.cpp
   void assign_equity_fund();
+  /// The sum of the holders' shares and the largest holder, after holdings changed.
+  void refresh_equity_fund_totals();
   /// Pays `amount` fen from the bank (the fund's custodian) to the holders.
   void distribute_equity_fund(std::int64_t amount, Flow kind);
   // labour_market.cpp
@@ -214,6 +245,7 @@ class Economy {
   double equity_fund_total_ = 0;         ///< sum of the holders' shares (about 1)
   std::size_t equity_fund_largest_ = 0;  ///< gets the rounding remainders
   FiscalRuleState fiscal_rule_;
+  MigrationOutlook outlook_;
   std::int64_t next_public_purchases_ = 0;         ///< set by the budget, spent next month
   std::int64_t government_deposits_at_start_ = 0;  ///< of the month; debt when negative
   double average_wage_ = 0;  ///< RMB/month, for employee pensions; updated yearly

@@ -35,6 +35,10 @@ class DistrictEconomyModel final : public Model {
     phase("begin_month", &Economy::begin_month);
     policy_stage(PolicyStage::parameters);
     phase("productivity", &Economy::update_productivity);
+    if (base.in_migration.rate_annual > 0 || base.in_migration.return_rate_annual > 0 ||
+        base.in_migration.return_unemployed_annual > 0) {
+      phase("labour_migration", &Economy::move_migrants);
+    }
     phase("labour_market", &Economy::run_labour_market);
     policy_stage(PolicyStage::labour);
     phase("wages", &Economy::pay_wages);
@@ -46,6 +50,7 @@ class DistrictEconomyModel final : public Model {
     phase("village_economy", &Economy::run_village_economy);
     phase("firm_accounts", &Economy::settle_firm_accounts);
     phase("pensions", &Economy::pay_pensions);
+    phase("unemployment_insurance", &Economy::pay_unemployment_benefits);
     policy_stage(PolicyStage::benefits);
     phase("dibao", &Economy::pay_dibao);
     policy_stage(PolicyStage::dibao);
@@ -91,6 +96,7 @@ ModelInfo district_economy_model_info() {
   info.schema = economy_schema();
   info.create = [] { return std::make_unique<DistrictEconomyModel>(); };
   info.steps_per_year = 12;  // one step is a month
+  info.estimate_memory = estimate_memory;
   // Every rank holds the whole state; household payment loops are split by
   // blocks (household_blocks.cpp), bit-identical to one process.
   info.decomposable = true;

@@ -71,10 +71,15 @@ void Economy::assign_equity_fund() {
       equity_fund_holdings(wealth, p_.wealth.equity_top_share, p_.wealth.equity_top_holding_share,
                            p_.wealth.equity_pareto_exponent);
   auto share = t[h_.equity_fund_share];
+  for (std::size_t i = 0; i < holding.size(); ++i) share[i] = static_cast<float>(holding[i]);
+  refresh_equity_fund_totals();
+}
+
+void Economy::refresh_equity_fund_totals() {
+  const auto share = (*households_)[h_.equity_fund_share];
   equity_fund_total_ = 0;
   equity_fund_largest_ = 0;
-  for (std::size_t i = 0; i < holding.size(); ++i) {
-    share[i] = static_cast<float>(holding[i]);
+  for (std::size_t i = 0; i < share.size(); ++i) {
     equity_fund_total_ += static_cast<double>(share[i]);
     if (share[i] > share[equity_fund_largest_]) equity_fund_largest_ = i;
   }

@@ -7,7 +7,8 @@
 //
 // The fiscal rule sets next month's public purchases, the only discretionary
 // spending: smoothed resources (retained revenue plus upper-level transfers)
-// minus smoothed committed spending (pensions, dibao, policy spending,
+// (and unemployment insurance contributions) minus smoothed committed
+// spending (pensions, dibao, unemployment benefits, policy spending,
 // interest), plus a correction that closes a share of the net position a
 // year (spends down deposits, pays back debt). A balanced budget is the
 // target (China's Budget Law); a policy's cost is thus paid by lower public
@@ -65,14 +66,18 @@ void Economy::run_government_budget(const StepContext& /*context*/) {
   month_.retained_revenue = revenue - shared;
   // Flows out of the government are negative in its column.
   const std::int64_t committed =
-      -(at(Flow::pensions) + at(Flow::dibao) + at(Flow::policy_benefits) +
-        at(Flow::policy_subsidies) + at(Flow::policy_purchases) + at(Flow::overdraft_interest));
+      -(at(Flow::pensions) + at(Flow::dibao) + at(Flow::unemployment_benefits) +
+        at(Flow::policy_benefits) + at(Flow::policy_subsidies) + at(Flow::policy_purchases) +
+        at(Flow::overdraft_interest));
   month_.spending = committed - interest - at(Flow::government_purchases);
   month_.government_interest = interest;
   month_.government_purchases = -at(Flow::government_purchases);
 
-  update_fiscal_rule(fiscal_rule_, month_.retained_revenue + at(Flow::transfers_upper), committed,
-                     g.revenue_smoothing);
+  month_.social_contributions = at(Flow::social_contributions);
+  update_fiscal_rule(
+      fiscal_rule_,
+      month_.retained_revenue + at(Flow::transfers_upper) + month_.social_contributions, committed,
+      g.revenue_smoothing);
   next_public_purchases_ =
       planned_public_purchases(fiscal_rule_, ledger_.government(), g.balance_correction_annual);
 }

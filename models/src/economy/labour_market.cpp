@@ -1,19 +1,23 @@
-// Labour market, monthly (docs/economy-rules.md R2-R3):
+// Labour market, monthly (docs/economy-rules.md R2-R4):
 //  1. firms update sales expectations adaptively and set labour demand
-//     N^d = round(expected sales / productivity);
+//     N^d = round(expected sales / productivity); the wage curve moves each
+//     firm's wage index up with last month's unfilled share of its posts and
+//     down (more slowly) with its surplus share of workers;
 //  2. separations: each worker leaves with the exogenous rate, plus firing
 //     at firms with more workers than they need (probability = surplus/size);
 //  3. vacancies = N^d - employees; unemployed workers search and firms select
 //     by skill (less a hukou penalty for non-local-urban hukou); a worker
 //     values an offer at wage minus the commuting cost between a village and
-//     an urban firm (or back). The matching is matching.hpp's deterministic
-//     parallel algorithm.
+//     an urban firm (or back), less its reservation wage (which falls with
+//     the spell's length down to its benefit). The matching is matching.hpp's
+//     deterministic parallel algorithm.
 #include <algorithm>
 #include <atomic>
 #include <cmath>
 
 #include "economy/economy.hpp"
 #include "economy/matching.hpp"
+#include "economy/transfers.hpp"
 
 namespace cpsim::models::economy {
 
@@ -43,6 +47,19 @@ void Economy::count_employees() {
       }
     }
   });
+}
+
+double Economy::market_wage_per_skill() const {
+  const AgentTable& firms = *firms_;
+  const auto wage_index = firms[f_.wage_index];
+  const auto employees = firms[f_.employees];
+  const double total = deterministic_sum<double>(firms.size(), [&](std::size_t f) {
+    return employees[f] > 0 ? static_cast<double>(wage_index[f]) * employees[f] : 0.0;
+  });
+  const std::int64_t jobs = deterministic_sum<std::int64_t>(firms.size(), [&](std::size_t f) {
+    return static_cast<std::int64_t>(std::max(0, employees[f]));
+  });
+  return jobs > 0 ? total / static_cast<double>(jobs) : 0.0;
 }
 
 double Economy::measure_average_wage() const {
@@ -93,15 +110,36 @@ std::int64_t Economy::match(const StepContext& context, std::string_view stream_
       household.push_back(static_cast<std::uint32_t>(i));
     }
   }
+  // Reservation wages (R3): a share of the market wage for the seeker's
+  // skill, falling with the spell down to the seeker's benefit.
+  const double market = market_wage_per_skill();
+  const LabourParameters& labour = p_.labour;
+  std::vector<double> reservation(keys.size());
+  parallel_for(keys.size(), [&](std::size_t b, std::size_t e) {
+    for (std::size_t s = b; s < e; ++s) {
+      const std::size_t i = household[s];
+      const int k = static_cast<int>(keys[s] & 1);
+      const double skill = static_cast<double>(k == 0 ? skill_0[i] : skill_1[i]);
+      const int spell = k == 0 ? unemployed_0[i] : unemployed_1[i];
+      const std::int64_t benefit = unemployment_benefit_fen(
+          (flags[i] & contributed_flag(k)) != 0, spell, p_.unemployment_insurance.max_months,
+          p_.unemployment_insurance.benefit_month);
+      const double floor = benefit > 0 ? static_cast<double>(benefit) / fen_per_rmb
+                                       : p_.dibao.standard_per_person_month;
+      reservation[s] = reservation_wage(market * skill, labour.reservation_wage_ratio,
+                                        labour.reservation_wage_decay, spell, floor);
+    }
+  });
   const auto firm_region = (*firms_)[f_.region];
   const auto value = [&](std::size_t s, std::size_t firm) {
     const std::size_t i = household[s];
     const std::uint64_t k = keys[s] & 1;
     const double skill = static_cast<double>(k == 0 ? skill_0[i] : skill_1[i]);
     const bool commute = regions_.rural[region[i]] != regions_.rural[firm_region[firm]];
-    return wage_of(firm, skill) - (commute ? p_.labour.commuting_cost_month : 0.0);
+    return wage_of(firm, skill) - (commute ? labour.commuting_cost_month : 0.0) - reservation[s];
   };
-  const MatchingRules rules{p_.labour.applications_min, p_.labour.applications_max, rounds};
+  month_.seekers = static_cast<std::int64_t>(keys.size());
+  const MatchingRules rules{labour.applications_min, labour.applications_max, rounds};
   const auto hired =
       match_jobs(keys, scores, (*firms_)[f_.vacancies], rules, context.stream(stream_name),
                  static_cast<std::uint64_t>(context.step), value);
@@ -127,9 +165,14 @@ void Economy::run_labour_market(const StepContext& context) {
   auto sales = firms[f_.sales];
   auto demand = firms[f_.labour_demand];
   auto vacancies = firms[f_.vacancies];
+  auto wage_index = firms[f_.wage_index];
   const auto employees = firms[f_.employees];
   const auto productivity = firms[f_.productivity];
-  // 1. expectations and labour demand from last month's sales
+  // 1. expectations and labour demand from last month's sales; the wage
+  // curve from last month's unfilled vacancies (still in `vacancies`) and
+  // this month's surplus of workers over demand.
+  const double up = p_.firms.wage_vacancy_response;
+  const double down = p_.firms.wage_surplus_response;
   parallel_for(firms.size(), [&](std::size_t b, std::size_t e) {
     for (std::size_t i = b; i < e; ++i) {
       const double last_sales = static_cast<double>(sales[i]) / fen_per_rmb;
@@ -137,6 +180,14 @@ void Economy::run_labour_market(const StepContext& context) {
       demand[i] = static_cast<std::int32_t>(
           std::min(1.0e9, std::round(expected[i] / static_cast<double>(productivity[i]))));
       sales[i] = 0;  // this month's sales accumulate from here on
+      const double unfilled =
+          vacancies[i] > 0 ? static_cast<double>(vacancies[i]) / (employees[i] + vacancies[i])
+                           : 0.0;
+      const double surplus = employees[i] > demand[i]
+                                 ? static_cast<double>(employees[i] - demand[i]) / employees[i]
+                                 : 0.0;
+      wage_index[i] = static_cast<float>(static_cast<double>(wage_index[i]) *
+                                         std::exp(up * unfilled - down * surplus));
     }
   });
 
@@ -178,6 +229,12 @@ void Economy::run_labour_market(const StepContext& context) {
   });
   month_.hires = match(context, "labour.search", p_.labour.matching_rounds);
   count_employees();
+  // The job-finding probability migrants expect (labour_migration.cpp).
+  if (month_.seekers > 0) {
+    const double finding = static_cast<double>(month_.hires) / static_cast<double>(month_.seekers);
+    outlook_.job_finding +=
+        p_.in_migration.job_finding_smoothing * (finding - outlook_.job_finding);
+  }
   const auto workers = t[h_.workers];
   parallel_for(t.size(), [&](std::size_t b, std::size_t e) {
     for (std::size_t i = b; i < e; ++i) {

@@ -61,14 +61,17 @@ enum class Flow : std::uint8_t {
   firm_exit,
   overdraft_interest,
   loan_write_off,
-  policy_benefits,    ///< cash benefits of policy modules (government to households)
-  policy_subsidies,   ///< policy subsidies to firms and villages
-  policy_purchases,   ///< services the government buys under a policy
-  environmental_tax,  ///< carbon and other environmental taxes
-  charity,            ///< donations (third distribution, enterprise-village pairing)
+  policy_benefits,        ///< cash benefits of policy modules (government to households)
+  policy_subsidies,       ///< policy subsidies to firms and villages
+  policy_purchases,       ///< services the government buys under a policy
+  environmental_tax,      ///< carbon and other environmental taxes
+  charity,                ///< donations (third distribution, enterprise-village pairing)
+  social_contributions,   ///< unemployment insurance contributions, to the district's fund
+  unemployment_benefits,  ///< unemployment insurance benefits, from the fund
+  migration,              ///< deposits households bring into the district or take out of it
   deposit_change,
 };
-inline constexpr std::size_t flow_count = 31;
+inline constexpr std::size_t flow_count = 34;
 inline constexpr std::array<std::string_view, flow_count> flow_names{"wages",
                                                                      "income_tax_withheld",
                                                                      "income_tax_settlement",
@@ -99,6 +102,9 @@ inline constexpr std::array<std::string_view, flow_count> flow_names{"wages",
                                                                      "policy_purchases",
                                                                      "environmental_tax",
                                                                      "charity",
+                                                                     "social_contributions",
+                                                                     "unemployment_benefits",
+                                                                     "migration",
                                                                      "deposit_change"};
 
 struct Account {

@@ -8,10 +8,16 @@
 //     firm by (score descending, seeker key); each firm offers its top
 //     `vacancies` applicants;
 //  3. each seeker keeps the offer it values most (ties: lower firm index), if
-//     it values it above zero; the others lapse and those vacancies stay open.
-// A fixed number of rounds follows. The result is a pure function of the
-// inputs and the keyed random numbers: identical at any thread count. No firm
-// hires more than its vacancies and no seeker takes two jobs, by construction.
+//     it values it above zero;
+//  4. offers declined (or made to a seeker who took another job) pass to the
+//     firm's next applicants in its order: steps 3-4 repeat in waves until
+//     no firm with an open vacancy has an applicant left it has not asked.
+// A fixed number of rounds follows. Because a declined offer is never lost,
+// more applications reach more open vacancies and never raise unemployment
+// through congestion (docs/economy-rules.md R3). The result is a pure
+// function of the inputs and the keyed random numbers: identical at any
+// thread count. No firm hires more than its vacancies and no seeker takes two
+// jobs, by construction.
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
@@ -58,6 +64,7 @@ std::vector<std::int32_t> match_jobs(std::span<const std::uint64_t> seeker_keys,
   std::vector<Application> applications;
   std::vector<std::size_t> bucket_start(vacancies.size() + 1), fill(vacancies.size());
   std::vector<std::uint8_t> offered(seekers);
+  std::vector<std::size_t> next(vacancies.size());  ///< a firm's next applicant to ask
   const std::int32_t empty = -1;
 
   for (std::int64_t round = 0; round < rules.rounds; ++round) {
@@ -67,6 +74,9 @@ std::vector<std::int32_t> match_jobs(std::span<const std::uint64_t> seeker_keys,
     const AliasTable open_firms(weights);
     if (open_firms.empty()) break;
     const auto round_index = static_cast<std::uint64_t>(round) * 16;
+    const auto mine_firm = [&](std::size_t s, std::size_t j) {
+      return slots[s * per_seeker + j].firm;
+    };
 
     // 1. applications, in parallel; each seeker writes its own slots
     parallel_for(seekers, [&](std::size_t b, std::size_t e) {
@@ -110,46 +120,63 @@ std::vector<std::int32_t> match_jobs(std::span<const std::uint64_t> seeker_keys,
     }
     parallel_for(vacancies.size(), [&](std::size_t b, std::size_t e) {
       for (std::size_t f = b; f < e; ++f) {
-        if (vacancies[f] <= 0) continue;
         const auto first = applications.begin() + static_cast<std::ptrdiff_t>(bucket_start[f]);
         const auto last = applications.begin() + static_cast<std::ptrdiff_t>(bucket_start[f + 1]);
         std::sort(first, last, [](const Application& x, const Application& y) {
           if (x.score != y.score) return x.score > y.score;
           return x.key < y.key;
         });
-        std::int32_t offers = 0;
-        for (auto it = first; it != last && offers < vacancies[f]; ++it, ++offers) {
-          std::atomic_ref<std::uint8_t>(offered[it->seeker])
-              .fetch_or(static_cast<std::uint8_t>(1U << it->slot), std::memory_order_relaxed);
-        }
+        next[f] = bucket_start[f];
       }
     });
 
-    // 3. each seeker keeps its best offer; hires are counted with integer adds.
-    // The firm of application slot j is recomputed from the same keyed draw, so
-    // the sorted array need not be searched.
-    parallel_for(seekers, [&](std::size_t b, std::size_t e) {
-      for (std::size_t s = b; s < e; ++s) {
-        if (offered[s] == 0) continue;
-        double best_value = 0;
-        std::int32_t best_firm = -1;
-        for (std::size_t j = 0; j < per_seeker; ++j) {
-          if ((offered[s] & (1U << j)) == 0) continue;
-          const RandomBlock r = stream.block(seeker_keys[s], step, round_index + 1 + j);
-          const auto firm = static_cast<std::int32_t>(open_firms.draw(r[0], r[1]));
-          const double v = value(s, static_cast<std::size_t>(firm));
-          if (v > 0 && (best_firm < 0 || v > best_value || (v == best_value && firm < best_firm))) {
-            best_value = v;
-            best_firm = firm;
+    // 3-4. offer waves: each firm with open vacancies offers to its next
+    // applicants who are still unemployed (as many as it has vacancies); each
+    // seeker keeps its best offer of the wave. Writes are per firm (its own
+    // cursor) and per seeker (its own offer bits); hires are integer adds.
+    for (bool offers_made = true; offers_made;) {
+      std::atomic<bool> any{false};
+      parallel_for(vacancies.size(), [&](std::size_t b, std::size_t e) {
+        bool local = false;
+        for (std::size_t f = b; f < e; ++f) {
+          std::int32_t offers = 0;
+          while (offers < vacancies[f] && next[f] < bucket_start[f + 1]) {
+            const Application& a = applications[next[f]++];
+            if (hired[a.seeker] >= 0) continue;
+            std::atomic_ref<std::uint8_t>(offered[a.seeker])
+                .fetch_or(static_cast<std::uint8_t>(1U << a.slot), std::memory_order_relaxed);
+            ++offers;
+          }
+          local = local || offers > 0;
+        }
+        if (local) any.store(true, std::memory_order_relaxed);
+      });
+      offers_made = any.load();
+      if (!offers_made) break;
+      parallel_for(seekers, [&](std::size_t b, std::size_t e) {
+        for (std::size_t s = b; s < e; ++s) {
+          if (offered[s] == 0) continue;
+          double best_value = 0;
+          std::int32_t best_firm = -1;
+          for (std::size_t j = 0; j < per_seeker; ++j) {
+            if ((offered[s] & (1U << j)) == 0) continue;
+            const auto firm = mine_firm(s, j);
+            const double v = value(s, static_cast<std::size_t>(firm));
+            if (v > 0 &&
+                (best_firm < 0 || v > best_value || (v == best_value && firm < best_firm))) {
+              best_value = v;
+              best_firm = firm;
+            }
+          }
+          offered[s] = 0;
+          if (best_firm >= 0) {
+            hired[s] = best_firm;
+            std::atomic_ref<std::int32_t>(vacancies[static_cast<std::size_t>(best_firm)])
+                .fetch_sub(1, std::memory_order_relaxed);
           }
         }
-        if (best_firm >= 0) {
-          hired[s] = best_firm;
-          std::atomic_ref<std::int32_t>(vacancies[static_cast<std::size_t>(best_firm)])
-              .fetch_sub(1, std::memory_order_relaxed);
-        }
-      }
-    });
+      });
+    }
   }
   return hired;
 }

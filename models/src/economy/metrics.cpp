@@ -134,6 +134,7 @@ EconomyMetrics::EconomyMetrics(MetricSet& m, const Economy& economy) : economy_(
       m.add_real("rural_resident_share", "1", "Share of residents living in a village");
   declare_skill_metrics(m);
   declare_fiscal_metrics(m);
+  declare_labour_flow_metrics(m);
   // The initial state has lived no month: its incomes, their distribution,
   // the budget's and the villages' flows and the month's matching are not
   // zero but undefined (NaN at step 0). Stocks (population, employment,
@@ -342,6 +343,7 @@ CalibrationSample EconomyMetrics::measure(const StepContext& /*context*/, Metric
   row.set(money_error_, total - e.initial_money());
   measure_skills(row);
   measure_fiscal(row, sample);
+  measure_labour_flows(row);
   return sample;
 }
 

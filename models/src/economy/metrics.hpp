@@ -37,6 +37,9 @@ class EconomyMetrics {
   // fiscal_metrics.cpp: public purchases, interest, debt over GDP
   void declare_fiscal_metrics(MetricSet& metrics);
   void measure_fiscal(MetricRow& row, const CalibrationSample& sample) const;
+  // labour_flow_metrics.cpp: migration across the boundary, unemployment insurance
+  void declare_labour_flow_metrics(MetricSet& metrics);
+  void measure_labour_flows(MetricRow& row) const;
 
   const Economy& economy_;
   // Household-sized arrays reused every step: allocating them anew
@@ -69,6 +72,10 @@ class EconomyMetrics {
   Metric<std::int64_t> entrants_;
   Metric<double> education_per_child_, education_spending_;
   Metric<double> public_purchases_, government_interest_, debt_to_gdp_;
+  Metric<std::int64_t> arriving_households_, arriving_persons_, departing_households_,
+      departing_persons_, households_, migrant_persons_, benefit_recipients_;
+  Metric<double> unemployment_benefits_, social_contributions_, expected_job_finding_,
+      outside_wage_gap_;
 };
 
 }  // namespace cpsim::models::economy

@@ -148,6 +148,14 @@ BoundSchema<EconomyParameters> bind_economy() {
   firms.real("wage_premium_elasticity", &FirmParameters::wage_premium_elasticity, 0.3,
              "Elasticity of a firm's wage index to its relative productivity (assumption)", 0.0,
              1.0, "1");
+  firms.real("wage_vacancy_response", &FirmParameters::wage_vacancy_response, 0.03,
+             "Monthly log rise of the wage index per unit of the firm's unfilled share of its "
+             "posts last month (wage curve, Caiani et al. 2016; docs/economy-rules.md R4)",
+             0.0, 1.0, "1/month");
+  firms.real("wage_surplus_response", &FirmParameters::wage_surplus_response, 0.01,
+             "Monthly log cut of the wage index per unit of the firm's surplus share of its "
+             "workers (downward rigidity: slower than the rise; docs/economy-rules.md R4)",
+             0.0, 1.0, "1/month");
   firms.real("productivity_shock_sigma", &FirmParameters::productivity_shock_sigma, 0.02,
              "Monthly log-sd of firm productivity shocks", 0.0, 1.0, "1");
   firms.real(
@@ -220,6 +228,31 @@ BoundSchema<EconomyParameters> bind_economy() {
       "hukou_penalty", &LabourParameters::hukou_penalty, 0.05,
       "Proportional cut of a non-local-urban-hukou applicant's score at hiring (policy lever)", 0.0,
       1.0, "1");
+  labour.real(
+      "reservation_wage_ratio", &LabourParameters::reservation_wage_ratio, 0.7,
+      "Reservation wage at the start of an unemployment spell, as a share of the district's "
+      "mean wage for the worker's skill (docs/economy-rules.md R3; assumption)",
+      0.0, 2.0, "1");
+  labour.real("reservation_wage_decay", &LabourParameters::reservation_wage_decay, 0.05,
+              "Monthly log fall of the reservation wage during a spell, down to the benefit "
+              "(unemployment insurance while paid, else the dibao standard; assumption)",
+              0.0, 1.0, "1/month");
+  auto insurance = s.section("unemployment_insurance", &EconomyParameters::unemployment_insurance);
+  insurance.real("benefit_month", &UnemploymentInsuranceParameters::benefit_month, 2052,
+                 "Monthly benefit of an insured unemployed worker: 90 % of Hangzhou's minimum "
+                 "wage of 2,280 RMB (Zhejiang class-1 areas, August 2021; MoHRSS 2017 guidance to "
+                 "set the benefit at 90 % of the minimum wage)",
+                 0.0, 1e6, "RMB/month");
+  insurance.integer("max_months", &UnemploymentInsuranceParameters::max_months, 12,
+                    "Months of benefit in a spell (Unemployment Insurance Regulations 1999 art. "
+                    "17: 12 months after 1-5 years of contributions; longer careers get 18-24)",
+                    0, 24, "months");
+  insurance.real("employee_rate", &UnemploymentInsuranceParameters::employee_rate, 0.005,
+                 "Employee contribution, share of the gross wage (Zhejiang since 2019: 0.5 %)", 0.0,
+                 0.2, "1");
+  insurance.real("employer_rate", &UnemploymentInsuranceParameters::employer_rate, 0.005,
+                 "Employer contribution, share of the wage bill (Zhejiang since 2019: 0.5 %)", 0.0,
+                 0.2, "1");
   // villages
   auto village = s.section("village", &EconomyParameters::village);
   village.real("reserved_land_value_per_member", &VillageParameters::reserved_land_value_per_member,
@@ -408,6 +441,52 @@ BoundSchema<EconomyParameters> bind_economy() {
       "living_cost_premium_month", &MigrationParameters::living_cost_premium_month, 1000,
       "Extra urban living cost per person (mainly rent) over a village home (assumption)", 0.0, 1e6,
       "RMB/person/month");
+  auto in = s.section("in_migration", &EconomyParameters::in_migration);
+  in.real("rate_annual", &InMigrationParameters::rate_annual, 1.0,
+          "Workers arriving per district worker and year per unit of the relative expected-income "
+          "gap (Todaro 1969: job-finding probability x district wage over the outside wage, "
+          "minus 1; docs/economy-rules.md R14a). It sets how closely arrivals follow labour "
+          "demand, not their long-run number (assumption)",
+          0.0, 10.0, "1/year");
+  in.real("outside_wage_ratio", &InMigrationParameters::outside_wage_ratio, 0.29,
+          "Outside wage per unit of skill a migrant compares with, over the district's mean at "
+          "set-up: in the long run the job-finding rate settles near it, and with it "
+          "unemployment near s/(s + ratio) (calibrated to Zhejiang's surveyed unemployment of "
+          "4.5-4.6 %, 2023-2024; docs/economy-model.md)",
+          0.01, 10.0, "1");
+  in.real("outside_wage_growth", &InMigrationParameters::outside_wage_growth, 0.03,
+          "Yearly log growth of the outside wage (assumption: near the district's own wage trend, "
+          "so that the gap moves with the district's labour market)",
+          -0.5, 0.5, "1/year");
+  in.real("job_finding_smoothing", &InMigrationParameters::job_finding_smoothing, 0.5,
+          "Weight of the latest month in the job-finding probability migrants expect", 0.0, 1.0,
+          "1");
+  in.real("return_rate_annual", &InMigrationParameters::return_rate_annual, 0.04,
+          "Yearly probability that a migrant household leaves the district whatever its state "
+          "(assumption)",
+          0.0, 1.0, "1/year");
+  in.real("return_unemployed_annual", &InMigrationParameters::return_unemployed_annual, 1.0,
+          "Extra yearly departure probability of a migrant household per unemployed share of its "
+          "workers and unit of relative gap of the outside wage over the expected district wage "
+          "(Harris-Todaro in reverse; assumption)",
+          0.0, 12.0, "1/year");
+  in.real("rural_hukou_share", &InMigrationParameters::rural_hukou_share, 0.7,
+          "Share of arriving households with an agricultural hukou (assumption: about two thirds "
+          "of China's floating population, 2020 census)",
+          0.0, 1.0, "1");
+  in.real("insured_share", &InMigrationParameters::insured_share, 0.3,
+          "Share of arriving households in the employee social insurance (pension and "
+          "unemployment insurance), as pension.employee_share_rural_hukou",
+          0.0, 1.0, "1");
+  in.real("deposits_months", &InMigrationParameters::deposits_months, 3,
+          "Deposits an arriving household brings, in months of its expected wages (mean of a "
+          "lognormal with wealth.deposits_sigma; assumption)",
+          0.0, 1000, "months");
+  in.real("second_worker_probability", &InMigrationParameters::second_worker_probability, 0.5,
+          "Probability that an arriving household has a second worker (assumption)", 0.0, 1.0, "1");
+  in.real("child_probability", &InMigrationParameters::child_probability, 0.25,
+          "Probability of each of up to two children in an arriving household (assumption)", 0.0,
+          1.0, "1");
   return s;
 }
 

@@ -85,6 +85,8 @@ struct FirmParameters {
   double expectation_weight = 0;
   double wage_productivity_passthrough = 0;
   double wage_premium_elasticity = 0;
+  double wage_vacancy_response = 0;  ///< log wage change a month per unit of unfilled share
+  double wage_surplus_response = 0;  ///< log wage cut a month per unit of surplus share
   double productivity_shock_sigma = 0;
   double dividend_payout = 0;
   double exit_overdraft_months = 0;
@@ -114,6 +116,16 @@ struct LabourParameters {
   std::int64_t matching_rounds = 0;
   double commuting_cost_month = 0;
   double hukou_penalty = 0;
+  double reservation_wage_ratio = 0;  ///< of the market wage for the skill, at a spell's start
+  double reservation_wage_decay = 0;  ///< log fall a month of unemployment
+};
+
+/// Unemployment insurance (失业保险, unemployment_insurance.cpp).
+struct UnemploymentInsuranceParameters {
+  double benefit_month = 0;  ///< RMB/month
+  std::int64_t max_months = 0;
+  double employee_rate = 0;  ///< contribution, share of the gross wage
+  double employer_rate = 0;
 };
 
 struct VillageParameters {
@@ -202,6 +214,21 @@ struct MigrationParameters {
   double living_cost_premium_month = 0;
 };
 
+/// Monthly in- and out-migration of "new Hangzhou people" (labour_migration.cpp).
+struct InMigrationParameters {
+  double rate_annual = 0;          ///< arrivals per worker and year per unit of income gap
+  double outside_wage_ratio = 0;   ///< outside wage per unit of skill / the district's at set-up
+  double outside_wage_growth = 0;  ///< per year (log)
+  double job_finding_smoothing = 0;
+  double return_rate_annual = 0;        ///< migrant households, any state
+  double return_unemployed_annual = 0;  ///< extra, per unit of negative income gap
+  double rural_hukou_share = 0;
+  double insured_share = 0;
+  double deposits_months = 0;
+  double second_worker_probability = 0;
+  double child_probability = 0;
+};
+
 struct EconomyParameters {
   PopulationParameters population;
   HouseholdParameters households;
@@ -210,6 +237,7 @@ struct EconomyParameters {
   FirmParameters firms;
   std::array<SectorParameters, sector_count> sectors{};  ///< by Sector
   LabourParameters labour;
+  UnemploymentInsuranceParameters unemployment_insurance;
   VillageParameters village;
   TaxParameters tax;
   DibaoParameters dibao;
@@ -221,6 +249,7 @@ struct EconomyParameters {
   DemographyParameters demography;
   EducationParameters education;
   MigrationParameters migration;
+  InMigrationParameters in_migration;
 };
 
 }  // namespace cpsim::models::economy

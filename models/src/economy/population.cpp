@@ -243,7 +243,8 @@ void Economy::create_households(const StepContext& context) {
       t.add_column<std::int32_t>({"transfer_income", "fen/month", "Dibao top-up this month"});
   h_.taxes_paid = t.add_column<std::int64_t>(
       {"taxes_paid", "fen/month",
-       "PIT, capital and business income tax this month (negative: refund)"});
+       "PIT, capital and business income tax and social contributions this month "
+       "(negative: refund)"});
   h_.consumption =
       t.add_column<std::int64_t>({"consumption", "fen/month", "Consumption spending this month"});
   h_.income_ytd = t.add_column<std::int64_t>(
@@ -515,6 +516,12 @@ void Economy::match_initial_workers(const StepContext& context) {
   // unemployment of labour.initial_unemployment.
   match(context, "labour.initial", 20);
   count_employees();
+  // What migrants expect at first: the job-finding rate of a labour market in
+  // its flow steady state at the initial unemployment, s (1 - u) / u, and the
+  // outside wage as a share of the district's.
+  const double u = std::max(p_.labour.initial_unemployment, 1e-3);
+  outlook_.job_finding = std::min(1.0, p_.labour.separation_rate * (1.0 - u) / u);
+  outlook_.outside_wage_per_skill = p_.in_migration.outside_wage_ratio * market_wage_per_skill();
 }
 
 void Economy::initialise_balances(const StepContext& context) {

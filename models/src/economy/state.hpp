@@ -22,7 +22,16 @@ inline constexpr std::uint8_t flag_rural_resident = 1;  ///< lives in a village
 inline constexpr std::uint8_t flag_rural_hukou = 2;     ///< agricultural hukou
 inline constexpr std::uint8_t flag_migrant = 4;  ///< hukou outside Xihu ("new Hangzhou people")
 inline constexpr std::uint8_t flag_employee_pension =
-    8;  ///< elderly draw the urban employee pension
+    8;  ///< in the employee social insurance: the elderly draw the employee pension, workers
+        ///< contribute to unemployment insurance
+inline constexpr std::uint8_t flag_vacant = 16;  ///< a row whose household left the district
+/// The worker in slot k has contributed to unemployment insurance since
+/// entering the district's labour force (eligible for benefits).
+inline constexpr std::uint8_t flag_contributed_0 = 32;
+inline constexpr std::uint8_t flag_contributed_1 = 64;
+inline constexpr std::uint8_t contributed_flag(int slot) {
+  return slot == 0 ? flag_contributed_0 : flag_contributed_1;
+}
 
 /// Firm ownership codes in firms.owner besides a household index.
 inline constexpr std::int32_t owner_rest_of_world = -1;

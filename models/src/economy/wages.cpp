@@ -1,7 +1,11 @@
 // Wages: each worker is paid its firm's wage index times its skill (floored to
 // the fen) and the employer withholds PIT by the cumulative method
-// (income_tax.hpp). Parallel over households; each household's slots are
-// written only by its own chunk, firm balances change by atomic integer adds.
+// (income_tax.hpp). For an insured worker (the employee social insurance,
+// flag_employee_pension) the worker and the employer each pay their
+// unemployment insurance contribution to the district's fund
+// (unemployment_insurance.cpp). Parallel over households; each household's
+// slots are written only by its own chunk, firm balances change by atomic
+// integer adds.
 #include <atomic>
 
 #include "economy/economy.hpp"
@@ -25,7 +29,9 @@ void Economy::pay_wages(const StepContext& /*context*/) {
   auto months_1 = t[h_.months_employed_1];
   auto wage_income = t[h_.wage_income];
   auto taxes = t[h_.taxes_paid];
+  auto flags = t[h_.flags];
   auto wage_bill = (*firms_)[f_.wage_bill];
+  const UnemploymentInsuranceParameters& insurance = p_.unemployment_insurance;
   for_household_block([&](std::size_t b, std::size_t e, FlowTally& tally) {
     for (std::size_t i = b; i < e; ++i) {
       for (int k = 0; k < 2; ++k) {
@@ -47,6 +53,16 @@ void Economy::pay_wages(const StepContext& /*context*/) {
         ytd_tax += tax;
         wage_income[i] += wage;
         taxes[i] += tax;
+        if ((flags[i] & flag_employee_pension) == 0) continue;
+        const std::int64_t own = floor_fen(insurance.employee_rate * static_cast<double>(wage));
+        const std::int64_t employer_part =
+            floor_fen(insurance.employer_rate * static_cast<double>(wage));
+        ledger_.transfer(household_account(i), government_account, own, Flow::social_contributions,
+                         tally);
+        ledger_.transfer(firm_account(f), government_account, employer_part,
+                         Flow::social_contributions, tally);
+        taxes[i] += own;
+        flags[i] = static_cast<std::uint8_t>(flags[i] | contributed_flag(k));
       }
     }
   });

@@ -98,6 +98,11 @@ class AgentTable {
     resize_columns();
   }
 
+  /// Gives the agent in `row` a new id and zeroes its every column: the row
+  /// now holds a new agent (a model that reuses the rows of agents that left
+  /// keeps the table's size and the other rows where they are).
+  void reuse_row(std::size_t row, AgentId id);
+
   /// Removes the agents whose flag is non-zero, keeping the others' order
   /// (stable compaction, so the order stays partition-independent).
   void remove_if_flagged(std::span<const std::uint8_t> flags);

@@ -53,8 +53,13 @@ struct ModelInfo {
   ParamSchema schema;
   std::vector<PolicyModuleInfo> policies;
   std::function<std::unique_ptr<Model>()> create;
-  /// Optional: peak memory of a run with these parameters, so a size that
-  /// cannot fit is refused before anything is allocated.
+  /// Peak memory of a run with these (validated) parameters: its agents'
+  /// rows and the work arrays its steps keep, so that a size that cannot fit
+  /// is refused before anything is allocated (`cpsim run`, `validate`, and
+  /// `study` times the runs it holds at once). It must not allocate in
+  /// proportion to the sizes it estimates. Every model cpsim ships declares
+  /// one (a test checks); without one (a test-only model) nothing is
+  /// checked.
   std::function<MemoryEstimate(const Parameters&)> estimate_memory;
   /// True if the model runs one simulation on several MPI ranks, its agents
   /// or its work spread over them (docs/mpi.md); otherwise a run on more
@@ -69,15 +74,19 @@ struct ModelInfo {
   [[nodiscard]] std::vector<std::string> policy_names() const;
 };
 
-/// Bytes of memory the system can give this process now (MemAvailable).
+/// Bytes of memory this process can still get: the least of the system's
+/// MemAvailable, the room under the process limits RLIMIT_AS (less VmSize)
+/// and RLIMIT_DATA (less VmData), and under its cgroup's memory limit
+/// (memory.max less memory.current; v1's limit_in_bytes). UINT64_MAX when
+/// none is known.
 std::uint64_t available_memory_bytes();
 
 /// "1.5 GB", "320 MB", "12 kB".
 std::string format_bytes(std::uint64_t bytes);
 
 /// Throws ScenarioError ("file:line:col: parameters.KEY: needs about X of
-/// memory, more than the Y available") when the model's estimate exceeds
-/// `available` bytes.
+/// memory, Y available") when the model's estimate exceeds `available`
+/// bytes.
 void check_memory(const ModelInfo& model, const Parameters& parameters, std::uint64_t available);
 
 class ModelRegistry {

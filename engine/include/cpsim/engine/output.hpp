@@ -64,6 +64,12 @@ class RunWriter {
   std::unique_ptr<Impl> impl_;
 };
 
+/// Refuses (OutputError, one line) an output destination that exists
+/// (unless `overwrite`), is a folder, lies in a missing folder, or whose
+/// name is empty or too long for its file system; call it before running
+/// anything. RunWriter and write_study_file check it again.
+void check_output_destination(const std::filesystem::path& path, bool overwrite);
+
 /// A root attribute as read back: its value as text and the kind stored,
 /// so that `cpsim info --format json` writes numbers as numbers.
 struct FileAttribute {
@@ -92,7 +98,15 @@ struct FileSummary {
     std::vector<Element> elements;
   };
   std::int64_t rows = 0;  ///< steps recorded, including step 0
+  /// The file says it is complete and is not a `.partial` file: a .partial
+  /// is a run that never finished writing (killed, or failed at the final
+  /// close), whatever its attributes say.
   bool complete = false;
+  bool partial = false;  ///< the file's name ends in `.partial`
+  /// Inconsistencies between what the attributes claim and what the
+  /// datasets hold ("/metrics/gini has 64 rows, fewer than the 101 of
+  /// /metrics/step"): a damaged or unfinished file.
+  std::vector<std::string> warnings;
   std::vector<MetricSummary> metrics;
   std::vector<std::string> snapshot_groups;
   std::vector<std::string> tables;

@@ -10,7 +10,7 @@
 //   description: one line
 //   model: boltzmann            # a registered model
 //   seed: 42                    # unsigned 64-bit
-//   steps: 100                  # > 0
+//   steps: 100                  # 1 .. kMaxSteps (10^8)
 //   scale: 100                  # real units per agent (1:100 sample); default 1
 //   output:
 //     snapshot_every: 10        # steps between agent snapshots; 0 = none
@@ -37,6 +37,11 @@
 namespace cpsim {
 
 class ModelRegistry;
+
+/// Most steps a scenario may ask for (10^8): far beyond any calendar the
+/// models mean (the district economy steps by months), and a bound on the
+/// rows of metrics one run writes.
+inline constexpr std::int64_t kMaxSteps = 100'000'000;
 
 struct OutputOptions {
   std::int64_t snapshot_every = 0;
@@ -76,5 +81,10 @@ Override parse_override(std::string_view argument);
 /// line "file:line:col: key.path: message" on any problem.
 Scenario load_scenario(const std::filesystem::path& file, std::span<const Override> overrides,
                        const ModelRegistry& models);
+
+/// load_scenario as if `file` held `text` (the files it extends are read
+/// from disk, relative to it); for text already in memory (fuzz targets).
+Scenario load_scenario_text(std::string_view text, const std::filesystem::path& file,
+                            std::span<const Override> overrides, const ModelRegistry& models);
 
 }  // namespace cpsim

@@ -40,6 +40,18 @@ namespace cpsim {
 
 class ModelRegistry;
 
+/// Upper bounds of a study, checked when it is loaded, before any variant
+/// is expanded or loaded: a replicate count or a sweep grid that could never
+/// run is refused with one line instead of filling memory. The memory a
+/// study needs is checked again, against what the machine has, before it
+/// runs (`cpsim study`).
+inline constexpr std::int64_t kMaxReplicates = 100'000;
+/// Scenarios, sweep grids expanded: every variant is loaded and validated
+/// when the study is (a grid of 10,000 took seconds to load under the
+/// sanitizers), and a study of more is a batch of studies.
+inline constexpr std::int64_t kMaxVariants = 1'000;
+inline constexpr std::int64_t kMaxRuns = 1'000'000;  ///< variants x replicates
+
 /// One scenario variant: a scenario file with overrides (the variant's own
 /// `set:`, then a sweep point's value, then the study's `steps`).
 struct StudyVariant {
@@ -90,6 +102,11 @@ struct Study {
 /// replaces the file's value. Throws ScenarioError.
 Study load_study(const std::filesystem::path& file, const ModelRegistry& models,
                  std::optional<std::int64_t> replicates = std::nullopt);
+
+/// load_study as if `file` held `text` (the scenario files it names are read
+/// from disk, relative to it); for text already in memory (fuzz targets).
+Study load_study_text(std::string_view text, const std::filesystem::path& file,
+                      const ModelRegistry& models);
 
 /// The seed of replicate r: splitmix64(splitmix64(study_seed) + (r + 1) *
 /// 0x9e3779b97f4a7c15). It depends on nothing else (not the scenario, the

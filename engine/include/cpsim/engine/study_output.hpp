@@ -24,10 +24,6 @@ struct StudyRunInfo {
   int ranks = 1;  ///< MPI ranks the runs were dealt to
 };
 
-/// Refuses (OutputError) a destination that exists (unless `overwrite`), is
-/// a folder, or lies in a missing folder; call it before running anything.
-void check_study_destination(const std::filesystem::path& path, bool overwrite);
-
 /// Writes the whole study file. Throws OutputError; never leaves a file
 /// under `path` unless it is complete.
 void write_study_file(const std::filesystem::path& path, const Study& study,

@@ -46,6 +46,11 @@ namespace yaml {
 
 inline constexpr int kMaxDepth = 64;                 ///< nesting levels in one document
 inline constexpr std::size_t kMaxNodes = 1'000'000;  ///< values once aliases are expanded
+/// Largest input file read, in bytes (1 MiB): scenario and study files are a
+/// few kB. A larger file is refused before it is read, and no more than this
+/// (plus one byte) is ever read, so `/dev/zero` or a growing file cannot fill
+/// memory.
+inline constexpr std::uintmax_t kMaxFileBytes = std::uintmax_t{1} << 20U;
 
 /// Where a node was written: a file position, or an override of a key path
 /// given on the command line (`--set`) or by another document (a study's
@@ -181,13 +186,38 @@ std::string suggestion(std::string_view word, std::span<const std::string> candi
 /// the limits above.
 Node parse(std::string_view text, const Location& origin, const std::string& path = "");
 
-/// The text of a file; nullopt when it cannot be opened (missing, a folder,
-/// no permission).
-std::optional<std::string> read_text_file(const std::filesystem::path& file);
+/// An input file refused before it was read: not a regular file, or larger
+/// than the limit. what() is "FILE: REASON"; reason() is REASON alone ("a
+/// FIFO, not a regular file"), for a caller that names the file its own way
+/// (an `extends:` value).
+class FileRefused : public ScenarioError {
+ public:
+  FileRefused(const std::string& file, std::string reason);
+  [[nodiscard]] const std::string& reason() const noexcept { return reason_; }
+
+ private:
+  std::string reason_;
+};
+
+/// The text of a file; nullopt when it cannot be opened (missing, no
+/// permission). Its type is checked before it is opened and again on the
+/// opened descriptor (opened non-blocking, so a FIFO never blocks): a FIFO,
+/// a device, a socket or a folder is refused (FileRefused), and so is a file
+/// larger than `max_bytes`, of which at most max_bytes + 1 bytes are read
+/// (a file that grows, or says size 0 as /proc files do, is caught too).
+std::optional<std::string> read_text_file(const std::filesystem::path& file,
+                                          std::uintmax_t max_bytes = kMaxFileBytes);
+
+/// Parses the text of `file` as read_document does once it has read it:
+/// fails "FILE: not a text file (NUL byte at offset N)" and "FILE: empty
+/// WHAT" (what: "scenario file", "study file"). For a text already in memory
+/// (the fuzz targets: no file written per input).
+Node parse_document(std::string_view text, const std::filesystem::path& file,
+                    std::string_view what);
 
 /// Reads and parses a whole file: nullopt when it cannot be opened (the
-/// caller says why it wanted it); fails "FILE: not a text file (NUL byte at
-/// offset N)" and "FILE: empty WHAT" (what: "scenario file", "study file").
+/// caller says why it wanted it); FileRefused as read_text_file; then
+/// parse_document.
 std::optional<Node> read_document(const std::filesystem::path& file, std::string_view what);
 
 /// YAML text that parses back to the same value (flow style; quoted scalars
