@@ -63,10 +63,15 @@ struct SweepEntry {
   std::string path;  ///< "sweeps[i]"
 };
 
-/// "parameters.pension.rural_basic_month" -> "pension.rural_basic_month".
+/// A sweep label's key: "parameters.pension.rural_basic_month" ->
+/// "pension.rural_basic_month", "policies.rural_pension.monthly_amount" ->
+/// "rural_pension.monthly_amount"; other keys as written.
 std::string short_parameter(const std::string& path) {
-  constexpr std::string_view prefix = "parameters.";
-  return path.starts_with(prefix) ? path.substr(prefix.size()) : path;
+  for (const std::string_view prefix :
+       {std::string_view("parameters."), std::string_view("policies.")}) {
+    if (path.starts_with(prefix)) return path.substr(prefix.size());
+  }
+  return path;
 }
 
 /// Loads a variant's scenario. An error of one of the study's overrides is
