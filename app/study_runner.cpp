@@ -191,6 +191,11 @@ int choose_jobs(const std::filesystem::path& study_file, int requested, int thre
   return jobs;
 }
 
+std::uint64_t held_results_bytes(const Study& study, std::uint64_t trajectory_bytes,
+                                 std::size_t runs) {
+  return trajectory_bytes * static_cast<std::uint64_t>(runs + 6 * study.contrasts.size());
+}
+
 std::uint64_t model_run_bytes(const Study& study, const ModelInfo& model) {
   std::uint64_t per_run = 0;
   for (const StudyVariant& variant : study.variants) {
@@ -326,13 +331,13 @@ StudyOutcome execute_study(const StudyRequest& request) {
         for (const MetricSet& set : variant_metrics) remaps.emplace_back(set, results.metrics);
         results.rows = study.variants.front().scenario.steps + 1;
         const std::uint64_t trajectory_bytes = plan.trajectory_bytes;
-        // Rank 0 ends up holding every run's trajectory, and each
-        // contrast's statistics (six values a row and metric: as much as
-        // six trajectories).
-        const std::size_t held =
-            world.is_root() ? runs + 6 * study.contrasts.size() : my_runs.size();
+        // Rank 0 ends up holding every run's trajectory and the contrasts'
+        // statistics; another rank its own runs' trajectories.
+        const std::uint64_t held =
+            world.is_root() ? held_results_bytes(study, trajectory_bytes, runs)
+                            : trajectory_bytes * static_cast<std::uint64_t>(my_runs.size());
         outcome.jobs = choose_jobs(study.file, request.jobs, outcome.threads, local_runs,
-                                   per_run + trajectory_bytes, trajectory_bytes * held, available);
+                                   per_run + trajectory_bytes, held, available);
       },
       "study");
   if (!world.is_root()) prebuilt[0].reset();

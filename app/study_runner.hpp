@@ -60,6 +60,13 @@ struct StudyPlan {
 /// and `budget:` blocks. Throws ScenarioError naming the study file.
 StudyPlan plan_study(const Study& study, const ModelInfo& model, std::uint64_t seed, int ranks);
 
+/// Bytes of results the process that writes the study file holds at the
+/// end: every run's trajectory (`runs` of `trajectory_bytes`) and each
+/// contrast's statistics (six values a row and metric: as much as six
+/// trajectories).
+std::uint64_t held_results_bytes(const Study& study, std::uint64_t trajectory_bytes,
+                                 std::size_t runs);
+
 /// The model's estimate of the largest run of the study (0 without one).
 std::uint64_t model_run_bytes(const Study& study, const ModelInfo& model);
 

@@ -71,7 +71,8 @@ void validate_study(const std::filesystem::path& file, std::ostream& out, bool q
       state += table->bytes_per_agent() * table->size();
   }
   const std::uint64_t per_run = state + plan.trajectory_bytes;
-  const std::uint64_t results = plan.trajectory_bytes * static_cast<std::uint64_t>(runs);
+  const std::uint64_t results =
+      held_results_bytes(study, plan.trajectory_bytes, static_cast<std::size_t>(runs));
   const int jobs = choose_jobs(study.file, 0, threads, runs, per_run, results, available);
 
   // Time: the first run's set-up (measured) and a year of its steps (or ten).
