@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "commands.hpp"
+#include "compare_command.hpp"
 #include "cpsim/engine/build_info.hpp"
 #include "cpsim/engine/communicator.hpp"
 #include "cpsim/engine/errors.hpp"
@@ -31,9 +32,13 @@ constexpr const char* usage_text =
     "commands:\n"
     "  run SCENARIO        run a scenario, write an HDF5 file, print a summary\n"
     "  study STUDY.yaml    run scenarios x replicates, compare reforms with baselines\n"
-    "  validate SCENARIO   check a scenario and print it fully resolved\n"
+    "  validate FILE       check a scenario (print it resolved) or a study (runs,\n"
+    "                      memory and time) without running it\n"
     "  info FILE.h5        show an output file's provenance and metrics\n"
-    "  models [NAME]       list the models, or one model's parameters\n"
+    "  compare STUDY.h5    a reform against its baseline: headline, deciles, winners\n"
+    "                      and losers, budget (or BASE.h5 REFORM.h5 --spec FILE)\n"
+    "  models [NAME]       list the models, or one model's parameters (--metrics:\n"
+    "                      its metrics)\n"
     "  inequality FILE     Gini, Theil, Palma, shares and poverty of any income table\n"
     "  version             print the version and git commit\n"
     "\n"
@@ -70,6 +75,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     if (command == "validate") return command_validate(rest, out, say);
     if (command == "info") return command_info(rest, out, say);
     if (command == "models") return command_models(rest, out, say);
+    if (command == "compare") return command_compare(rest, out, say);
     if (command == "inequality") return command_inequality(rest, out, say);
     say << "cpsim: unknown command '" << command << "' (try cpsim --help)\n";
     return exit_bad_input;

@@ -8,6 +8,7 @@
 #include <boost/program_options.hpp>
 #include <cmath>
 #include <iomanip>
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <sstream>
 
@@ -17,6 +18,7 @@
 #include "cpsim/engine/model.hpp"
 #include "cpsim/engine/output.hpp"
 #include "cpsim/engine/scenario.hpp"
+#include "cpsim/engine/simulation.hpp"
 #include "cpsim/engine/study_output.hpp"
 #include "exit_code.hpp"
 #include "json_output.hpp"
@@ -27,6 +29,7 @@
 #include "runner.hpp"
 #include "stop_signal.hpp"
 #include "study_command.hpp"
+#include "validate_study.hpp"
 
 namespace cpsim::app {
 namespace po = boost::program_options;
@@ -180,7 +183,16 @@ int command_validate(const std::vector<std::string>& args, std::ostream& out, st
   po::variables_map vm;
   if (!parse(args, options, "scenario", vm, out,
              "usage: cpsim validate SCENARIO [--set key=value]...\n"
-             "Checks the scenario and prints it fully resolved (extends, overrides, defaults).")) {
+             "       cpsim validate STUDY.yaml\n"
+             "Checks the scenario and prints it fully resolved (extends, overrides, defaults);\n"
+             "checks a study without running it and prints its run count, memory and time.")) {
+    return exit_ok;
+  }
+  if (is_study_yaml(vm["scenario"].as<std::string>())) {
+    if (vm.count("set") != 0U || vm.count("seed") != 0U || vm.count("steps") != 0U) {
+      throw po::error("--set, --seed and --steps are for a scenario; a study sets its own");
+    }
+    validate_study(vm["scenario"].as<std::string>(), out, vm.count("quiet") != 0U);
     return exit_ok;
   }
   const ModelRegistry registry = make_registry();
@@ -243,22 +255,35 @@ int command_info(const std::vector<std::string>& args, std::ostream& out, std::o
   ResultTable metrics{"metrics", "over all recorded steps", {}};
   std::vector<std::string> names, units;
   std::vector<double> first, last, min, max, mean;
+  // Scalars, then each element of a metric over dimensions (policy_spending
+  // by instance) up to kElementRows elements; larger arrays get one line.
+  constexpr std::size_t kElementRows = 32;
+  auto add = [&](const std::string& name, const std::string& unit, const auto& s) {
+    names.push_back(name);
+    units.push_back(unit);
+    first.push_back(s.first);
+    last.push_back(s.last);
+    min.push_back(s.min);
+    max.push_back(s.max);
+    mean.push_back(s.mean);
+  };
   for (const auto& m : summary.metrics) {
-    if (m.size != 1) continue;
-    names.push_back(m.name);
-    units.push_back(m.unit);
-    first.push_back(m.first);
-    last.push_back(m.last);
-    min.push_back(m.min);
-    max.push_back(m.max);
-    mean.push_back(m.mean);
+    if (m.dimensions.empty()) add(m.name, m.unit, m);
+  }
+  for (const auto& m : summary.metrics) {
+    if (m.dimensions.empty() || m.elements.size() > kElementRows) continue;
+    for (const auto& element : m.elements) add(m.name + "[" + element.label + "]", m.unit, element);
   }
   metrics.columns = {{"metric", "", names}, {"unit", "", units}, {"first", "", first},
                      {"last", "", last},    {"min", "", min},    {"max", "", max},
                      {"mean", "", mean}};
   print_table(out, metrics);
   for (const auto& m : summary.metrics) {
-    if (m.size != 1) out << "  " << m.name << ": array of " << m.size << " values per step\n";
+    if (m.dimensions.empty() || m.elements.size() <= kElementRows) continue;
+    std::string dims;
+    for (const auto& d : m.dimensions) dims += (dims.empty() ? "" : " x ") + d;
+    out << "  " << m.name << " (" << dims << "; each in --format json): " << m.size
+        << " values per step\n";
   }
   if (!summary.snapshot_groups.empty()) {
     out << "\nsnapshots: " << summary.snapshot_groups.size() << " (first "
@@ -285,13 +310,96 @@ void print_schema(std::ostream& out, const ParamSchema& schema, const std::strin
   }
 }
 
+/// The metrics a model declares: built with its schema's defaults and one
+/// instance of every policy module (so that per-instance metrics appear),
+/// or without policies if that build is refused.
+MetricSet declared_metrics(const ModelInfo& model) {
+  Parameters parameters;
+  for (const ParamSpec& spec : model.schema.specs()) {
+    parameters.set(spec.path, spec.default_value);
+  }
+  Parameters with_policies = parameters;
+  for (const PolicyModuleInfo& module : model.policies) {
+    PolicyInstance instance;
+    instance.name = module.name;
+    instance.module = module.name;
+    for (const ParamSpec& spec : module.schema.specs()) {
+      instance.parameters.set(spec.path, spec.default_value);
+    }
+    with_policies.add_policy(std::move(instance));
+  }
+  try {
+    Simulation simulation(1, 1);
+    simulation.build(model.create(), with_policies);
+    return simulation.metrics();
+  } catch (const ScenarioError&) {
+    Simulation simulation(1, 1);
+    simulation.build(model.create(), parameters);
+    return simulation.metrics();
+  }
+}
+
+void print_metrics(std::ostream& out, const ModelInfo& model, OutputFormat format) {
+  const MetricSet metrics = declared_metrics(model);
+  if (format == OutputFormat::Json) {
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    for (const MetricSpec& spec : metrics.specs()) {
+      nlohmann::ordered_json dims = nlohmann::ordered_json::array();
+      for (const std::size_t d : spec.dimensions) {
+        dims.push_back(
+            {{"name", metrics.dimensions()[d].name}, {"labels", metrics.dimensions()[d].labels}});
+      }
+      list.push_back({{"name", spec.name},
+                      {"unit", spec.unit},
+                      {"type", spec.type == MetricType::Real ? "real" : "integer"},
+                      {"dimensions", dims},
+                      {"description", spec.description},
+                      {"undefined", undefined_note(spec)}});
+    }
+    out << nlohmann::ordered_json{{"model", model.name}, {"metrics", list}}.dump(2) << '\n';
+    return;
+  }
+  std::vector<std::string> names, units, dims, descriptions;
+  for (const MetricSpec& spec : metrics.specs()) {
+    names.push_back(spec.name);
+    units.push_back(spec.unit);
+    std::string text;
+    for (const std::size_t d : spec.dimensions) {
+      const Dimension& dimension = metrics.dimensions()[d];
+      text += (text.empty() ? "" : " x ") + dimension.name + "(" +
+              std::to_string(dimension.labels.size()) + ")";
+    }
+    dims.push_back(text);
+    descriptions.push_back(spec.description);
+  }
+  ResultTable table{model.name + " metrics",
+                    model.policies.empty()
+                        ? "recorded every step (dimensions as built with the default parameters)"
+                        : "recorded every step (dimensions as built with the default parameters "
+                          "and one instance of each policy module)",
+                    {{"metric", "", names},
+                     {"unit", "", units},
+                     {"dimensions", "", dims},
+                     {"description", "", descriptions}}};
+  print_table(out, table);
+}
+
 int command_models(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   po::options_description options("cpsim models options");
-  options.add_options()("name", po::value<std::string>(), "a model's name");
+  options.add_options()("name", po::value<std::string>(), "a model's name")(
+      "metrics", "list the model's metrics (unit, dimensions, description) instead")(
+      "format", po::value<std::string>(), format_option_help);
   po::variables_map vm;
-  if (!parse(args, options, "name", vm, out, "usage: cpsim models [NAME]")) return exit_ok;
+  if (!parse(args, options, "name", vm, out,
+             "usage: cpsim models [NAME [--metrics] [--format text|json]]")) {
+    return exit_ok;
+  }
+  const OutputFormat format = output_format(vm);
   const ModelRegistry registry = make_registry();
   if (vm.count("name") == 0U) {
+    if (vm.count("metrics") != 0U || format == OutputFormat::Json) {
+      throw po::error("--metrics and --format need a model's name");
+    }
     for (const auto& model : registry.models()) {
       out << "  " << std::left << std::setw(20) << model.name << model.summary << '\n';
     }
@@ -306,6 +414,11 @@ int command_models(const std::vector<std::string>& args, std::ostream& out, std:
         << (hint.empty() ? "" : " (did you mean '" + hint + "'?)") << '\n';
     return exit_bad_input;
   }
+  if (vm.count("metrics") != 0U) {
+    print_metrics(out, *model, format);
+    return exit_ok;
+  }
+  if (format == OutputFormat::Json) throw po::error("--format json goes with --metrics");
   out << model->name << ": " << model->summary << "\n\nparameters:\n";
   print_schema(out, model->schema, "  ");
   if (!model->policies.empty()) {

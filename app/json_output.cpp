@@ -141,14 +141,18 @@ std::string run_file_json(const std::filesystem::path& path, const FileSummary& 
   Json metrics = Json::object();
   for (const FileSummary::MetricSummary& metric : summary.metrics) {
     Json entry = {{"unit", metric.unit}, {"description", metric.description}};
-    if (metric.size == 1) {
-      entry["first"] = metric.first;
-      entry["last"] = metric.last;
-      entry["min"] = metric.min;
-      entry["max"] = metric.max;
-      entry["mean"] = metric.mean;
+    const auto statistics = [](const auto& s) {
+      return Json{
+          {"first", s.first}, {"last", s.last}, {"min", s.min}, {"max", s.max}, {"mean", s.mean}};
+    };
+    if (metric.dimensions.empty()) {
+      entry.update(statistics(metric));
     } else {
       entry["values_per_step"] = metric.size;
+      entry["dimensions"] = metric.dimensions;
+      Json elements = Json::object();
+      for (const auto& element : metric.elements) elements[element.label] = statistics(element);
+      entry["elements"] = std::move(elements);
     }
     metrics[metric.name] = std::move(entry);
   }

@@ -122,6 +122,7 @@ RunResult execute_run(const RunRequest& request) {
                             request.threads,        request.command_line};
       provenance.ranks = world.size();
       provenance.steps_per_year = info->steps_per_year;
+      provenance.scale = request.scenario.scale;
       writer = std::make_unique<RunWriter>(request.output, provenance, simulation.metrics(),
                                            scenario.output.compression, request.overwrite);
     }

@@ -12,6 +12,7 @@
 #include <mutex>
 
 #include "cpsim/engine/errors.hpp"
+#include "cpsim/engine/metric_alignment.hpp"
 #include "cpsim/engine/model.hpp"
 #include "cpsim/engine/output.hpp"
 #include "cpsim/engine/simulation.hpp"
@@ -25,19 +26,40 @@ namespace {
 /// Keeps every row of one run's metrics; stops when the study stops.
 class TrajectoryObserver final : public StepObserver {
  public:
-  TrajectoryObserver(RunTrajectory& trajectory, const std::atomic<bool>& stop,
-                     const std::function<bool()>& should_stop)
-      : trajectory_(trajectory), stop_(stop), should_stop_(should_stop) {}
+  TrajectoryObserver(RunTrajectory& trajectory, const MetricRemap& remap,
+                     const std::atomic<bool>& stop, const std::function<bool()>& should_stop,
+                     const Study& study, std::vector<HouseholdPanel>& panels)
+      : trajectory_(trajectory),
+        remap_(remap),
+        stop_(stop),
+        should_stop_(should_stop),
+        study_(study),
+        panels_(panels) {}
 
-  bool on_step(const Simulation&, std::int64_t, const MetricRow& row) override {
-    trajectory_.append(row);
+  bool on_step(const Simulation& simulation, std::int64_t step, const MetricRow& row) override {
+    // The household panel at the end of each compared year.
+    if (study_.households && !study_.contrasts.empty()) {
+      for (const std::int64_t year : study_.households->years) {
+        if (step != year * study_.steps_per_year) continue;
+        panels_.push_back(
+            capture_panel(*simulation.find_table(study_.households->table), *study_.households));
+      }
+    }
+    if (remap_.identity()) {
+      trajectory_.append(row);
+    } else {
+      remap_.apply(row.reals(), row.integers(), step == 0, trajectory_.reals, trajectory_.integers);
+    }
     return !(stop_.load(std::memory_order_relaxed) || (should_stop_ && should_stop_()));
   }
 
  private:
   RunTrajectory& trajectory_;
+  const MetricRemap& remap_;
   const std::atomic<bool>& stop_;
   const std::function<bool()>& should_stop_;
+  const Study& study_;
+  std::vector<HouseholdPanel>& panels_;
 };
 
 /// True if two runs declared the same metrics (names, types, shapes, labels).
@@ -86,6 +108,55 @@ void check_summary_metrics(const Study& study, const MetricSet& metrics) {
   }
 }
 
+/// Bytes one household of a panel keeps (id, income, members, group codes).
+std::uint64_t panel_bytes_per_household(const PanelSpec& spec) {
+  return 16 + 8 * spec.persons.size() + 4 * spec.groups.size();
+}
+
+/// Refuses a `households:` or `budget:` block that names a table, column,
+/// metric or label the model does not have, before anything runs.
+void check_comparison_specs(const Study& study, const Simulation& simulation,
+                            const MetricSet& metrics, int ranks) {
+  if (study.households) {
+    const std::string where = study.households_location.str() + ": households: ";
+    if (ranks > 1) {
+      throw ScenarioError(where +
+                          "the household comparison runs in one process (leave out mpirun)");
+    }
+    const AgentTable* table = simulation.find_table(study.households->table);
+    if (table == nullptr) {
+      std::vector<std::string> names;
+      for (const auto& t : simulation.tables()) names.push_back(t->name());
+      throw ScenarioError(where + "model '" + study.variants.front().scenario.model +
+                          "' has no table '" + study.households->table + "'" +
+                          yaml::suggestion(study.households->table, names));
+    }
+    try {
+      (void)capture_panel(*table, *study.households);
+    } catch (const std::invalid_argument& e) {
+      std::vector<std::string> names;
+      for (std::size_t c = 0; c < table->column_count(); ++c) {
+        names.push_back(table->column_info(c).name);
+      }
+      std::string hint;
+      for (const std::string& column : study.households->columns()) {
+        if (table->find_column(column) == table->column_count()) {
+          hint = yaml::suggestion(column, names);
+          break;
+        }
+      }
+      throw ScenarioError(where + e.what() + hint);
+    }
+  }
+  if (study.budget) {
+    try {
+      check_budget_spec(*study.budget, metrics);
+    } catch (const std::invalid_argument& e) {
+      throw ScenarioError(study.budget_location.str() + ": " + e.what());
+    }
+  }
+}
+
 std::unique_ptr<Simulation> build_run(const ModelInfo& model, const StudyVariant& variant,
                                       std::uint64_t seed) {
   auto simulation = std::make_unique<Simulation>(seed, variant.scenario.steps);
@@ -93,20 +164,21 @@ std::unique_ptr<Simulation> build_run(const ModelInfo& model, const StudyVariant
   return simulation;
 }
 
-/// Chooses how many runs go at once: the request's --jobs if memory allows
-/// (refusing otherwise), else as many as threads and memory allow.
-int choose_jobs(const StudyRequest& request, int threads, std::int64_t runs, std::uint64_t per_run,
-                std::uint64_t results, std::uint64_t available) {
-  const std::string file = request.study.file.string();
+}  // namespace
+
+int choose_jobs(const std::filesystem::path& study_file, int requested, int threads,
+                std::int64_t runs, std::uint64_t per_run, std::uint64_t results,
+                std::uint64_t available) {
+  const std::string file = study_file.string();
   auto need = [&](int jobs) { return per_run * static_cast<std::uint64_t>(jobs) + results; };
-  if (request.jobs > 0) {
-    if (need(request.jobs) > available) {
+  if (requested > 0) {
+    if (need(requested) > available) {
       throw ScenarioError(
-          file + ": --jobs " + std::to_string(request.jobs) + ": the concurrent runs need about " +
-          format_bytes(need(request.jobs)) + " of memory (" + format_bytes(per_run) + " per run, " +
+          file + ": --jobs " + std::to_string(requested) + ": the concurrent runs need about " +
+          format_bytes(need(requested)) + " of memory (" + format_bytes(per_run) + " per run, " +
           format_bytes(results) + " of results), " + format_bytes(available) + " available");
     }
-    return request.jobs;
+    return requested;
   }
   int jobs = static_cast<int>(std::min<std::int64_t>(threads, runs));
   while (jobs > 1 && need(jobs) > available) --jobs;
@@ -118,6 +190,61 @@ int choose_jobs(const StudyRequest& request, int threads, std::int64_t runs, std
   }
   return jobs;
 }
+
+std::uint64_t held_results_bytes(const Study& study, std::uint64_t trajectory_bytes,
+                                 std::size_t runs) {
+  return trajectory_bytes * static_cast<std::uint64_t>(runs + 6 * study.contrasts.size());
+}
+
+std::uint64_t model_run_bytes(const Study& study, const ModelInfo& model) {
+  std::uint64_t per_run = 0;
+  for (const StudyVariant& variant : study.variants) {
+    if (model.estimate_memory) {
+      per_run = std::max(per_run, model.estimate_memory(variant.scenario.parameters).bytes);
+    }
+  }
+  return per_run;
+}
+
+StudyPlan plan_study(const Study& study, const ModelInfo& model, std::uint64_t seed, int ranks) {
+  StudyPlan plan;
+  // Replicate 0 of every variant is built first for its declarations: the
+  // study stores the union of the variants' metrics (a policy's metric is 0
+  // in a variant without it; docs/studies.md). The first is kept (a study
+  // runs it like any other run); the others are built again when run.
+  const auto start = std::chrono::steady_clock::now();
+  plan.first = build_run(model, study.variants.front(), seed);
+  plan.first_build_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  plan.variant_metrics.push_back(plan.first->metrics());
+  for (std::size_t v = 1; v < study.variants.size(); ++v) {
+    plan.variant_metrics.push_back(build_run(model, study.variants[v], seed)->metrics());
+  }
+  std::vector<const MetricSet*> sets;
+  for (const MetricSet& set : plan.variant_metrics) sets.push_back(&set);
+  try {
+    plan.metrics = union_metrics(sets);
+  } catch (const std::invalid_argument& e) {
+    throw ScenarioError(study.file.string() + ": " + e.what() +
+                        " in different scenarios of the study");
+  }
+  check_comparison_specs(study, *plan.first, plan.metrics, ranks);
+  check_summary_metrics(study, plan.metrics);
+  const std::uint64_t panel_bytes =
+      study.households && !study.contrasts.empty()
+          ? panel_bytes_per_household(*study.households) *
+                plan.first->find_table(study.households->table)->size() *
+                study.households->years.size()
+          : 0;
+  const auto rows = static_cast<std::uint64_t>(study.variants.front().scenario.steps + 1);
+  plan.trajectory_bytes =
+      rows * (plan.metrics.real_count() + plan.metrics.integer_count()) * sizeof(double) +
+      panel_bytes;
+  plan.model_bytes = model_run_bytes(study, model);
+  return plan;
+}
+
+namespace {
 
 /// Rank 0 receives every run's trajectory (run i from rank i % ranks). All
 /// runs are complete, so each has rows x width values.
@@ -177,6 +304,8 @@ StudyOutcome execute_study(const StudyRequest& request) {
   }
 
   std::vector<std::unique_ptr<Simulation>> prebuilt(runs);
+  std::vector<MetricSet> variant_metrics;  // what each variant declares
+  std::vector<MetricRemap> remaps;         // from each variant's layout to the union
   // Checked on every rank (memory is per rank; only rank 0 writes), then agreed.
   agree_on_errors(
       world,
@@ -189,40 +318,33 @@ StudyOutcome execute_study(const StudyRequest& request) {
           check_output_destination(request.output, request.overwrite);
         }
         // The largest run the model expects, before anything is built.
-        std::uint64_t per_run = 0;
-        for (const StudyVariant& variant : study.variants) {
-          if (model->estimate_memory) {
-            per_run = std::max(per_run, model->estimate_memory(variant.scenario.parameters).bytes);
-          }
-        }
+        const std::uint64_t per_run = model_run_bytes(study, *model);
         const std::uint64_t available = available_memory_bytes();
         const auto local_runs = static_cast<std::int64_t>(std::max<std::size_t>(my_runs.size(), 1));
-        choose_jobs(request, outcome.threads, local_runs, per_run, 0, available);
+        choose_jobs(study.file, request.jobs, outcome.threads, local_runs, per_run, 0, available);
 
-        set_phase("building the study's first run");
-        // Run 0 is built first: it declares the metrics that every run must
-        // share and that the summary names, and then runs like any other
-        // (on rank 0; other ranks build it only for its declarations).
-        prebuilt[0] = build_run(*model, study.variants.front(), results.seeds[0]);
-        results.metrics = prebuilt[0]->metrics();
+        set_phase("building the study's first runs");
+        StudyPlan plan = plan_study(study, *model, results.seeds[0], world.size());
+        prebuilt[0] = std::move(plan.first);
+        variant_metrics = std::move(plan.variant_metrics);
+        results.metrics = std::move(plan.metrics);
+        for (const MetricSet& set : variant_metrics) remaps.emplace_back(set, results.metrics);
         results.rows = study.variants.front().scenario.steps + 1;
-        check_summary_metrics(study, results.metrics);
-        const std::uint64_t trajectory_bytes =
-            static_cast<std::uint64_t>(results.rows) *
-            (results.metrics.real_count() + results.metrics.integer_count()) * sizeof(double);
-        // Rank 0 ends up holding every run's trajectory, and each
-        // contrast's statistics (six values a row and metric: as much as
-        // six trajectories).
-        const std::size_t held =
-            world.is_root() ? runs + 6 * study.contrasts.size() : my_runs.size();
-        outcome.jobs = choose_jobs(request, outcome.threads, local_runs, per_run + trajectory_bytes,
-                                   trajectory_bytes * held, available);
+        const std::uint64_t trajectory_bytes = plan.trajectory_bytes;
+        // Rank 0 ends up holding every run's trajectory and the contrasts'
+        // statistics; another rank its own runs' trajectories.
+        const std::uint64_t held =
+            world.is_root() ? held_results_bytes(study, trajectory_bytes, runs)
+                            : trajectory_bytes * static_cast<std::uint64_t>(my_runs.size());
+        outcome.jobs = choose_jobs(study.file, request.jobs, outcome.threads, local_runs,
+                                   per_run + trajectory_bytes, held, available);
       },
       "study");
   if (!world.is_root()) prebuilt[0].reset();
 
   set_phase("running the study");
   results.runs.resize(runs);
+  results.panels.resize(runs);
   std::atomic<std::size_t> next_run{0};  // into my_runs
   std::atomic<bool> stop{false};
   std::mutex mutex;  // guards failure, completed and on_progress
@@ -236,12 +358,12 @@ StudyOutcome execute_study(const StudyRequest& request) {
     try {
       std::unique_ptr<Simulation> simulation = std::move(prebuilt[index]);
       if (!simulation) simulation = build_run(*model, variant, results.seeds[r]);
-      if (!same_metrics(simulation->metrics(), results.metrics)) {
-        throw ScenarioError(study.file.string() + ": scenarios." + variant.base_name +
-                            ": its metrics differ from those of '" + study.variants.front().name +
-                            "' (their shapes depend on parameters the variants change)");
+      if (!same_metrics(simulation->metrics(), variant_metrics[v])) {
+        throw SimulationError(
+            "its metrics differ from those of replicate 0 (their shapes depend on the seed)");
       }
-      TrajectoryObserver observer(results.runs[index], stop, request.should_stop);
+      TrajectoryObserver observer(results.runs[index], remaps[v], stop, request.should_stop, study,
+                                  results.panels[index]);
       const std::int64_t steps = simulation->run_in_current_arena(observer);
       const std::lock_guard lock(mutex);
       if (steps == variant.scenario.steps) {
@@ -311,6 +433,11 @@ StudyOutcome execute_study(const StudyRequest& request) {
     }
     outcome.summary =
         summarize_contrasts(study, results, study.summary_metrics, study.summary_window);
+    if (study.households && !study.contrasts.empty()) {
+      results.households = household_grid(study, results);
+    }
+    if (study.budget && !study.contrasts.empty()) results.budget = budget_grid(study, results);
+    results.panels.clear();  // compared; the file holds the summaries
   }
   outcome.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -4,8 +4,9 @@ One self-contained HTML page from templates/brief.html.j2 (Debian's python3-jinj
 the order a reader needs them (docs/analysis.md, "The policy brief"): the headline, the change by
 income decile, winners and losers by decile, the budget over time, the key metrics over the years with
 their bands, then every table and the provenance, collapsed. Decile, winners/losers and budget come
-from the household comparison a study stores under /comparison/<contrast>/; a study that did not ask
-for it gets a line saying so and the rest of the brief.
+from the household comparison and the budget a study stores under /households and /budget
+(`households:` and `budget:` in the study file, docs/studies.md); a study that did not ask for them
+gets a line saying so and the rest of the brief.
 """
 from __future__ import annotations
 
@@ -15,10 +16,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._hdf5 import decode
 from ._html import figure_html, render, table_html
 from .brief_plots import BAND_NAMES, plot_bands, plot_budget, plot_deciles, plot_winners_losers
-from .study import WINNER_BANDS, Study, household_comparison
+from .study import WINNER_BANDS, Study, budget_comparison, household_comparison
 from .summary import provenance
 
 # Shown first when the study chose no metrics (`metrics:` in the study file), if the model has them.
@@ -248,78 +248,108 @@ def simulated_cost(study: Study, window: Window) -> dict[str, dict]:
     return costs
 
 
-def budget_section(comparison, confidence: float) -> dict | None:
-    """The budget figure and tables of a household comparison, or None when it holds no budget."""
-    if comparison is None or "budget" not in comparison:
+def interval_text(data, factor: float = 1.0) -> str:
+    """"LOW to HIGH" of an estimate's ci_low and ci_high, or "n/a" (one replicate pair has none)."""
+    low, high = (float(data.sel(estimate=e)) * factor for e in ("ci_low", "ci_high"))
+    return f"{signed(low)} to {signed(high)}" if math.isfinite(low) and math.isfinite(high) else "n/a"
+
+
+def budget_section(budget, year: int | None) -> dict | None:
+    """The budget figure, table and headline figures of a contrast's /budget, or None without one.
+
+    Spending changes by instance count up, revenue changes by tax down (a revenue gain lowers the
+    cost); the net cost and its interval are the file's (mean over replicate pairs). The annual cost
+    is the one of YEAR (the household comparison's) when the budget has it, else of its last year."""
+    if budget is None or "net_cost" not in budget:
         return None
-    budget = comparison["budget"]
-    if "stat" in budget.dims:
-        budget = budget.sel(stat="mean")
-    items = [str(i) for i in budget["item"].values]
-    kinds = ([decode(k) for k in comparison["item_kind"].values] if "item_kind" in comparison
-             else ["revenue" if i.startswith("revenue") else "spending" for i in items])
-    years = [str(y) for y in budget["year"].values]
-    values = budget.values.astype(float)  # (year, item)
-    # Cost to the government: spending adds, a revenue gain subtracts.
-    sign = np.array([-1.0 if kind == "revenue" else 1.0 for kind in kinds])
-    net = (values * sign).sum(axis=1)
-    rate = float(comparison.attrs.get("discount_rate", 0.0))
-    discount = (1.0 + rate) ** -np.arange(len(years))
-    scale = comparison.attrs.get("scale_factor")
-    unit = "RMB/year" + (f" at full scale (x {readable(float(scale))})" if scale else "")
-    divisor, shown = (1e6, "million RMB/year") if np.nanmax(np.abs(values), initial=0) >= 1e6 else (1.0, "RMB/year")
-    plotted = {f"{item} ({'revenue gain' if kind == 'revenue' else 'spending'})": -values[:, i] / divisor
-               if kind == "revenue" else values[:, i] / divisor for i, (item, kind) in enumerate(zip(items, kinds))}
-    figure = figure_html(plot_budget([f"year {y}" for y in years], plotted, net / divisor,
-                                     shown + (" (full scale)" if scale else "")), "budget over time")
-    table = pd.DataFrame(values, index=pd.Index([f"year {y}" for y in years], name="year"), columns=items)
+    mean = budget.sel(estimate="mean")
+    years = [int(y) for y in budget["year"].values]
+    items: dict[str, np.ndarray] = {}
+    columns: dict[str, np.ndarray] = {}
+    for name, dim, kind in (("spending_change", "instance", "spending"), ("revenue_change", "tax", "revenue")):
+        if name not in mean or dim not in mean[name].dims:
+            continue
+        for label in mean[dim].values:
+            values = mean[name].sel({dim: label}).values.astype(float)
+            columns[f"{label} ({kind})"] = values
+            if np.any(np.nan_to_num(values) != 0):  # items the reform does not touch stay out of the figure
+                items[f"{label} ({'revenue gain' if kind == 'revenue' else 'spending'})"] = (
+                    -values if kind == "revenue" else values)
+    net = mean["net_cost"].values.astype(float)
+    scale = float(budget.attrs.get("scale", 1) or 1)
+    rate = float(budget.attrs.get("discount_rate", 0.0) or 0.0)
+    unit = "RMB/year" + (f" at full scale (x {readable(scale)})" if scale != 1 else "")
+    largest = np.nanmax(np.abs(np.concatenate([net] + list(items.values()))), initial=0)
+    divisor, shown = (1e6, "million RMB/year") if largest >= 1e6 else (1.0, "RMB/year")
+    figure = figure_html(plot_budget([f"year {y}" for y in years], {k: v / divisor for k, v in items.items()},
+                                     net / divisor, shown + (" (full scale)" if scale != 1 else "")),
+                         "budget over time")
+    table = pd.DataFrame(columns, index=pd.Index([f"year {y}" for y in years], name="year"))
     table["net cost"] = net
+    for name, label in (("net_cost_cumulative", "cumulative (RMB)"), ("net_cost_discounted", "discounted (RMB)")):
+        if name in mean:
+            table[label] = mean[name].values.astype(float)
     formatted = table.map(readable) if hasattr(table, "map") else table.applymap(readable)
-    year = comparison.attrs.get("year")
-    at = years.index(str(year)) if year is not None and str(year) in years else len(years) - 1
+    at = years.index(year) if year in years else len(years) - 1
+    last = budget.isel(year=-1)
+    total = (lambda name: readable(float(last[name].sel(estimate="mean"))) if name in last else "n/a")
     return {"figure": figure, "table": table_html(formatted), "unit": unit,
-            "annual": readable(net[at]), "annual_year": years[at],
-            "cumulative": readable(net.sum()), "discounted": readable((net * discount).sum()),
-            "discount_rate": f"{rate:.1%}", "scale": readable(float(scale)) if scale else None}
+            "annual": readable(net[at]), "annual_interval": interval_text(budget["net_cost"].isel(year=at)),
+            "annual_year": str(years[at]), "cumulative": total("net_cost_cumulative"),
+            "discounted": total("net_cost_discounted"), "discount_rate": f"{rate:.1%}",
+            "scale": readable(scale) if scale != 1 else None}
 
 
 def household_section(study: Study, contrast: str) -> dict:
-    """Decile, winners/losers and budget parts of one contrast (None where the study did not ask)."""
-    comparison = household_comparison(study, contrast)
-    part: dict = {"deciles": None, "winners": None, "year": None,
-                  "budget": budget_section(comparison, study.confidence)}
-    if comparison is None:
-        return part
-    part["year"] = comparison.attrs.get("year")
-    if "decile_change_abs" in comparison or "decile_change_rel" in comparison:
-        rows = {}
-        for name, label, factor in (("decile_change_abs", "change (RMB/person/year)", 1.0),
-                                    ("decile_change_rel", "change (%)", 100.0)):
-            if name in comparison:
-                data = comparison[name]
-                rows[label] = [signed(v * factor) for v in data.sel(stat="mean").values]
-                rows[f"{confidence_label(study)} interval"] = [
-                    f"{signed(lo * factor)} to {signed(hi * factor)}"
-                    for lo, hi in zip(data.sel(stat="lo").values, data.sel(stat="hi").values)]
-        deciles = [str(d) for d in comparison["decile"].values]
-        part["deciles"] = {"figure": figure_html(plot_deciles(comparison, study.confidence),
-                                                 "change of income by decile"),
-                           "table": table_html(pd.DataFrame(rows, index=pd.Index(deciles, name="decile")))}
-    if "winners_losers" in comparison:
-        data = comparison["winners_losers"]
-        bands = [b for b in WINNER_BANDS if b in [str(v) for v in data["band"].values]]
-        rows = {}
-        for band in bands:
-            name = BAND_NAMES[WINNER_BANDS.index(band)]
-            chosen = data.sel(band=band)
-            if "stat" in data.dims:
-                rows[name] = [f"{m * 100:.1f} % ({lo * 100:.1f}-{hi * 100:.1f})" for m, lo, hi in
-                              zip(*(chosen.sel(stat=s).values for s in ("mean", "lo", "hi")))]
-            else:
-                rows[name] = [f"{m * 100:.1f} %" for m in chosen.values]
-        deciles = [str(d) for d in data["decile"].values]
-        part["winners"] = {"figure": figure_html(plot_winners_losers(comparison), "winners and losers by decile"),
-                           "table": table_html(pd.DataFrame(rows, index=pd.Index(deciles, name="decile")))}
+    """Decile, winners/losers and budget parts of one contrast (None where the study did not ask), from
+    /households at its last compared year and /budget (docs/studies.md, "File layout")."""
+    households = household_comparison(study, contrast)
+    part: dict = {"deciles": None, "winners": None, "year": None}
+    if households is not None and households.sizes.get("year", 0) > 0:
+        year = int(households["year"].values[-1])
+        part["year"] = year
+        at = households.sel(year=year)
+        if "income_change" in at or "income_change_relative" in at:
+            rows = {}
+            if "baseline_income" in at:
+                rows["baseline (RMB/person/year)"] = [readable(float(v)) for v in
+                                                      at["baseline_income"].sel(estimate="mean").values]
+            for name, label, factor in (("income_change", "change (RMB/person/year)", 1.0),
+                                        ("income_change_relative", "change (%)", 100.0)):
+                if name in at:
+                    data = at[name]
+                    rows[label] = [signed(float(v) * factor) for v in data.sel(estimate="mean").values]
+                    rows[f"{label}: {confidence_label(study)} interval"] = [
+                        interval_text(data.sel(decile=d), factor) for d in data["decile"].values]
+            deciles = [str(d) for d in at["decile"].values]
+            part["deciles"] = {"figure": figure_html(plot_deciles(at, study.confidence), "change of income by decile"),
+                               "table": table_html(pd.DataFrame(rows, index=pd.Index(deciles, name="decile")))}
+        if "winners_losers" in at:
+            sources = [("winners_losers_all", "all"), ("winners_losers", "decile")]
+            shares: dict[str, dict[str, float]] = {}
+            rows: dict[str, list[str]] = {}
+            for name, dim in sources:
+                if name not in at:
+                    continue
+                data = at[name]
+                for label in data[dim].values:
+                    row = "all persons" if dim == "all" else str(label)
+                    chosen = data.sel({dim: label})
+                    shares[row] = {str(b): float(chosen.sel(band=b, estimate="mean")) for b in data["band"].values}
+            for band, band_name in zip(WINNER_BANDS, BAND_NAMES):
+                cells = []
+                for name, dim in sources:
+                    if name not in at or band not in at[name]["band"].values:
+                        continue
+                    data = at[name].sel(band=band)
+                    for label in data[dim].values:
+                        m, lo, hi = (float(data.sel({dim: label, "estimate": e})) * 100 for e in ("mean", "ci_low", "ci_high"))
+                        cells.append(f"{m:.1f} %" + (f" ({lo:.1f} to {hi:.1f})" if math.isfinite(lo) else ""))
+                if cells:
+                    rows[band_name] = cells
+            part["winners"] = {"figure": figure_html(plot_winners_losers(shares), "winners and losers by decile"),
+                               "table": table_html(pd.DataFrame(rows, index=pd.Index(list(shares), name="decile")))}
+    part["budget"] = budget_section(budget_comparison(study, contrast), part["year"])
     return part
 
 

@@ -39,46 +39,47 @@ def _style(ax, ylabel: str, xlabel: str = "") -> None:
     ax.spines[["top", "right"]].set_visible(False)
 
 
-def plot_deciles(comparison: xr.Dataset, confidence: float) -> Figure:
+def plot_deciles(households: xr.Dataset, confidence: float) -> Figure:
     """Mean change of per-capita disposable income by baseline income decile, absolute and relative,
-    with the interval over replicates as error bars."""
-    panels = [name for name in ("decile_change_abs", "decile_change_rel") if name in comparison]
+    with the interval over replicates as error bars. HOUSEHOLDS: one year of /households
+    (income_change and income_change_relative on (decile, estimate))."""
+    panels = [name for name in ("income_change", "income_change_relative") if name in households]
     figure = Figure(figsize=(FIGURE_WIDTH, 3.4), layout="constrained")
     axes = figure.subplots(1, len(panels), squeeze=False)[0]
     for ax, name in zip(axes, panels):
-        data = comparison[name]
+        data = households[name]
         deciles = [str(d) for d in data["decile"].values]
-        mean = data.sel(stat="mean").values.astype(float)
-        lo, hi = data.sel(stat="lo").values.astype(float), data.sel(stat="hi").values.astype(float)
-        relative = name.endswith("_rel")
+        mean = data.sel(estimate="mean").values.astype(float)
+        lo, hi = (data.sel(estimate=e).values.astype(float) for e in ("ci_low", "ci_high"))
+        relative = name.endswith("_relative")
         scale = 100.0 if relative else 1.0
         colours = ["#1b7837" if m >= 0 else "#b2182b" for m in mean]
         ax.bar(deciles, mean * scale, color=colours, width=0.7)
-        ax.errorbar(deciles, mean * scale, yerr=[(mean - lo) * scale, (hi - mean) * scale], fmt="none",
-                    ecolor="#333333", elinewidth=1, capsize=3, label=f"{confidence:.0%} interval")
+        # One pair gives no interval (NaN): the bars alone.
+        if np.isfinite(lo).any():
+            ax.errorbar(deciles, mean * scale, yerr=[np.nan_to_num(mean - lo) * scale, np.nan_to_num(hi - mean) * scale],
+                        fmt="none", ecolor="#333333", elinewidth=1, capsize=3, label=f"{confidence:.0%} interval")
+            ax.legend(fontsize=8, loc="upper right", frameon=False)
         ax.axhline(0, color="#555555", linewidth=0.8)
         unit = str(data.attrs.get("units", "RMB/person/year"))
         _style(ax, "change, % of baseline income" if relative else f"change, {unit}",
-               "baseline income decile (1 = poorest)")
+               "baseline income decile (d1 = poorest)")
         ax.yaxis.set_major_formatter(PercentFormatter(decimals=1) if relative else FuncFormatter(thousands))
         ax.set_title("relative change" if relative else "absolute change", fontsize=10)
-        ax.legend(fontsize=8, loc="upper right", frameon=False)
     return figure
 
 
-def plot_winners_losers(comparison: xr.Dataset) -> Figure:
-    """Share of persons in each of the five bands, one stacked bar per baseline income decile."""
-    data = comparison["winners_losers"]
-    mean = data.sel(stat="mean") if "stat" in data.dims else data
-    deciles = [str(d) for d in data["decile"].values]
-    figure = Figure(figsize=(FIGURE_WIDTH, 3.8), layout="constrained")
+def plot_winners_losers(shares: dict[str, dict[str, float]]) -> Figure:
+    """Share of persons in each of the five bands, one stacked bar per row (all persons, then the
+    baseline income deciles). SHARES: {row: {band: share 0..1}}."""
+    rows = list(shares)
+    figure = Figure(figsize=(FIGURE_WIDTH, 1.2 + 0.28 * len(rows)), layout="constrained")
     ax = figure.subplots()
-    left = np.zeros(len(deciles))
+    left = np.zeros(len(rows))
     for band, colour, name in zip(WINNER_BANDS, BAND_COLOURS, BAND_NAMES):
-        if band not in [str(b) for b in mean["band"].values]:
-            continue
-        share = mean.sel(band=band).values.astype(float) * 100.0
-        ax.barh(deciles, share, left=left, color=colour, label=name, height=0.7)
+        share = np.array([shares[row].get(band, 0.0) for row in rows], dtype=float) * 100.0
+        share = np.nan_to_num(share)
+        ax.barh(rows, share, left=left, color=colour, label=name, height=0.7)
         for y, (x0, width) in enumerate(zip(left, share)):
             if width >= 8:
                 ax.text(x0 + width / 2, y, f"{width:.0f} %", ha="center", va="center", fontsize=7,
@@ -87,7 +88,7 @@ def plot_winners_losers(comparison: xr.Dataset) -> Figure:
     ax.set_xlim(0, 100)
     ax.invert_yaxis()
     ax.xaxis.set_major_formatter(PercentFormatter(decimals=0))
-    _style(ax, "baseline income decile", "share of persons in the decile")
+    _style(ax, "baseline income decile", "share of persons")
     ax.grid(False)
     ax.legend(fontsize=8, ncols=5, loc="upper center", bbox_to_anchor=(0.5, -0.15), frameon=False)
     return figure

@@ -171,31 +171,51 @@ class Study:
         return pd.DataFrame(rows).set_index(["contrast", "metric"])
 
 
-# The household-level comparison of a contrast (docs/analysis.md, "Household comparison"): group
-# /comparison/<contrast label>/ with these datasets, each optional.
-HOUSEHOLD_DATASETS = ("decile_change_abs", "decile_change_rel", "winners_losers", "budget")
-WINNER_BANDS = ("gain_more_5pct", "gain_less_5pct", "no_change", "lose_less_5pct", "lose_more_5pct")
+# The household comparison and the budget a study stores when it asks for them (`households:` and
+# `budget:` in the study file; docs/studies.md, "File layout"): groups /households and /budget, each
+# measure on (contrast, year[, its dims], estimate).
+ESTIMATES = ("mean", "ci_low", "ci_high", "sd")
+WINNER_BANDS = ("gain_more_than_5pct", "gain_less_than_5pct", "no_change", "lose_less_than_5pct",
+                "lose_more_than_5pct")
 
 
-def household_comparison(study: Study, contrast: str) -> xr.Dataset | None:
-    """The household-level comparison the study stored for CONTRAST (a label of study.contrast_labels), or None.
-
-    A Dataset with whichever of decile_change_abs (decile, stat), decile_change_rel (decile, stat),
-    winners_losers (decile, band, stat) and budget (year, item[, stat]) the group holds, labelled by its
-    dimension scales, and the group's attributes (year, scale_factor, discount_rate, ...) as attrs.
-    """
+def _contrast_group(study: Study, name: str, contrast: str) -> xr.Dataset | None:
+    """Group /NAME of STUDY with CONTRAST selected, its dimensions labelled; None when the file has none."""
     if contrast not in study.contrast_labels:
         raise NotFoundError("contrast", contrast, study.path, study.contrast_labels)
     with h5py.File(study.path, "r") as f:
-        group = f["comparison"].get(contrast)
-        if not isinstance(group, h5py.Group) or not any(name in group for name in HOUSEHOLD_DATASETS):
+        group = f.get(name)
+        if not isinstance(group, h5py.Group):
             return None
         ds = label_dimensions(read_metrics_group(group))
         ds.attrs.update(decode_attrs(group.attrs))
-    for dim in ds.dims:  # labels as plain str, so .sel(stat="mean") works whatever the file stored
+    for dim in ds.dims:  # labels as plain str, so .sel(estimate="mean") works whatever the file stored
         if ds[dim].dtype == object:
             ds = ds.assign_coords({dim: [str(v) for v in ds[dim].values]})
-    return ds
+    if "year_step" in ds.data_vars:
+        ds = ds.set_coords("year_step")
+    if "contrast" not in ds.dims or contrast not in [str(c) for c in ds["contrast"].values]:
+        return None
+    return ds.sel(contrast=contrast)
+
+
+def household_comparison(study: Study, contrast: str) -> xr.Dataset | None:
+    """The household comparison (/households) of CONTRAST (a label of study.contrast_labels), or None.
+
+    A Dataset of the documented measures with the contrast selected: income_change,
+    income_change_relative and baseline_income on (year, decile, estimate), winners_losers on
+    (year, decile, band, estimate), the same over all persons (`..._all`) and by each group, the
+    poverty and inequality measures; `estimate` is mean, ci_low, ci_high, sd; `year` the compared
+    simulated years (1 = the first). The group's attributes (table, income, confidence, ...) as attrs.
+    """
+    return _contrast_group(study, "households", contrast)
+
+
+def budget_comparison(study: Study, contrast: str) -> xr.Dataset | None:
+    """The budget (/budget) of CONTRAST, or None: spending_change (year, instance, estimate),
+    revenue_change (year, tax, estimate), net_cost, net_cost_cumulative and net_cost_discounted
+    (year, estimate), RMB at full scale; attrs `scale` and `discount_rate` among the group's."""
+    return _contrast_group(study, "budget", contrast)
 
 
 def open_study(path: str | os.PathLike) -> Study:
@@ -208,4 +228,5 @@ def open_study(path: str | os.PathLike) -> Study:
     return Study(path)
 
 
-__all__ = ["HOUSEHOLD_DATASETS", "STATISTICS", "Study", "WINNER_BANDS", "household_comparison", "open_study"]
+__all__ = ["ESTIMATES", "STATISTICS", "Study", "WINNER_BANDS", "budget_comparison", "household_comparison",
+           "open_study"]

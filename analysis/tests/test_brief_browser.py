@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from brief_data import add_household_comparison, make_study
+from brief_data import make_pension_study
 from cpsim_analysis.__main__ import main as cli_main
 
 WIDTH = 1280
@@ -65,7 +65,7 @@ def browser(*args: str, home: Path) -> subprocess.CompletedProcess:
 def brief_page(results_dir, tmp_path_factory) -> Path:
     chromium()  # skip before running the study when there is no browser
     directory = tmp_path_factory.mktemp("brief-browser")
-    study = add_household_comparison(make_study(directory), directory / "dibao-households.h5")
+    study = make_pension_study(directory)
     page = directory / "brief.html"
     assert cli_main(["report", str(study), "-o", str(page)]) == 0
     return page

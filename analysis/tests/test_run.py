@@ -16,13 +16,14 @@ from conftest import BOLTZMANN_STEPS, ECONOMY_STEPS, cpsim_binary, run_cpsim, sc
 
 
 def info_metrics(path) -> dict[str, list[float]]:
-    """The scalar-metric table of `cpsim info`: name -> [first, last, min, max, mean]."""
+    """The scalar-metric table of `cpsim info`: name -> [first, last, min, max, mean] (the rows
+    METRIC[LABEL] of metrics over dimensions left out)."""
     output = run_cpsim("info", path).stdout
     table = output.split("metrics: over all recorded steps", 1)[1].splitlines()[2:]
     rows = {}
     for line in table:
         fields = line.split()
-        if len(fields) >= 7 and not line.strip().endswith("per step"):
+        if len(fields) >= 7 and not line.strip().endswith("per step") and "[" not in fields[0]:
             rows[fields[0]] = [float(value) for value in fields[-5:]]
     return rows
 

@@ -1,5 +1,7 @@
 #include "cpsim/engine/output.hpp"
 
+#include <sstream>
+
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -126,6 +128,7 @@ void RunWriter::Impl::create(const Provenance& provenance, const MetricSet& metr
                                        static_cast<std::int32_t>(provenance.ranks));
   write_scalar_attribute<std::int64_t>(context, root, where, "steps_per_year",
                                        provenance.steps_per_year);
+  write_scalar_attribute<double>(context, root, where, "scale", provenance.scale);
   // Final values are written by finish(); a file that is never finished is
   // never renamed, but if read as .partial it says it is incomplete.
   write_scalar_attribute<std::int8_t>(context, root, where, "complete", 0);
@@ -546,12 +549,15 @@ namespace {
 
 /// first, last, min, max and mean of the defined (not NaN) values: a metric
 /// undefined at step 0 starts at step 1. All NaN when none is defined.
-void summarize_defined(const std::vector<double>& values, FileSummary::MetricSummary& metric) {
+template <class Summary>
+void summarize_defined(const std::vector<double>& values, Summary& metric, std::size_t offset = 0,
+                       std::size_t stride = 1) {
   constexpr double undefined = std::numeric_limits<double>::quiet_NaN();
   metric.first = metric.last = metric.min = metric.max = metric.mean = undefined;
   double sum = 0;
   std::size_t count = 0;
-  for (const double value : values) {
+  for (std::size_t i = offset; i < values.size(); i += stride) {
+    const double value = values[i];
     if (std::isnan(value)) continue;
     if (count == 0) metric.first = metric.min = metric.max = value;
     metric.last = value;
@@ -561,6 +567,40 @@ void summarize_defined(const std::vector<double>& values, FileSummary::MetricSum
     ++count;
   }
   if (count > 0) metric.mean = sum / static_cast<double>(count);
+}
+
+/// Per-element summaries of a metric over dimensions, labelled by the label
+/// datasets its `coordinates` attribute names ("l1,l2" for two dimensions).
+void summarize_elements(const FileContext& context, hid_t metrics, hid_t dataset,
+                        const std::vector<double>& values, FileSummary::MetricSummary& metric) {
+  std::vector<std::vector<std::string>> labels;
+  std::istringstream coordinates(attribute_text(dataset, "coordinates").value_or(""));
+  for (std::string name; coordinates >> name;) {
+    metric.dimensions.push_back(name.substr(0, name.size() - std::string("_label").size()));
+    labels.push_back(read_strings(context, metrics, name, "/metrics/" + name));
+  }
+  std::size_t product = 1;
+  for (const auto& l : labels) product *= l.size();
+  const bool labelled = !labels.empty() && product == metric.size;
+  metric.first = metric.last = metric.min = metric.max = metric.mean =
+      std::numeric_limits<double>::quiet_NaN();
+  for (std::size_t e = 0; e < metric.size; ++e) {
+    FileSummary::MetricSummary::Element element;
+    if (labelled) {
+      std::size_t rest = e;
+      for (std::size_t k = labels.size(); k > 0; --k) {
+        const auto& l = labels[k - 1];
+        std::string label = l[rest % l.size()];
+        if (!element.label.empty()) label += "," + element.label;
+        element.label = std::move(label);
+        rest /= l.size();
+      }
+    } else {
+      element.label = std::to_string(e);
+    }
+    summarize_defined(values, element, e, metric.size);
+    metric.elements.push_back(std::move(element));
+  }
 }
 
 }  // namespace
@@ -635,12 +675,18 @@ FileSummary read_summary(const std::filesystem::path& path) {
     for (std::size_t axis = 1; axis < dims.size(); ++axis) {
       metric.size *= static_cast<std::size_t>(dims[axis]);
     }
-    if (dims.size() == 1 && dims[0] > 0) {
+    if (!dims.empty() && dims[0] > 0) {
       std::vector<double> values(values_to_read(context, dims, where));
-      context.check(
-          H5Dread(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
-          "cannot read " + where);
-      summarize_defined(values, metric);
+      if (!values.empty()) {
+        context.check(
+            H5Dread(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+            "cannot read " + where);
+      }
+      if (dims.size() == 1) {
+        summarize_defined(values, metric);
+      } else {
+        summarize_elements(context, metrics.get(), dataset.get(), values, metric);
+      }
     }
     summary.metrics.push_back(std::move(metric));
   }

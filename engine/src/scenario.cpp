@@ -25,9 +25,9 @@ using yaml::Node;
 constexpr std::int64_t kDefaultSeed = 1;
 
 const std::vector<std::string>& top_level_keys() {
-  static const std::vector<std::string> keys = {
-      "extends", "name",   "description", "model",      "seed",
-      "steps",   "output", "parameters",  "start_date", "policies"};
+  static const std::vector<std::string> keys = {"extends",    "name",       "description", "model",
+                                                "seed",       "steps",      "scale",       "output",
+                                                "parameters", "start_date", "policies"};
   return keys;
 }
 
@@ -82,6 +82,10 @@ Scenario validate(const Node& root, const Location& root_location, const fs::pat
   }
   scenario.steps =
       yaml::get_integer(*steps, "steps", Bounds{1.0, static_cast<double>(kMaxSteps), false});
+
+  if (const Node* scale = root.find("scale")) {
+    scenario.scale = yaml::get_real(*scale, "scale", Bounds::at_least(1.0));
+  }
 
   if (const Node* output = root.find("output")) {
     scenario.output = validate_output(*output);

@@ -113,6 +113,7 @@ std::string emit_resolved(const Scenario& scenario, const ModelInfo& model) {
   emit_string(out, scenario.model);
   out << YAML::Key << "seed" << YAML::Value << scenario.seed;
   out << YAML::Key << "steps" << YAML::Value << scenario.steps;
+  out << YAML::Key << "scale" << YAML::Value << scenario.scale;
   if (!scenario.start_date.empty()) {
     out << YAML::Key << "start_date" << YAML::Value << scenario.start_date;
   }

@@ -11,6 +11,7 @@
 #include <map>
 #include <set>
 
+#include "cpsim/engine/comparison_spec.hpp"
 #include "cpsim/engine/errors.hpp"
 #include "cpsim/engine/model.hpp"
 #include "cpsim/engine/yaml_document.hpp"
@@ -27,8 +28,9 @@ using yaml::Node;
 
 const std::vector<std::string>& study_keys() {
   static const std::vector<std::string> keys = {
-      "name",     "description", "seed",   "replicates", "steps",   "confidence",
-      "scenario", "scenarios",   "sweeps", "compare",    "metrics", "summary_window"};
+      "name",       "description",    "seed",       "replicates", "steps",
+      "confidence", "scenario",       "scenarios",  "sweeps",     "compare",
+      "metrics",    "summary_window", "households", "budget"};
   return keys;
 }
 
@@ -61,10 +63,15 @@ struct SweepEntry {
   std::string path;  ///< "sweeps[i]"
 };
 
-/// "parameters.pension.rural_basic_month" -> "pension.rural_basic_month".
+/// A sweep label's key: "parameters.pension.rural_basic_month" ->
+/// "pension.rural_basic_month", "policies.rural_pension.monthly_amount" ->
+/// "rural_pension.monthly_amount"; other keys as written.
 std::string short_parameter(const std::string& path) {
-  constexpr std::string_view prefix = "parameters.";
-  return path.starts_with(prefix) ? path.substr(prefix.size()) : path;
+  for (const std::string_view prefix :
+       {std::string_view("parameters."), std::string_view("policies.")}) {
+    if (path.starts_with(prefix)) return path.substr(prefix.size());
+  }
+  return path;
 }
 
 /// Loads a variant's scenario. An error of one of the study's overrides is
@@ -80,6 +87,35 @@ Scenario load_variant(ScenarioEntry& entry, std::span<const LocatedOverride> ove
   } catch (const ScenarioError& e) {
     fail(entry.entry->key_location, "scenarios." + entry.entry->key, e.what());
   }
+}
+
+void emit_households(YAML::Emitter& out, const PanelSpec& spec) {
+  out << YAML::Key << "households" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "table" << YAML::Value << spec.table;
+  out << YAML::Key << "income" << YAML::Value << spec.income;
+  out << YAML::Key << "persons" << YAML::Value << YAML::Flow << YAML::BeginMap;
+  for (const auto& [label, column] : spec.persons)
+    out << YAML::Key << label << YAML::Value << column;
+  out << YAML::EndMap;
+  out << YAML::Key << "groups" << YAML::Value << YAML::BeginMap;
+  for (const PanelGroup& group : spec.groups) {
+    out << YAML::Key << group.name << YAML::Value << YAML::Flow << YAML::BeginMap;
+    out << YAML::Key << "column" << YAML::Value << group.column;
+    out << YAML::Key << "masks" << YAML::Value << YAML::BeginMap;
+    for (const auto& [label, mask] : group.masks) out << YAML::Key << label << YAML::Value << mask;
+    out << YAML::EndMap;
+    out << YAML::Key << "other" << YAML::Value << group.other;
+    if (!group.ratio.empty()) out << YAML::Key << "ratio" << YAML::Value << group.ratio;
+    out << YAML::EndMap;
+  }
+  out << YAML::EndMap;
+  out << YAML::Key << "relative_poverty" << YAML::Value << spec.relative_poverty;
+  out << YAML::Key << "poverty_lines" << YAML::Value << YAML::Flow << YAML::BeginMap;
+  for (const auto& [label, line] : spec.poverty_lines)
+    out << YAML::Key << label << YAML::Value << line;
+  out << YAML::EndMap;
+  out << YAML::Key << "years" << YAML::Value << YAML::Flow << spec.years;
+  out << YAML::EndMap;
 }
 
 void emit_study(YAML::Emitter& out, const Study& study) {
@@ -118,6 +154,23 @@ void emit_study(YAML::Emitter& out, const Study& study) {
   }
   if (!study.summary_metrics.empty()) {
     out << YAML::Key << "metrics" << YAML::Value << YAML::Flow << study.summary_metrics;
+  }
+  if (study.households) emit_households(out, *study.households);
+  if (study.budget) {
+    const BudgetSpec& b = *study.budget;
+    out << YAML::Key << "budget" << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "spending" << YAML::Value << b.spending;
+    if (!b.revenue.empty()) {
+      out << YAML::Key << "revenue" << YAML::Value << YAML::BeginMap;
+      out << YAML::Key << "metric" << YAML::Value << b.revenue;
+      out << YAML::Key << "rows" << YAML::Value << YAML::Flow << b.revenue_rows;
+      if (!b.revenue_column.empty()) {
+        out << YAML::Key << "column" << YAML::Value << b.revenue_column;
+      }
+      out << YAML::EndMap;
+    }
+    out << YAML::Key << "discount_rate" << YAML::Value << b.discount_rate;
+    out << YAML::EndMap;
   }
   out << YAML::EndMap;
 }
@@ -347,6 +400,12 @@ Study study_from_document(const Node& root, const fs::path& file, const ModelReg
                  "' of scenario '" + study.variants.front().name +
                  "' (a study compares variants of one model)");
       }
+      if (variant.scenario.scale != first.scale) {
+        fail(entry.entry->key_location, path,
+             "scale " + yaml::shown(std::to_string(variant.scenario.scale)) +
+                 " differs from the scale of scenario '" + study.variants.front().name +
+                 "' (variants of a study stand for the same population)");
+      }
       if (variant.scenario.steps != first.steps) {
         fail(entry.entry->key_location, path,
              std::to_string(variant.scenario.steps) + " steps differ from the " +
@@ -360,6 +419,17 @@ Study study_from_document(const Node& root, const fs::path& file, const ModelReg
   if (const ModelInfo* model = models.find(study.variants.front().scenario.model)) {
     study.steps_per_year = model->steps_per_year;
     if (root.find("summary_window") == nullptr) study.summary_window = study.steps_per_year;
+  }
+
+  study.scale = study.variants.front().scenario.scale;
+  if (const Node* households = root.find("households")) {
+    study.households =
+        read_panel_spec(*households, study.variants.front().scenario.steps, study.steps_per_year);
+    study.households_location = households->location.source();
+  }
+  if (const Node* budget = root.find("budget")) {
+    study.budget = read_budget_spec(*budget);
+    study.budget_location = budget->location.source();
   }
 
   // --- contrasts

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <sstream>
 #include <system_error>
 
 #include "cpsim/engine/build_info.hpp"
@@ -10,6 +11,7 @@
 #include "cpsim/engine/study.hpp"
 #include "detail/hdf5.hpp"
 #include "detail/hdf5_io.hpp"
+#include "measure_grid_io.hpp"
 
 namespace cpsim {
 
@@ -59,6 +61,32 @@ class StudyFileWriter {
     write_metrics(root);
     write_scenarios(root);
     write_comparison(root);
+    if (results_.households) {
+      const PanelSpec& spec = *study_.households;
+      GridAttributes attributes{
+          "each contrast compared household by household at the end of each year (table '" +
+              spec.table + "', income column '" + spec.income +
+              "'), households matched by id; along `estimate`, the mean over replicate pairs, "
+              "its two-sided Student-t interval and sd",
+          {{"table", spec.table}, {"income", spec.income}},
+          {{"confidence", study_.confidence}, {"relative_poverty", spec.relative_poverty}}};
+      for (const auto& [line, value] : spec.poverty_lines) {
+        attributes.numbers.emplace_back("poverty_line_" + line, value);
+      }
+      write_measure_grid(context_, root, "households", *results_.households, attributes);
+    }
+    if (results_.budget) {
+      const BudgetSpec& spec = *study_.budget;
+      write_measure_grid(
+          context_, root, "budget", *results_.budget,
+          {"each contrast's budget by simulated year at full scale (money per year times the "
+           "scenario scale), reform - baseline; along `estimate`, the mean over replicate pairs, "
+           "its interval and sd",
+           {{"spending", spec.spending}, {"revenue", spec.revenue}},
+           {{"confidence", study_.confidence},
+            {"scale", study_.scale},
+            {"discount_rate", spec.discount_rate}}});
+    }
   }
 
   /// Bytes of data the file will hold, uncompressed (for the room check).
@@ -70,12 +98,14 @@ class StudyFileWriter {
              static_cast<std::uintmax_t>(results_.rows) * (m.real_count() + m.integer_count()) *
              sizeof(double);
     bytes += study_.resolved_yaml.size();
+    if (results_.households) bytes += measure_grid_bytes(*results_.households);
+    if (results_.budget) bytes += measure_grid_bytes(*results_.budget);
     for (const auto& variant : study_.variants)
       bytes += variant.scenario.resolved_yaml.size() + 256;
     return bytes;
   }
   [[nodiscard]] std::size_t object_count() const {
-    return 64 + results_.metrics.specs().size() * (1 + kStatistics.size()) +
+    return 64 + 256 + results_.metrics.specs().size() * (1 + kStatistics.size()) +
            results_.metrics.dimensions().size() * 2 * (2 + kStatistics.size());
   }
 
@@ -107,6 +137,7 @@ class StudyFileWriter {
     write_scalar_attribute<std::int64_t>(context_, root, where, "summary_window",
                                          study_.summary_window);
     write_scalar_attribute<double>(context_, root, where, "confidence", study_.confidence);
+    write_scalar_attribute<double>(context_, root, where, "scale", study_.scale);
     write_scalar_attribute<std::int32_t>(context_, root, where, "threads",
                                          static_cast<std::int32_t>(info.threads));
     write_scalar_attribute<std::int32_t>(context_, root, where, "jobs",
@@ -344,43 +375,6 @@ class StudyFileWriter {
   const StudyResults& results_;
 };
 
-std::vector<std::string> read_strings(const FileContext& context, hid_t group,
-                                      const std::string& name, const std::string& where) {
-  if (!has_link(group, name.c_str())) return {};
-  Hid dataset =
-      context.own(H5Dopen2(group, name.c_str(), H5P_DEFAULT), H5Dclose, "cannot open " + where);
-  const auto dims = dataset_dims(context, dataset.get(), where);
-  if (dims.size() != 1) return {};
-  std::vector<char*> pointers(values_to_read(context, dims, where), nullptr);
-  Hid type = utf8_string_type(context);
-  if (!pointers.empty()) {
-    context.check(
-        H5Dread(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()),
-        "cannot read " + where);
-  }
-  std::vector<std::string> values;
-  for (char* text : pointers) {
-    values.emplace_back(text != nullptr ? text : "");
-    H5free_memory(text);
-  }
-  return values;
-}
-
-std::vector<double> read_doubles(const FileContext& context, hid_t group, const std::string& name,
-                                 const std::string& where, std::vector<hsize_t>& dims) {
-  Hid dataset =
-      context.own(H5Dopen2(group, name.c_str(), H5P_DEFAULT), H5Dclose, "cannot open " + where);
-  dims = dataset_dims(context, dataset.get(), where);
-  const std::size_t count = values_to_read(context, dims, where);
-  std::vector<double> values(count);
-  if (count > 0) {
-    context.check(
-        H5Dread(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
-        "cannot read " + where);
-  }
-  return values;
-}
-
 }  // namespace
 
 void write_study_file(const std::filesystem::path& path, const Study& study,
@@ -469,9 +463,8 @@ StudyFileSummary read_study_summary(const std::filesystem::path& path) {
     H5Eclear2(H5E_DEFAULT);
     if (on_step <= 0) continue;
     summary.metrics.push_back(name);
-    if (dataset_dims(context, dataset.get(), "/metrics/" + name).size() == 3) {
-      scalars.push_back(name);
-    }
+    const std::size_t rank = dataset_dims(context, dataset.get(), "/metrics/" + name).size();
+    if (rank == 3 || rank == 4) scalars.push_back(name);  // scalars and 1-D arrays
   }
 
   // The final step of every contrast and scalar metric.
@@ -492,18 +485,34 @@ StudyFileSummary read_study_summary(const std::filesystem::path& path) {
     Hid dataset = context.own(H5Dopen2(metrics.get(), metric.c_str(), H5P_DEFAULT), H5Dclose,
                               "cannot open /metrics/" + metric);
     const std::string unit = attribute_text(dataset.get(), "units").value_or("");
+    // A metric over one dimension (policy_spending by instance): one row per
+    // element, up to 32 of them, named METRIC[LABEL].
+    std::vector<std::string> labels = {metric};
+    if (dims.size() == 3) {
+      std::istringstream coordinates(attribute_text(dataset.get(), "coordinates").value_or(""));
+      std::string label_name;
+      coordinates >> label_name >> label_name;  // the second: the metric's own dimension
+      const std::vector<std::string> names =
+          read_strings(context, metrics.get(), label_name, "/metrics/" + label_name);
+      if (names.size() != dims[2] || names.size() > 32) continue;
+      labels.clear();
+      for (const std::string& name : names) labels.push_back(metric + "[" + name + "]");
+    }
+    const std::size_t elements = labels.size();
     for (std::size_t c = 0; c < summary.contrasts.size() && rows > 0; ++c) {
-      const std::size_t at = c * rows + rows - 1;
-      if (at >= values[0].size()) break;
-      ContrastSummaryRow row;
-      row.contrast = summary.contrasts[c];
-      row.metric = metric;
-      row.unit = unit;
-      row.final_step = {summary.replicates, values[0][at], values[1][at], values[2][at],
-                        values[3][at]};
-      row.baseline_mean = values[4][at];
-      row.reform_mean = values[5][at];
-      summary.final_step.push_back(std::move(row));
+      for (std::size_t e = 0; e < elements; ++e) {
+        const std::size_t at = (c * rows + rows - 1) * elements + e;
+        if (at >= values[0].size()) break;
+        ContrastSummaryRow row;
+        row.contrast = summary.contrasts[c];
+        row.metric = labels[e];
+        row.unit = unit;
+        row.final_step = {summary.replicates, values[0][at], values[1][at], values[2][at],
+                          values[3][at]};
+        row.baseline_mean = values[4][at];
+        row.reform_mean = values[5][at];
+        summary.final_step.push_back(std::move(row));
+      }
     }
   }
   return summary;

@@ -139,3 +139,61 @@ std::vector<ContrastSummaryRow> summarize_contrasts(const Study& study, const St
 }
 
 }  // namespace cpsim
+
+namespace cpsim {
+
+namespace {
+
+MeasureGrid empty_grid(const Study& study, const std::vector<std::int64_t>& years) {
+  MeasureGrid grid;
+  for (const StudyContrast& contrast : study.contrasts) grid.contrasts.push_back(contrast.label);
+  grid.years = years;
+  for (const std::int64_t y : years) grid.year_steps.push_back(y * study.steps_per_year);
+  return grid;
+}
+
+}  // namespace
+
+MeasureGrid household_grid(const Study& study, const StudyResults& results) {
+  const PanelSpec& spec = study.households.value();
+  MeasureGrid grid = empty_grid(study, spec.years);
+  const auto replicates = static_cast<std::size_t>(study.replicates);
+  for (const StudyContrast& contrast : study.contrasts) {
+    for (std::size_t k = 0; k < spec.years.size(); ++k) {
+      std::vector<MeasureSet> pairs;
+      for (std::size_t r = 0; r < replicates; ++r) {
+        pairs.push_back(
+            compare_households(results.panels.at(contrast.baseline * replicates + r).at(k),
+                               results.panels.at(contrast.reform * replicates + r).at(k), spec));
+      }
+      grid.cells.push_back(summarise_measures(pairs, study.confidence));
+    }
+  }
+  return grid;
+}
+
+MeasureGrid budget_grid(const Study& study, const StudyResults& results) {
+  const BudgetSpec& spec = study.budget.value();
+  std::vector<std::int64_t> years;
+  if (study.steps_per_year > 0) {
+    for (std::int64_t y = 1; y * study.steps_per_year <= results.rows - 1; ++y) years.push_back(y);
+  }
+  MeasureGrid grid = empty_grid(study, years);
+  const auto replicates = static_cast<std::size_t>(study.replicates);
+  for (const StudyContrast& contrast : study.contrasts) {
+    std::vector<std::vector<MeasureSet>> by_replicate;
+    for (std::size_t r = 0; r < replicates; ++r) {
+      by_replicate.push_back(compare_budget(
+          spec, results.metrics, results.rows, results.runs[contrast.reform * replicates + r],
+          results.runs[contrast.baseline * replicates + r], study.steps_per_year, study.scale));
+    }
+    for (std::size_t k = 0; k < years.size(); ++k) {
+      std::vector<MeasureSet> pairs;
+      for (const auto& run : by_replicate) pairs.push_back(run.at(k));
+      grid.cells.push_back(summarise_measures(pairs, study.confidence));
+    }
+  }
+  return grid;
+}
+
+}  // namespace cpsim

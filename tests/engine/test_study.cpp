@@ -250,6 +250,23 @@ TEST_F(StudyFiles, SummaryWindowDefaultsToTheModelsYear) {
   EXPECT_EQ(kinetic.summary_window, 0);
 }
 
+TEST_F(StudyFiles, SweepLabelsLeaveOutTheParametersAndPoliciesPrefix) {
+  const std::string economy = std::string(CPSIM_SOURCE_DIR) + "/scenarios/xihu-small.yaml";
+  const Study study = load_study(write("p.yaml", "replicates: 1\nscenario: " + economy + R"(
+scenarios:
+  base: {}
+  reform: {set: {policies.rural_pension.start: 2022-01}}
+sweeps:
+  - {scenario: reform, parameter: policies.rural_pension.monthly_amount, values: [450, 600]}
+  - {scenario: reform, parameter: parameters.dibao.standard_per_person_month, values: [1000]}
+)"),
+                                 registry_);
+  ASSERT_EQ(study.variants.size(), 3U);
+  EXPECT_EQ(study.variants[1].name,
+            "reform[rural_pension.monthly_amount=450,dibao.standard_per_person_month=1000]");
+  EXPECT_EQ(study.variants[2].overrides.at(1).path, "policies.rural_pension.monthly_amount");
+}
+
 // ------------------------------------------------------ bad-studies corpus
 
 class BadStudy : public ::testing::TestWithParam<std::string> {};

@@ -24,11 +24,7 @@ std::string write_study(const TempDir& dir, const std::string& name, const std::
   return file;
 }
 
-std::vector<double> doubles(const std::vector<unsigned char>& bytes) {
-  std::vector<double> values(bytes.size() / sizeof(double));
-  std::memcpy(values.data(), bytes.data(), bytes.size());
-  return values;
-}
+using testing::as_doubles;
 
 TEST(StudyCommand, IdenticalReformGivesExactlyZeroDifferences) {
   TempDir dir;
@@ -45,17 +41,17 @@ compare:
   ASSERT_EQ(result.exit_code, 0) << result.output;
   const auto data = testing::read_all_datasets(dir.file("s.h5"));
   for (const char* statistic : {"mean_difference", "sd", "ci_low", "ci_high"}) {
-    const auto values = doubles(data.at(std::string("comparison/") + statistic + "/gini"));
+    const auto values = as_doubles(data.at(std::string("comparison/") + statistic + "/gini"));
     ASSERT_EQ(values.size(), 2U * 7U);
     for (std::size_t step = 0; step < 7; ++step) {
       EXPECT_EQ(values[step], 0.0) << statistic << " step " << step;  // contrast 0
     }
   }
   // The real reform does differ, with an interval of non-zero width.
-  const auto low = doubles(data.at("comparison/ci_low/gini"));
-  const auto high = doubles(data.at("comparison/ci_high/gini"));
+  const auto low = as_doubles(data.at("comparison/ci_low/gini"));
+  const auto high = as_doubles(data.at("comparison/ci_high/gini"));
   EXPECT_LT(low[7 + 6], high[7 + 6]);
-  EXPECT_NE(doubles(data.at("comparison/mean_difference/gini"))[7 + 6], 0.0);
+  EXPECT_NE(as_doubles(data.at("comparison/mean_difference/gini"))[7 + 6], 0.0);
 }
 
 TEST(StudyCommand, BitIdenticalAtAnyThreadsAndJobs) {
@@ -103,8 +99,8 @@ TEST(StudyCommand, ReplicateSeedsDoNotDependOnScenarioOrder) {
   EXPECT_EQ(f.at("metrics/seed"), b.at("metrics/seed"));
   // /metrics/gini is (scenario, replicate, step): scenario a is first in one
   // file and second in the other, with the same numbers.
-  const auto gf = doubles(f.at("metrics/gini"));
-  const auto gb = doubles(b.at("metrics/gini"));
+  const auto gf = as_doubles(f.at("metrics/gini"));
+  const auto gb = as_doubles(b.at("metrics/gini"));
   ASSERT_EQ(gf.size(), 2U * 4U * 7U);
   const std::vector<double> a_forward(gf.begin(), gf.begin() + 28);
   const std::vector<double> a_backward(gb.begin() + 28, gb.end());

@@ -5,6 +5,7 @@
 #include <hdf5.h>
 
 #include <cstdint>
+#include <cstring>
 #include <map>
 #include <optional>
 #include <string>
@@ -40,6 +41,13 @@ inline DatasetBytes read_all_datasets(const std::string& path) {
   H5Ovisit2(file, H5_INDEX_NAME, H5_ITER_NATIVE, collect_dataset, &out, H5O_INFO_BASIC);
   H5Fclose(file);
   return out;
+}
+
+/// The bytes of a float64 dataset (from read_all_datasets) as doubles.
+inline std::vector<double> as_doubles(const std::vector<unsigned char>& bytes) {
+  std::vector<double> values(bytes.size() / sizeof(double));
+  std::memcpy(values.data(), bytes.data(), bytes.size());
+  return values;
 }
 
 /// A root attribute of `path` read as int64 (HDF5 converts any integer

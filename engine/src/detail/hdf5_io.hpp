@@ -545,4 +545,46 @@ inline void check_input_file(const std::filesystem::path& path) {
   }
 }
 
+// ------------------------------------------------------------------ reading
+
+/// A 1-D dataset of UTF-8 strings; empty if there is none.
+inline std::vector<std::string> read_strings(const FileContext& context, hid_t group,
+                                             const std::string& name, const std::string& where) {
+  if (!has_link(group, name.c_str())) return {};
+  Hid dataset =
+      context.own(H5Dopen2(group, name.c_str(), H5P_DEFAULT), H5Dclose, "cannot open " + where);
+  const auto dims = dataset_dims(context, dataset.get(), where);
+  if (dims.size() != 1) return {};
+  std::vector<char*> pointers(values_to_read(context, dims, where), nullptr);
+  Hid type = utf8_string_type(context);
+  if (!pointers.empty()) {
+    context.check(
+        H5Dread(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()),
+        "cannot read " + where);
+  }
+  std::vector<std::string> values;
+  for (char* text : pointers) {
+    values.emplace_back(text != nullptr ? text : "");
+    H5free_memory(text);
+  }
+  return values;
+}
+
+/// A whole dataset as doubles, its shape in `dims`.
+inline std::vector<double> read_doubles(const FileContext& context, hid_t group,
+                                        const std::string& name, const std::string& where,
+                                        std::vector<hsize_t>& dims) {
+  Hid dataset =
+      context.own(H5Dopen2(group, name.c_str(), H5P_DEFAULT), H5Dclose, "cannot open " + where);
+  dims = dataset_dims(context, dataset.get(), where);
+  const std::size_t count = values_to_read(context, dims, where);
+  std::vector<double> values(count);
+  if (count > 0) {
+    context.check(
+        H5Dread(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+        "cannot read " + where);
+  }
+  return values;
+}
+
 }  // namespace cpsim::detail

@@ -30,6 +30,7 @@ struct Provenance {
   std::string command_line;
   int ranks = 1;                    ///< MPI ranks the run was spread over
   std::int64_t steps_per_year = 0;  ///< the model's; 0: steps are not calendar time
+  double scale = 1;                 ///< the scenario's: real units per simulated agent
 };
 
 class RunWriter {
@@ -87,6 +88,14 @@ struct FileSummary {
     /// Over the steps where the scalar is defined (NaN values skipped); NaN
     /// when it is defined at no step.
     double first = 0, last = 0, min = 0, max = 0, mean = 0;
+    /// A metric over dimensions: their names, and one summary per element
+    /// (row-major), labelled "l1,l2" by its coordinates' labels.
+    std::vector<std::string> dimensions;
+    struct Element {
+      std::string label;
+      double first = 0, last = 0, min = 0, max = 0, mean = 0;
+    };
+    std::vector<Element> elements;
   };
   std::int64_t rows = 0;  ///< steps recorded, including step 0
   /// The file says it is complete and is not a `.partial` file: a .partial

@@ -11,6 +11,7 @@
 //   model: boltzmann            # a registered model
 //   seed: 42                    # unsigned 64-bit
 //   steps: 100                  # 1 .. kMaxSteps (10^8)
+//   scale: 100                  # real units per agent (1:100 sample); default 1
 //   output:
 //     snapshot_every: 10        # steps between agent snapshots; 0 = none
 //     snapshot_tables: [agents] # default: all tables
@@ -56,6 +57,10 @@ struct Scenario {
   std::uint64_t seed = 0;
   std::int64_t steps = 0;
   std::string start_date;  ///< "YYYY-MM" of step 1, or "" when not given
+  /// Real units each simulated agent stands for (1: full size; 100 for a
+  /// 1:100 sample). The run does not use it; comparisons multiply budgets by
+  /// it to state them at full scale.
+  double scale = 1;
   OutputOptions output;
   Parameters parameters;  ///< with the policy instances (Parameters::policies)
   /// The fully resolved scenario (extends merged, overrides applied, defaults

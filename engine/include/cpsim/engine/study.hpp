@@ -19,6 +19,8 @@
 //   metrics: [urban_rural_income_ratio, gini_income]   # printed summary (default: all scalars)
 //   summary_window: 12        # also average the last N steps in the summary (0: off;
 //                             # default: the model's steps_per_year, else 0)
+//   households: {table: households, income: income_ytd, persons: {...}, groups: {...}}
+//   budget: {spending: policy_spending, revenue: {metric: flow_matrix, ...}}
 //
 // Loading validates everything (keys with did-you-mean, types, ranges, the
 // scenario files and their overrides) before anything runs; every problem is
@@ -29,6 +31,8 @@
 #include <string>
 #include <vector>
 
+#include "cpsim/engine/budget_comparison.hpp"
+#include "cpsim/engine/household_comparison.hpp"
 #include "cpsim/engine/parameters.hpp"
 #include "cpsim/engine/scenario.hpp"
 
@@ -82,6 +86,16 @@ struct Study {
   std::vector<std::string> summary_metrics;       ///< empty: every scalar metric
   std::vector<SourceLocation> summary_locations;  ///< where each was named
   std::string resolved_yaml;  ///< the study with variants and contrasts expanded
+  /// Every variant's scenario `scale` (they must agree): budgets are
+  /// multiplied by it.
+  double scale = 1;
+  /// `households:`: compare every contrast household by household at these
+  /// years (docs/studies.md, "Household comparison").
+  std::optional<PanelSpec> households;
+  SourceLocation households_location;
+  /// `budget:`: each contrast's yearly budget at full scale.
+  std::optional<BudgetSpec> budget;
+  SourceLocation budget_location;
 };
 
 /// Loads and validates a study; `replicates` (from the command line)

@@ -4,6 +4,7 @@
 // statistics on (contrast, step[, dims]), each group openable by xarray.
 // Written as NAME.partial and renamed when complete, like run files.
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -43,5 +44,18 @@ struct StudyFileSummary {
 };
 
 StudyFileSummary read_study_summary(const std::filesystem::path& path);
+
+/// A stored MeasureGrid (a study file's /households or /budget) and the
+/// attributes of its group.
+struct StoredGrid {
+  MeasureGrid grid;
+  std::vector<FileAttribute> attributes;
+  [[nodiscard]] std::optional<std::string> attribute(const std::string& name) const;
+};
+
+/// The group `name` of a study file as a grid; nullopt when the file has no
+/// such group. Throws OutputError for a file that is not a study file.
+std::optional<StoredGrid> read_study_grid(const std::filesystem::path& path,
+                                          const std::string& name);
 
 }  // namespace cpsim

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "cpsim/engine/confidence_interval.hpp"
+#include "cpsim/engine/household_comparison.hpp"
+#include "cpsim/engine/measures.hpp"
 #include "cpsim/engine/metrics.hpp"
 
 namespace cpsim {
@@ -37,6 +39,11 @@ struct StudyResults {
   std::vector<std::uint64_t> seeds;  ///< one per replicate
   std::vector<RunTrajectory> runs;   ///< variant-major: runs[v * replicates + r]
   std::vector<ContrastStatistics> contrasts;  ///< parallel to Study::contrasts
+  /// With a `households:` block: panels[run][k], run as in `runs`, k indexing
+  /// the study's household years.
+  std::vector<std::vector<HouseholdPanel>> panels;
+  std::optional<MeasureGrid> households;  ///< the household comparison
+  std::optional<MeasureGrid> budget;      ///< the budget, every full year
 };
 
 /// Replicate r of `reform` against replicate r of `baseline`, per step and
@@ -44,6 +51,12 @@ struct StudyResults {
 ContrastStatistics compare_runs(const MetricSet& metrics, std::int64_t rows,
                                 std::span<const RunTrajectory> reform,
                                 std::span<const RunTrajectory> baseline, double confidence);
+
+/// The household comparison of every contrast at the study's household
+/// years, summarised over replicates (needs `panels`).
+MeasureGrid household_grid(const Study& study, const StudyResults& results);
+/// The budget of every contrast at every full year, summarised.
+MeasureGrid budget_grid(const Study& study, const StudyResults& results);
 
 /// One line of the printed summary: a contrast and a scalar metric.
 struct ContrastSummaryRow {
