@@ -64,7 +64,9 @@ std::vector<std::int32_t> match_jobs(std::span<const std::uint64_t> seeker_keys,
   std::vector<Application> applications;
   std::vector<std::size_t> bucket_start(vacancies.size() + 1), fill(vacancies.size());
   std::vector<std::uint8_t> offered(seekers);
-  std::vector<std::size_t> next(vacancies.size());  ///< a firm's next applicant to ask
+  std::vector<std::size_t> next(vacancies.size());        ///< a firm's next applicant to ask
+  std::vector<std::size_t> wave_start(vacancies.size());  ///< its cursor at the wave's start
+  std::vector<std::uint32_t> active;                      ///< firms that can still offer
   const std::int32_t empty = -1;
 
   for (std::int64_t round = 0; round < rules.rounds; ++round) {
@@ -134,11 +136,21 @@ std::vector<std::int32_t> match_jobs(std::span<const std::uint64_t> seeker_keys,
     // applicants who are still unemployed (as many as it has vacancies); each
     // seeker keeps its best offer of the wave. Writes are per firm (its own
     // cursor) and per seeker (its own offer bits); hires are integer adds.
-    for (bool offers_made = true; offers_made;) {
-      std::atomic<bool> any{false};
-      parallel_for(vacancies.size(), [&](std::size_t b, std::size_t e) {
-        bool local = false;
-        for (std::size_t f = b; f < e; ++f) {
+    // A wave visits only the firms still able to offer and the seekers just
+    // offered a job: a seeker is claimed by whichever firm's range reaches it
+    // first (an atomic exchange of its offer bits), and its choice does not
+    // depend on which one that is.
+    active.clear();
+    for (std::size_t f = 0; f < vacancies.size(); ++f) {
+      if (vacancies[f] > 0 && bucket_start[f] < bucket_start[f + 1]) {
+        active.push_back(static_cast<std::uint32_t>(f));
+      }
+    }
+    while (!active.empty()) {
+      parallel_for(active.size(), [&](std::size_t b, std::size_t e) {
+        for (std::size_t k = b; k < e; ++k) {
+          const std::size_t f = active[k];
+          wave_start[f] = next[f];
           std::int32_t offers = 0;
           while (offers < vacancies[f] && next[f] < bucket_start[f + 1]) {
             const Application& a = applications[next[f]++];
@@ -147,35 +159,42 @@ std::vector<std::int32_t> match_jobs(std::span<const std::uint64_t> seeker_keys,
                 .fetch_or(static_cast<std::uint8_t>(1U << a.slot), std::memory_order_relaxed);
             ++offers;
           }
-          local = local || offers > 0;
         }
-        if (local) any.store(true, std::memory_order_relaxed);
       });
-      offers_made = any.load();
-      if (!offers_made) break;
-      parallel_for(seekers, [&](std::size_t b, std::size_t e) {
-        for (std::size_t s = b; s < e; ++s) {
-          if (offered[s] == 0) continue;
-          double best_value = 0;
-          std::int32_t best_firm = -1;
-          for (std::size_t j = 0; j < per_seeker; ++j) {
-            if ((offered[s] & (1U << j)) == 0) continue;
-            const auto firm = mine_firm(s, j);
-            const double v = value(s, static_cast<std::size_t>(firm));
-            if (v > 0 &&
-                (best_firm < 0 || v > best_value || (v == best_value && firm < best_firm))) {
-              best_value = v;
-              best_firm = firm;
+      parallel_for(active.size(), [&](std::size_t b, std::size_t e) {
+        for (std::size_t k = b; k < e; ++k) {
+          const std::size_t f = active[k];
+          for (std::size_t at = wave_start[f]; at < next[f]; ++at) {
+            const std::size_t s = applications[at].seeker;
+            const std::uint8_t bits =
+                std::atomic_ref<std::uint8_t>(offered[s]).exchange(0, std::memory_order_relaxed);
+            if (bits == 0) continue;  // not offered, or claimed by another firm's range
+            double best_value = 0;
+            std::int32_t best_firm = -1;
+            for (std::size_t j = 0; j < per_seeker; ++j) {
+              if ((bits & (1U << j)) == 0) continue;
+              const auto firm = mine_firm(s, j);
+              const double v = value(s, static_cast<std::size_t>(firm));
+              if (v > 0 &&
+                  (best_firm < 0 || v > best_value || (v == best_value && firm < best_firm))) {
+                best_value = v;
+                best_firm = firm;
+              }
+            }
+            if (best_firm >= 0) {
+              hired[s] = best_firm;
+              std::atomic_ref<std::int32_t>(vacancies[static_cast<std::size_t>(best_firm)])
+                  .fetch_sub(1, std::memory_order_relaxed);
             }
           }
-          offered[s] = 0;
-          if (best_firm >= 0) {
-            hired[s] = best_firm;
-            std::atomic_ref<std::int32_t>(vacancies[static_cast<std::size_t>(best_firm)])
-                .fetch_sub(1, std::memory_order_relaxed);
-          }
         }
       });
+      // Firms that can still offer, in their order.
+      std::size_t kept = 0;
+      for (const std::uint32_t f : active) {
+        if (vacancies[f] > 0 && next[f] < bucket_start[f + 1]) active[kept++] = f;
+      }
+      active.resize(kept);
     }
   }
   return hired;
