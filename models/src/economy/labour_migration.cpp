@@ -42,10 +42,6 @@ constexpr std::uint32_t arrivals_origin = 0x7ffffffeU;
 /// own draws are keyed by their serial, far below it).
 constexpr std::uint64_t count_subject = ~0ULL;
 
-double lognormal_draw(double mean, double sigma, double standard_normal) {
-  return mean * std::exp(sigma * standard_normal - 0.5 * sigma * sigma);
-}
-
 }  // namespace
 
 void Economy::vacate_household(std::size_t i, FlowTally& tally) {
@@ -83,12 +79,10 @@ void Economy::settle_arrival(std::size_t i, std::uint64_t serial, std::size_t co
   const RandomBlock c = stream.block(serial, 0, 2);
   if (to_unit_interval(c[0]) < in.insured_share) flags |= flag_employee_pension;
   t[h_.flags][i] = flags;
-  const auto skill = [&](double z) {
-    return static_cast<float>(
-        std::clamp(lognormal_draw(p_.skills.mean_migrant, p_.skills.sigma, z), 0.05, 20.0));
-  };
-  t[h_.skill_0][i] = skill(RandomStream::box_muller(n[0], n[1]));
-  t[h_.skill_1][i] = skill(RandomStream::box_muller(n[2], n[3]));
+  t[h_.skill_0][i] =
+      draw_skill(p_.skills.mean_migrant, p_.skills.sigma, RandomStream::box_muller(n[0], n[1]));
+  t[h_.skill_1][i] =
+      draw_skill(p_.skills.mean_migrant, p_.skills.sigma, RandomStream::box_muller(n[2], n[3]));
   t[h_.employer_0][i] = no_employer;
   t[h_.employer_1][i] = no_employer;
   // Expected income: the market wage for its workers' skills.
@@ -96,8 +90,8 @@ void Economy::settle_arrival(std::size_t i, std::uint64_t serial, std::size_t co
                         (workers > 1 ? static_cast<double>(t[h_.skill_1][i]) : 0.0);
   const double income = market_wage * skills;
   t[h_.expected_income][i] = static_cast<float>(income);
-  const double deposits = lognormal_draw(in.deposits_months * income, p_.wealth.deposits_sigma,
-                                         RandomStream::box_muller(c[1], c[2]));
+  const double deposits = lognormal(in.deposits_months * income, p_.wealth.deposits_sigma,
+                                    RandomStream::box_muller(c[1], c[2]));
   ledger_.transfer(rest_of_world_account, household_account(i),
                    static_cast<std::int64_t>(deposits * fen_per_rmb), Flow::migration, tally);
 }

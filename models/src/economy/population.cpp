@@ -14,11 +14,6 @@
 namespace cpsim::models::economy {
 namespace {
 
-/// A lognormal draw with the given mean and log-sd.
-double lognormal(double mean, double sigma, double standard_normal) {
-  return mean * std::exp(sigma * standard_normal - 0.5 * sigma * sigma);
-}
-
 struct Composition {
   std::uint8_t workers, children, elderly;
   [[nodiscard]] int members() const { return workers + children + elderly; }
@@ -303,10 +298,8 @@ void Economy::create_households(const StepContext& context) {
             const RandomBlock n = skills.block(i, 0, 1);
             const double z0 = RandomStream::box_muller(n[0], n[1]);
             const double z1 = RandomStream::box_muller(n[2], n[3]);
-            skill_0[i] = static_cast<float>(
-                std::clamp(lognormal(mean_skill, p_.skills.sigma, z0), 0.05, 20.0));
-            skill_1[i] = static_cast<float>(
-                std::clamp(lognormal(mean_skill, p_.skills.sigma, z1), 0.05, 20.0));
+            skill_0[i] = draw_skill(mean_skill, p_.skills.sigma, z0);
+            skill_1[i] = draw_skill(mean_skill, p_.skills.sigma, z1);
             const RandomBlock hblock = skills.block(i, 0, 2);
             const double hz = RandomStream::box_muller(hblock[0], hblock[1]);
             const double value =

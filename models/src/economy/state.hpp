@@ -4,7 +4,9 @@
 // their column handles, regions and the scalar accounts. Each process file
 // (labour_market.cpp, income_tax.cpp, dibao.cpp, ...) works on this state;
 // economy_model.cpp wires the processes into the monthly schedule.
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -44,6 +46,16 @@ inline constexpr bool owned_by_village(std::int32_t owner) {
 }
 
 inline constexpr double fen_per_rmb = 100.0;
+
+/// A lognormal draw with the given mean and log-sd from a standard normal.
+inline double lognormal(double mean, double sigma, double standard_normal) {
+  return mean * std::exp(sigma * standard_normal - 0.5 * sigma * sigma);
+}
+/// A worker's skill factor: lognormal around the group mean, clamped to
+/// [0.05, 20] (R4), at set-up and for arrivals from outside.
+inline float draw_skill(double group_mean, double sigma, double standard_normal) {
+  return static_cast<float>(std::clamp(lognormal(group_mean, sigma, standard_normal), 0.05, 20.0));
+}
 inline constexpr std::int32_t no_employer = -1;
 
 // ------------------------------------------------------------------ regions
