@@ -31,13 +31,18 @@ inline std::vector<Override> closed_boundary() {
           {"parameters.in_migration.return_unemployed_annual", "0"}};
 }
 
-inline Scenario xihu_small(std::uint64_t seed, std::int64_t steps,
-                           const std::vector<Override>& extra = {}) {
+/// A shipped scenario (path relative to scenarios/) at a seed and length.
+inline Scenario shipped_scenario(const std::string& file, std::uint64_t seed, std::int64_t steps,
+                                 const std::vector<Override>& extra = {}) {
   static const ModelRegistry registry = app::make_registry();
   std::vector<Override> overrides{{"seed", std::to_string(seed)}, {"steps", std::to_string(steps)}};
   overrides.insert(overrides.end(), extra.begin(), extra.end());
-  return load_scenario(std::string(CPSIM_SOURCE_DIR) + "/scenarios/xihu-small.yaml", overrides,
-                       registry);
+  return load_scenario(std::string(CPSIM_SOURCE_DIR) + "/scenarios/" + file, overrides, registry);
+}
+
+inline Scenario xihu_small(std::uint64_t seed, std::int64_t steps,
+                           const std::vector<Override>& extra = {}) {
+  return shipped_scenario("xihu-small.yaml", seed, steps, extra);
 }
 
 struct EconomyRun {
@@ -45,16 +50,19 @@ struct EconomyRun {
   KeepRows observer;
 };
 
-inline std::unique_ptr<EconomyRun> run_xihu_small(std::uint64_t seed, std::int64_t steps,
-                                                  int threads,
-                                                  const std::vector<Override>& extra = {}) {
+inline std::unique_ptr<EconomyRun> run_economy(const Scenario& scenario, int threads) {
   static const ModelRegistry registry = app::make_registry();
-  const Scenario scenario = xihu_small(seed, steps, extra);
   auto run = std::make_unique<EconomyRun>();
   run->simulation = std::make_unique<Simulation>(scenario.seed, scenario.steps);
   run->simulation->build(registry.find(scenario.model)->create(), scenario.parameters);
   run->simulation->run(threads, run->observer);
   return run;
+}
+
+inline std::unique_ptr<EconomyRun> run_xihu_small(std::uint64_t seed, std::int64_t steps,
+                                                  int threads,
+                                                  const std::vector<Override>& extra = {}) {
+  return run_economy(xihu_small(seed, steps, extra), threads);
 }
 
 inline const MetricSpec& spec(const Simulation& simulation, std::string_view name) {

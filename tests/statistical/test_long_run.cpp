@@ -7,11 +7,17 @@
 //    force that moves with the population;
 //  - the fiscal rule: the balance within +-5 % of revenue every year and on
 //    average, December debt below 10 % of the year's GDP;
-//  - migration: the district gains people from outside on net.
+//  - migration: the district gains people from outside on net;
+//  - the income tail (item 2), in years 1 and 20: Theil T at most 0.6 and
+//    Gini at most 0.45 of per-capita disposable income (person-weighted),
+//    top 1 % of persons at most 25 % of income. The lower bound of the
+//    top-1 % band (10 %) and the largest household's 0.5 % are not met at
+//    1:100 (docs/economy-model.md, "Long run") and are not asserted.
 // One test: CTest runs each test in its own process, and the eight runs are
 // the cost (about 12 s in Release); the checks are functions of a seed's years.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -30,9 +36,62 @@ struct Year {
   double population = 0, labour_force = 0, net_arrivals = 0;
 };
 
-std::vector<Year> yearly(std::uint64_t seed) {
+/// Person-weighted distribution of per-capita disposable income this
+/// calendar year (household income_ytd / members) in the household table.
+struct Tail {
+  double gini = 0, theil = 0, top1 = 0;
+};
+
+Tail income_tail(const Simulation& s) {
+  const AgentTable& t = *s.find_table("households");
+  const auto column = [&](const char* name) -> const auto& {
+    return t.column_data(t.find_column(name));
+  };
+  const auto& income = std::get<std::vector<std::int64_t>>(column("income_ytd"));
+  const auto& workers = std::get<std::vector<std::uint8_t>>(column("workers"));
+  const auto& children = std::get<std::vector<std::uint8_t>>(column("children"));
+  const auto& elderly = std::get<std::vector<std::uint8_t>>(column("elderly"));
+  std::vector<std::pair<double, double>> people;  // (per-capita income, persons)
+  for (std::size_t i = 0; i < income.size(); ++i) {
+    const double members = workers[i] + children[i] + elderly[i];
+    if (members > 0) people.emplace_back(static_cast<double>(income[i]) / members, members);
+  }
+  std::sort(people.begin(), people.end());
+  double persons = 0, total = 0;
+  for (const auto& [y, n] : people) {
+    persons += n;
+    total += y * n;
+  }
+  const double mean = total / persons;
+  Tail tail;
+  double below = 0, area = 0;  // Lorenz curve by trapezoids
+  for (const auto& [y, n] : people) {
+    area += n * (2 * below + y * n);
+    below += y * n;
+    if (y > 0) tail.theil += n * (y / mean) * std::log(y / mean) / persons;
+  }
+  tail.gini = 1 - area / (persons * total);
+  double top = 0, counted = 0;
+  for (auto it = people.rbegin(); it != people.rend() && counted < 0.01 * persons; ++it) {
+    const double take = std::min(it->second, 0.01 * persons - counted);
+    top += it->first * take;
+    counted += take;
+  }
+  tail.top1 = top / total;
+  return tail;
+}
+
+void expect_bounded_tail(const Tail& tail, const std::string& where) {
+  EXPECT_LE(tail.theil, 0.6) << where;
+  EXPECT_LE(tail.gini, 0.45) << where;
+  EXPECT_LE(tail.top1, 0.25) << where;
+  EXPECT_GT(tail.top1, 0.01) << where;  // a tail exists at all
+}
+
+std::vector<Year> yearly(std::uint64_t seed, Tail& last_year) {
   const auto run = run_xihu_small(seed, 12 * years, 2);
   const Simulation& s = *run->simulation;
+  last_year = income_tail(s);
   const auto value = [&](std::string_view name, std::size_t step) {
     const MetricSpec& metric = spec(s, name);
     return metric.type == MetricType::Real
@@ -126,7 +185,10 @@ void expect_balanced_budget(std::uint64_t seed, const std::vector<Year>& y) {
 
 TEST(LongRun, TwentyYearsStayInEveryBandAtEverySeed) {
   for (const std::uint64_t seed : seeds) {
-    const std::vector<Year> y = yearly(seed);
+    Tail year_20;
+    const std::vector<Year> y = yearly(seed, year_20);
+    expect_bounded_tail(year_20, label(seed, years));
+    expect_bounded_tail(income_tail(*run_xihu_small(seed, 12, 2)->simulation), label(seed, 1));
     expect_labour_market_in_bands(seed, y);
     expect_downward_beveridge_curve(seed, y);
     expect_labour_force_with_population(seed, y);

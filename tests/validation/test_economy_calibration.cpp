@@ -1,42 +1,38 @@
-// Calibration of the 1:100 Xihu scenario: over its first simulated year every
-// target of the calibration table (urban:rural income ratio, services and
-// digital-economy shares of value added, unemployment, Gini) lies in its range.
+// Calibration of the Xihu economy over its first simulated year (issue 10,
+// item 5): the mean over seeds 1-8 of the 1:100 scenario lies in every
+// target's range (urban:rural income ratio, services and digital-economy
+// shares of value added, unemployment, Gini). The seeds are the first eight,
+// not chosen because they pass; each 1:100 seed alone may leave a band (the
+// ratio spans 1.42-1.59 over these seeds: a few hundred households per
+// village). The 1:1 baseline at every one of the eight seeds is checked in
+// tests/statistical/test_calibration_full_scale.cpp (about 90 s).
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
-#include <variant>
 
-#include "models/economy_fixture.hpp"
+#include "models/calibration_table.hpp"
 
 namespace cpsim::testing {
 namespace {
 
-TEST(EconomyCalibration, XihuSmallFirstYearMeetsEveryTarget) {
-  for (const std::uint64_t seed : {20210701ULL, 5ULL}) {
+TEST(EconomyCalibration, XihuSmallMeanOverEightSeedsMeetsEveryTarget) {
+  constexpr int seeds = 8;
+  std::map<std::string, CalibrationRow> mean;
+  for (std::uint64_t seed = 1; seed <= seeds; ++seed) {
     const auto run = run_xihu_small(seed, 12, 2);
-    const auto tables = run->simulation->model()->report(*run->simulation);
-    ASSERT_EQ(tables.size(), 1U);
-    const ResultTable& table = tables[0];
-    EXPECT_EQ(table.name, "calibration");
-    const auto find = [&](std::string_view name) -> const ResultTable::Column& {
-      for (const auto& c : table.columns) {
-        if (c.name == name) return c;
-      }
-      throw std::runtime_error("no column " + std::string(name));
-    };
-    const auto& target = std::get<std::vector<std::string>>(find("target").values);
-    const auto& kind = std::get<std::vector<std::string>>(find("kind").values);
-    const auto& low = std::get<std::vector<double>>(find("low").values);
-    const auto& high = std::get<std::vector<double>>(find("high").values);
-    const auto& simulated = std::get<std::vector<double>>(find("simulated").values);
-    std::size_t targets = 0;
-    for (std::size_t r = 0; r < table.rows(); ++r) {
-      if (kind[r] != "target") continue;
-      ++targets;
-      EXPECT_GE(simulated[r], low[r]) << target[r] << " seed " << seed;
-      EXPECT_LE(simulated[r], high[r]) << target[r] << " seed " << seed;
+    const std::vector<CalibrationRow> rows = calibration_targets(*run);
+    EXPECT_EQ(rows.size(), 5U);
+    for (const CalibrationRow& row : rows) {
+      CalibrationRow& m =
+          mean.try_emplace(row.target, CalibrationRow{row.target, row.low, row.high}).first->second;
+      m.simulated += row.simulated / seeds;
     }
-    EXPECT_EQ(targets, 5U);
+  }
+  ASSERT_EQ(mean.size(), 5U);
+  for (const auto& [target, m] : mean) {
+    EXPECT_GE(m.simulated, m.low) << target;
+    EXPECT_LE(m.simulated, m.high) << target;
   }
 }
 

@@ -200,6 +200,9 @@ class Economy {
   void refresh_equity_fund_totals();
   /// Pays `amount` fen from the bank (the fund's custodian) to the holders.
   void distribute_equity_fund(std::int64_t amount, Flow kind);
+  /// The fund's slice of an incorporated firm's payout or equity:
+  /// `firms.local_owner_share_large` of it, floored to the fen.
+  [[nodiscard]] std::int64_t equity_fund_slice(std::int64_t amount) const;
   // labour_market.cpp
   void count_employees();
   std::int64_t match(const StepContext& context, std::string_view stream_name, std::int64_t rounds);

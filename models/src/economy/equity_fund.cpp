@@ -1,5 +1,6 @@
 // The district equity fund (docs/economy-rules.md R8a): district households'
-// claims on the larger locally owned firms. Each household holds a fixed
+// claims on the incorporated firms, a slice (`firms.local_owner_share_large`)
+// of every one. Each household holds a fixed
 // share of the fund, set at set-up from its initial deposits: the richest
 // `wealth.equity_top_share` of households hold `wealth.equity_top_holding_share`
 // of the fund in a Pareto law by rank, the others in proportion to their
@@ -55,6 +56,10 @@ std::vector<double> equity_fund_holdings(std::span<const double> wealth, double 
 
 std::int64_t equity_fund_payment(std::int64_t amount, double holding, double total) {
   return total > 0 ? floor_fen(static_cast<double>(amount) * (holding / total)) : 0;
+}
+
+std::int64_t Economy::equity_fund_slice(std::int64_t amount) const {
+  return floor_fen(p_.firms.local_owner_share_large * static_cast<double>(amount));
 }
 
 void Economy::assign_equity_fund() {

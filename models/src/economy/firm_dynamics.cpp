@@ -71,11 +71,13 @@ void Economy::run_firm_dynamics(const StepContext& context) {
       if (owner[f] >= 0) to = household_account(static_cast<std::size_t>(owner[f]));
       if (owned_by_village(owner[f]))
         to = village_account(static_cast<std::size_t>(owner_village_base - owner[f]));
-      if (owner[f] == owner_equity_fund) {
-        to = bank_account;  // custodian of the fund, paid out below
-        fund_proceeds += deposits[f];
+      std::int64_t to_fund = 0;
+      if (owner[f] == owner_corporate) {
+        to_fund = equity_fund_slice(deposits[f]);  // to the fund's custodian, paid out below
+        ledger_.transfer(firm_account(f), bank_account, to_fund, Flow::firm_exit, tally);
+        fund_proceeds += to_fund;
       }
-      ledger_.transfer(firm_account(f), to, deposits[f], Flow::firm_exit, tally);
+      ledger_.transfer(firm_account(f), to, deposits[f] - to_fund, Flow::firm_exit, tally);
     } else if (deposits[f] < 0) {
       ledger_.transfer(bank_account, firm_account(f), -deposits[f], Flow::loan_write_off, tally);
     }

@@ -168,17 +168,21 @@ void Economy::run_labour_market(const StepContext& context) {
   auto wage_index = firms[f_.wage_index];
   const auto employees = firms[f_.employees];
   const auto productivity = firms[f_.productivity];
-  // 1. expectations and labour demand from last month's sales; the wage
-  // curve from last month's unfilled vacancies (still in `vacancies`) and
-  // this month's surplus of workers over demand.
+  const auto owner = firms[f_.owner];
+  // 1. expectations and labour demand from last month's sales (a small
+  // business stays below the private-enterprise size); the wage curve from
+  // last month's unfilled vacancies (still in `vacancies`) and this month's
+  // surplus of workers over demand.
   const double up = p_.firms.wage_vacancy_response;
   const double down = p_.firms.wage_surplus_response;
+  const auto small_cap = static_cast<double>(p_.firms.household_business_max_employees);
   parallel_for(firms.size(), [&](std::size_t b, std::size_t e) {
     for (std::size_t i = b; i < e; ++i) {
       const double last_sales = static_cast<double>(sales[i]) / fen_per_rmb;
       expected[i] += p_.firms.expectation_weight * (last_sales - expected[i]);
+      const double cap = small_business(owner[i]) ? small_cap : 1.0e9;
       demand[i] = static_cast<std::int32_t>(
-          std::min(1.0e9, std::round(expected[i] / static_cast<double>(productivity[i]))));
+          std::min(cap, std::round(expected[i] / static_cast<double>(productivity[i]))));
       sales[i] = 0;  // this month's sales accumulate from here on
       const double unfilled =
           vacancies[i] > 0 ? static_cast<double>(vacancies[i]) / (employees[i] + vacancies[i])

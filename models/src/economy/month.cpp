@@ -73,7 +73,8 @@ void Economy::end_month(const StepContext& context) {
   const auto deposits = firms[f_.deposits];
   const std::int64_t fund_equity =
       deterministic_sum<std::int64_t>(firms.size(), [&](std::size_t f) {
-        return owner[f] == owner_equity_fund && deposits[f] > 0 ? deposits[f] : std::int64_t{0};
+        return owner[f] == owner_corporate && deposits[f] > 0 ? equity_fund_slice(deposits[f])
+                                                              : std::int64_t{0};
       });
   const double weight = p_.consumption.income_expectation_weight;
   parallel_for(t.size(), [&](std::size_t b, std::size_t e) {

@@ -13,7 +13,8 @@ namespace {
 
 struct SectorDefaults {
   double value_added_share, productivity, productivity_sigma, wage, productivity_growth,
-      export_growth, firm_share, consumption_urban, consumption_rural, high_tech_share;
+      export_growth, firm_share, consumption_urban, consumption_rural, high_tech_share,
+      household_business_share;
 };
 
 // Value-added shares: article (H1 2021: services 87.223 of 93.414 bn RMB, digital
@@ -23,11 +24,11 @@ struct SectorDefaults {
 // Hangzhou's (about 8,000 RMB/month across ownership types); documented in
 // docs/economy-model.md.
 constexpr std::array<SectorDefaults, sector_count> sector_defaults{{
-    {0.44, 45000, 0.6, 14000, 0.05, 0.07, 0.18, 0.08, 0.06, 0.30},
-    {0.062, 26000, 0.4, 8500, 0.03, 0.03, 0.05, 0.05, 0.06, 0.20},
-    {0.485, 18000, 0.5, 6500, 0.02, 0.03, 0.74, 0.55, 0.60, 0.0},
-    {0.005, 8000, 0.3, 4200, 0.01, 0.02, 0.015, 0.01, 0.01, 0.0},
-    {0.008, 10000, 0.3, 4500, 0.01, 0.03, 0.015, 0.02, 0.0, 0.0},
+    {0.44, 45000, 0.6, 14000, 0.05, 0.07, 0.18, 0.08, 0.06, 0.30, 0.0},
+    {0.062, 26000, 0.4, 8500, 0.03, 0.03, 0.05, 0.05, 0.06, 0.20, 0.35},
+    {0.485, 18000, 0.5, 6500, 0.02, 0.03, 0.74, 0.55, 0.60, 0.0, 0.35},
+    {0.005, 8000, 0.3, 4200, 0.01, 0.02, 0.015, 0.01, 0.01, 0.0, 0.0},
+    {0.008, 10000, 0.3, 4500, 0.01, 0.03, 0.015, 0.02, 0.0, 0.0, 0.0},
 }};
 
 BoundSchema<EconomyParameters> bind_economy() {
@@ -75,9 +76,11 @@ BoundSchema<EconomyParameters> bind_economy() {
               "Mean skill of urban local workers (normalisation)", 0.01, 10, "1");
   skills.real("mean_migrant", &SkillParameters::mean_migrant, 0.85,
               "Mean skill of migrant workers (assumption)", 0.01, 10, "1");
-  skills.real("mean_rural", &SkillParameters::mean_rural, 0.65,
-              "Mean skill of village residents (calibrated to the 1.49 urban:rural ratio)", 0.01,
-              10, "1");
+  skills.real(
+      "mean_rural", &SkillParameters::mean_rural, 0.63,
+      "Mean skill of village residents (calibrated to the 1.49 urban:rural ratio: a bisection "
+      "over seeds 1-8 of the 1:1 baseline, see docs/economy-model.md)",
+      0.01, 10, "1");
   skills.real(
       "intergenerational_elasticity", &SkillParameters::intergenerational_elasticity, 0.4,
       "Elasticity of an entrant's skill to the working parent's skill (intergenerational "
@@ -124,27 +127,29 @@ BoundSchema<EconomyParameters> bind_economy() {
   firms.real("size_cap_share", &FirmParameters::size_cap_share, 0.05,
              "Largest initial firm as a share of its sector's employment (truncates the Zipf law)",
              0.0001, 1.0, "1");
-  firms.real("household_business_share", &FirmParameters::household_business_share, 0.35,
-             "Share of urban firms (the smallest by initial size) that are household businesses "
-             "(个体工商户): their profit is the owner's business income",
-             0.0, 1.0, "1");
+  firms.integer(
+      "household_business_max_employees", &FirmParameters::household_business_max_employees, 7,
+      "Most employees of a household business (个体工商户): one with 8 or more would be a "
+      "private enterprise (私营企业暂行条例 1988, art. 2; docs/economy-rules.md R8)",
+      1, 1e6, "workers");
   firms.integer("entrant_max_employees", &FirmParameters::entrant_max_employees, 5,
                 "Largest labour demand of an entrant", 1, 1e6, "workers");
   firms.real("local_owner_share_small", &FirmParameters::local_owner_share_small, 0.9,
              "Probability that a household business is owned by a district household", 0.0, 1.0,
              "1");
   firms.real("local_owner_share_large", &FirmParameters::local_owner_share_large, 0.12,
-             "Probability that a larger firm is owned by district households through the equity "
-             "fund (else outside owners; calibrated to the urban property-income share of 15 %)",
+             "Share of every larger (incorporated) firm held by district households through the "
+             "equity fund (the rest by outside owners; calibrated to the urban property-income "
+             "share of 15 %)",
              0.0, 1.0, "1");
   firms.real(
       "expectation_weight", &FirmParameters::expectation_weight, 0.1,
       "Adaptive weight of sales expectations per month (docs/economy-rules.md R1, 0.25/quarter)",
       0.0, 1.0, "1/month");
-  firms.real(
-      "wage_productivity_passthrough", &FirmParameters::wage_productivity_passthrough, 0.5,
-      "Share of productivity growth passed to the wage index (K+S; docs/economy-rules.md R4)", 0.0,
-      2.0, "1");
+  firms.real("wage_productivity_passthrough", &FirmParameters::wage_productivity_passthrough, 1.0,
+             "Share of productivity growth passed to the wage index (K+S, Dosi et al. 2010: 1, a "
+             "stable labour share; docs/economy-rules.md R4)",
+             0.0, 2.0, "1");
   firms.real("wage_premium_elasticity", &FirmParameters::wage_premium_elasticity, 0.3,
              "Elasticity of a firm's wage index to its relative productivity (assumption)", 0.0,
              1.0, "1");
@@ -205,6 +210,12 @@ BoundSchema<EconomyParameters> bind_economy() {
     sector.real("high_tech_share", &SectorParameters::high_tech_share, d.high_tech_share,
                 "Share of the sector's firms certified high-tech (15 % corporate tax)", 0.0, 1.0,
                 "1");
+    sector.real("household_business_share", &SectorParameters::household_business_share,
+                d.household_business_share,
+                "Share of the sector's urban firms (the smallest by initial size) that are "
+                "household businesses (个体工商户), whose profit is the owner's business income "
+                "(assumption; none in the digital economy, docs/economy-rules.md R8)",
+                0.0, 1.0, "1");
   }
   // labour market
   auto labour = s.section("labour", &EconomyParameters::labour);
@@ -448,15 +459,17 @@ BoundSchema<EconomyParameters> bind_economy() {
           "minus 1; docs/economy-rules.md R14a). It sets how closely arrivals follow labour "
           "demand, not their long-run number (assumption)",
           0.0, 10.0, "1/year");
-  in.real("outside_wage_ratio", &InMigrationParameters::outside_wage_ratio, 0.29,
+  in.real("outside_wage_ratio", &InMigrationParameters::outside_wage_ratio, 0.32,
           "Outside wage per unit of skill a migrant compares with, over the district's mean at "
-          "set-up: in the long run the job-finding rate settles near it, and with it "
-          "unemployment near s/(s + ratio) (calibrated to Zhejiang's surveyed unemployment of "
-          "4.5-4.6 %, 2023-2024; docs/economy-model.md)",
+          "set-up: the job-finding rate settles near it, and with it unemployment near "
+          "s/(s + ratio). s (1 - u)/u with u = 4.5 %, Zhejiang's surveyed unemployment in 2024 "
+          "(4.6 % in 2023), and s = 1.5 %: the set-up is then at the Todaro balance "
+          "(docs/economy-model.md)",
           0.01, 10.0, "1");
-  in.real("outside_wage_growth", &InMigrationParameters::outside_wage_growth, 0.03,
-          "Yearly log growth of the outside wage (assumption: near the district's own wage trend, "
-          "so that the gap moves with the district's labour market)",
+  in.real("outside_wage_growth", &InMigrationParameters::outside_wage_growth, 0.04,
+          "Yearly log growth of the outside wage, in real terms as the model has no prices: "
+          "migrant workers' mean monthly income 4,072 (2020) to 4,961 RMB (2024), +4.9 %/yr, less "
+          "CPI inflation of about 0.8 %/yr (NBS Migrant Worker Monitoring Survey reports)",
           -0.5, 0.5, "1/year");
   in.real("job_finding_smoothing", &InMigrationParameters::job_finding_smoothing, 0.5,
           "Weight of the latest month in the job-finding probability migrants expect", 0.0, 1.0,

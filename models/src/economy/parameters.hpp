@@ -78,7 +78,7 @@ struct WealthParameters {
 struct FirmParameters {
   double count_per_1000_residents = 0;
   double size_cap_share = 0;
-  double household_business_share = 0;
+  std::int64_t household_business_max_employees = 0;
   std::int64_t entrant_max_employees = 0;
   double local_owner_share_small = 0;
   double local_owner_share_large = 0;
@@ -96,16 +96,17 @@ struct FirmParameters {
 
 /// One sector of the `sectors` section (p.sectors[k], k a Sector).
 struct SectorParameters {
-  double value_added_share = 0;        ///< target share of district value added
-  double productivity_month = 0;       ///< value added per worker, RMB/month
-  double productivity_sigma = 0;       ///< log-sd of firm productivity
-  double wage_month = 0;               ///< wage per unit of skill, RMB/month
-  double productivity_growth = 0;      ///< trend, per year (log)
-  double export_growth = 0;            ///< trend of outside demand, per year (log)
-  double firm_share = 0;               ///< share of the firm count
-  double consumption_share_urban = 0;  ///< of urban household spending
-  double consumption_share_rural = 0;  ///< of rural household spending
-  double high_tech_share = 0;          ///< share of firms taxed at the high-tech rate
+  double value_added_share = 0;         ///< target share of district value added
+  double productivity_month = 0;        ///< value added per worker, RMB/month
+  double productivity_sigma = 0;        ///< log-sd of firm productivity
+  double wage_month = 0;                ///< wage per unit of skill, RMB/month
+  double productivity_growth = 0;       ///< trend, per year (log)
+  double export_growth = 0;             ///< trend of outside demand, per year (log)
+  double firm_share = 0;                ///< share of the firm count
+  double consumption_share_urban = 0;   ///< of urban household spending
+  double consumption_share_rural = 0;   ///< of rural household spending
+  double high_tech_share = 0;           ///< share of firms taxed at the high-tech rate
+  double household_business_share = 0;  ///< share of urban firms that are household businesses
 };
 
 struct LabourParameters {

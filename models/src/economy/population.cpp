@@ -8,6 +8,8 @@
 #include <numeric>
 #include <string>
 
+#include <boost/math/distributions/normal.hpp>
+
 #include "cpsim/engine/parallel.hpp"
 #include "economy/economy.hpp"
 
@@ -57,14 +59,19 @@ void trim(Composition& c, int room) {
 
 /// Integer firm sizes proportional to `raw` (Pareto draws), each at most
 /// max(cap_share x total, 2 x mean size) and at least 1, summing to round(total) (largest
-/// remainders get the leftover workers).
-std::vector<std::int32_t> zipf_sizes(std::vector<double> raw, double total, double cap_share) {
+/// remainders get the leftover workers). Firms marked `small` (household
+/// businesses) are held to at most `small_cap` workers; the others absorb
+/// what the cap leaves.
+std::vector<std::int32_t> zipf_sizes(std::vector<double> raw, double total, double cap_share,
+                                     const std::vector<std::uint8_t>& small, double small_cap) {
   const std::size_t n = raw.size();
   std::vector<std::int32_t> sizes(n, 1);
   if (n == 0) return sizes;
   // A cap below twice the mean size could not hold the sector's workers (small
   // scenarios with few firms): relax it there.
-  const double cap = std::max({1.0, cap_share * total, 2.0 * total / static_cast<double>(n)});
+  const double large_cap = std::max({1.0, cap_share * total, 2.0 * total / static_cast<double>(n)});
+  const std::size_t small_count =
+      static_cast<std::size_t>(std::count(small.begin(), small.end(), std::uint8_t{1}));
   std::vector<std::uint8_t> capped(n, 0);
   for (std::size_t pass = 0; pass <= n; ++pass) {  // each pass caps at least one more firm
     double free_mass = 0, capped_mass = 0;
@@ -75,6 +82,8 @@ std::vector<std::int32_t> zipf_sizes(std::vector<double> raw, double total, doub
     for (std::size_t k = 0; k < n; ++k) {
       if (capped[k]) continue;
       raw[k] *= factor;
+      // Household businesses keep their cap unless no other firm could take the rest.
+      const double cap = small[k] != 0 && small_count < n ? std::max(1.0, small_cap) : large_cap;
       if (raw[k] > cap) {
         raw[k] = cap;
         capped[k] = 1;
@@ -384,12 +393,42 @@ void Economy::create_firms(const StepContext& context) {
   for (std::size_t s = 0; s < sector_count; ++s) {
     const double employment = static_cast<double>(labour_force) *
                               (1.0 - p_.labour.initial_unemployment) * weight[s] / weight_total;
-    // Zipf sizes: Pareto with density ~ x^-2, truncated at a share of the sector.
+    // Zipf sizes: Pareto with density ~ x^-2, truncated at a share of the
+    // sector. The smallest draws (raw size below the quantile of the sector's
+    // household-business share) are household businesses.
+    // Sizes and productivities are stratified. Sizes are the quantiles at the
+    // middles of n equal strata, (r + 1/2)/n, in random order, so the
+    // sector's size distribution is the same at every seed. Productivity is
+    // stratified within blocks of `block` firms of neighbouring size: the
+    // firms of a block take one quantile from each of `block` equal strata
+    // (a random cyclic order, a uniform draw inside the stratum). Independent
+    // draws would let the luck of the few largest firms set the district's
+    // first-year income ratio and sector shares; the seed now decides which
+    // firm is which, not the economy's make-up.
+    constexpr std::uint64_t block = 10;
+    const KeyedPermutation size_rank(count[s], stream, 2 * s + 1);
+    const auto stratum = [&](std::uint64_t rank) {
+      return (static_cast<double>(rank) + 0.5) / static_cast<double>(count[s]);
+    };
+    const auto productivity_quantile = [&](std::uint64_t rank, const RandomBlock& u) {
+      const std::uint64_t start = rank - rank % block;
+      const std::uint64_t length = std::min<std::uint64_t>(block, count[s] - start);
+      const std::uint64_t shift = stream.index(start, 2 * s + 2, length);
+      const std::uint64_t position = (rank - start + shift) % length;
+      return (static_cast<double>(position) + to_unit_interval_open_zero(u[0])) /
+             static_cast<double>(length);
+    };
     std::vector<double> size(count[s]);
+    std::vector<std::uint8_t> small(count[s], 0);
+    const double small_below =
+        1.0 / (1.0 - std::min(p_.sectors[s].household_business_share, 0.999999));
     for (std::size_t k = 0; k < count[s]; ++k) {
-      size[k] = 1.0 / to_unit_interval_open_zero(stream.word(first + k, 0, 0));
+      size[k] = 1.0 / stratum(size_rank(k));
+      small[k] = !is_village_sector(s) && size[k] < small_below ? 1 : 0;
     }
-    const std::vector<std::int32_t> sizes = zipf_sizes(size, employment, p_.firms.size_cap_share);
+    const std::vector<std::int32_t> sizes =
+        zipf_sizes(size, employment, p_.firms.size_cap_share, small,
+                   static_cast<double>(p_.firms.household_business_max_employees));
     for (std::size_t k = 0; k < count[s]; ++k) {
       const std::size_t i = first + k;
       sector[i] = static_cast<std::uint8_t>(s);
@@ -400,7 +439,8 @@ void Economy::create_firms(const StepContext& context) {
       }
       demand[i] = sizes[k];
       const RandomBlock n = stream.block(i, 0, 1);
-      const double z = RandomStream::box_muller(n[0], n[1]);
+      const double z = boost::math::quantile(
+          boost::math::normal(), std::min(productivity_quantile(size_rank(k), n), 1.0 - 1e-12));
       const double alpha =
           lognormal(effective_productivity[s], p_.sectors[s].productivity_sigma, z);
       productivity[i] = static_cast<float>(alpha);
@@ -413,9 +453,7 @@ void Economy::create_firms(const StepContext& context) {
       deposits[i] =
           static_cast<std::int64_t>(p_.firms.entry_capital_months *
                                     static_cast<double>(wage_index[i]) * demand[i] * fen_per_rmb);
-      // The smallest Pareto draws (raw size below the quantile) are household businesses.
-      draw_owner(i, owners, i, 0,
-                 size[k] < 1.0 / (1.0 - std::min(p_.firms.household_business_share, 0.999999)));
+      draw_owner(i, owners, i, 0, small[k] != 0);
     }
     first += count[s];
   }
@@ -433,20 +471,23 @@ void Economy::draw_owner(std::size_t firm, const RandomStream& stream, std::uint
     t[f_.household_business][firm] = 1;
     return;
   }
+  t[f_.household_business][firm] = 0;
+  // Larger firms, and any firm of a sector without household businesses, are
+  // incorporated: held in part by the district equity fund (R8a).
+  if (!small || p_.sectors[s].household_business_share <= 0) {
+    t[f_.owner][firm] = owner_corporate;
+    return;
+  }
+  // A household business is owned by an urban household (households of
+  // communities come first) or from outside the district.
   const RandomBlock u = stream.block(subject, step, 0);
-  const double local = small ? p_.firms.local_owner_share_small : p_.firms.local_owner_share_large;
-  if (to_unit_interval(u[0]) < local) {
-    // A household business's owner is an urban household (households of
-    // communities come first); a larger local firm belongs to the district
-    // equity fund (the draw u[1] is kept so that later draws do not move).
+  if (to_unit_interval(u[0]) < p_.firms.local_owner_share_small) {
     const std::uint64_t urban_households = regions_.first_household[regions_.communities - 1] +
                                            regions_.household_count[regions_.communities - 1];
-    const auto household = static_cast<std::int32_t>(to_index(u[1], urban_households));
-    t[f_.owner][firm] = small ? household : owner_equity_fund;
-    t[f_.household_business][firm] = small ? 1 : 0;
+    t[f_.owner][firm] = static_cast<std::int32_t>(to_index(u[1], urban_households));
+    t[f_.household_business][firm] = 1;
   } else {
     t[f_.owner][firm] = owner_rest_of_world;
-    t[f_.household_business][firm] = 0;
   }
 }
 

@@ -6,11 +6,11 @@
 //            businesses and village cooperatives are taxed on the owner side);
 //   payout = payout share x (profit - tax), never out of an overdraft.
 // The payout goes to the owner: a household business's owner receives
-// business income (taxed at the business rate); a larger local firm's payout
-// goes to the district equity fund's holders as dividends (equity_fund.cpp;
-// 20 % capital income tax withheld); outside owners are
-// paid through the rest of the world; a village cooperative's payout is
-// business income of the village households in proportion to members
+// business income (taxed at the business rate); an incorporated firm's payout
+// is split: the district equity fund's slice goes to its holders as dividends
+// (equity_fund.cpp; 20 % capital income tax withheld), the rest to outside
+// owners through the rest of the world, as does a small outside-owned firm's; a village
+// cooperative's payout is business income of the village households in proportion to members
 // (agricultural income, untaxed).
 #include <algorithm>
 #include <atomic>
@@ -75,10 +75,14 @@ void Economy::settle_firm_accounts(const StepContext& /*context*/) {
                              tally);
             add(own_business ? business_income[i] : property_income[i], payout);
             add(taxes[i], tax);
-          } else if (owner[f] == owner_equity_fund) {
-            // To the bank as the fund's custodian; passed on to the holders below.
-            ledger_.transfer(firm_account(f), bank_account, payout, Flow::dividends, tally);
-            fund_payouts.fetch_add(payout, std::memory_order_relaxed);
+          } else if (owner[f] == owner_corporate) {
+            // The fund's slice to the bank as its custodian (passed on to the
+            // holders below), the rest to the outside owners.
+            const std::int64_t fund = equity_fund_slice(payout);
+            ledger_.transfer(firm_account(f), bank_account, fund, Flow::dividends, tally);
+            ledger_.transfer(firm_account(f), rest_of_world_account, payout - fund, Flow::dividends,
+                             tally);
+            fund_payouts.fetch_add(fund, std::memory_order_relaxed);
           } else if (owner[f] == owner_rest_of_world) {
             ledger_.transfer(firm_account(f), rest_of_world_account, payout, Flow::dividends,
                              tally);

@@ -39,10 +39,17 @@ inline constexpr std::uint8_t contributed_flag(int slot) {
 inline constexpr std::int32_t owner_rest_of_world = -1;
 /// Village cooperatives: owner = -2 - village index.
 inline constexpr std::int32_t owner_village_base = -2;
-/// The district equity fund (equity_fund.cpp): larger locally owned firms.
-inline constexpr std::int32_t owner_equity_fund = std::numeric_limits<std::int32_t>::min();
+/// An incorporated (larger) firm: the district equity fund (equity_fund.cpp)
+/// holds `firms.local_owner_share_large` of it, outside owners the rest, so
+/// that district households hold a slice of every such firm, not all of a few.
+inline constexpr std::int32_t owner_corporate = std::numeric_limits<std::int32_t>::min();
 inline constexpr bool owned_by_village(std::int32_t owner) {
-  return owner <= owner_village_base && owner != owner_equity_fund;
+  return owner <= owner_village_base && owner != owner_corporate;
+}
+/// A small unincorporated business (a household's, or one owned from outside
+/// the district): held to `firms.household_business_max_employees`.
+inline constexpr bool small_business(std::int32_t owner) {
+  return owner >= 0 || owner == owner_rest_of_world;
 }
 
 inline constexpr double fen_per_rmb = 100.0;

@@ -40,7 +40,10 @@ class RdSubsidy final : public PolicyWith<RdSubsidyParameters> {
     auto wage_index = firms[economy.f().wage_index];
     const double rate = parameters().subsidy_rate;
     const double change = parameters().productivity_gain / 12.0;
+    // The extra growth is the firm's own, relative to the district: the premium
+    // elasticity passes it to the wage (R4).
     const double passthrough = economy.parameters().firms.wage_productivity_passthrough;
+    const double premium = economy.parameters().firms.wage_premium_elasticity;
     Ledger& ledger = economy.ledger();
     ledger.parallel_payments(firms.size(), [&](std::size_t b, std::size_t e, FlowTally& tally) {
       std::int64_t local = 0;
@@ -52,8 +55,8 @@ class RdSubsidy final : public PolicyWith<RdSubsidyParameters> {
         local += subsidy;
         productivity[f] =
             static_cast<float>(static_cast<double>(productivity[f]) * std::exp(change));
-        wage_index[f] =
-            static_cast<float>(static_cast<double>(wage_index[f]) * (1.0 + passthrough * change));
+        wage_index[f] = static_cast<float>(static_cast<double>(wage_index[f]) *
+                                           (1.0 + passthrough * premium * change));
       }
       spent.fetch_add(local, std::memory_order_relaxed);
     });
