@@ -13,6 +13,7 @@
 #include "cpsim/engine/run_comparison.hpp"
 #include "cpsim/engine/study_output.hpp"
 #include "exit_code.hpp"
+#include "registry.hpp"
 
 namespace cpsim::app {
 namespace po = boost::program_options;
@@ -322,7 +323,8 @@ int command_compare(const std::vector<std::string>& args, std::ostream& out, std
       "the contrast (its label or reform; default: the first)")(
       "year,y", po::value<std::int64_t>(), "the simulated year (default: the last compared)")(
       "spec", po::value<std::string>(),
-      "for two runs: a YAML file with `households:` and/or `budget:` blocks (a study file works)")(
+      "for two runs: a YAML file with `households:` and/or `budget:` blocks (a study file "
+      "works); default: the model's own (the district economy has one)")(
       "format", po::value<std::string>(), "text (default), csv or json");
   options.add_options()("help,h", "show this help");
   po::positional_options_description positionals;
@@ -331,7 +333,7 @@ int command_compare(const std::vector<std::string>& args, std::ostream& out, std
   po::store(po::command_line_parser(args).options(options).positional(positionals).run(), vm);
   if (vm.count("help") != 0U) {
     out << "usage: cpsim compare STUDY.h5 [--contrast NAME] [--year Y] [--format text|csv|json]\n"
-           "       cpsim compare BASE.h5 REFORM.h5 --spec STUDY.yaml [--year Y] [--format ...]\n"
+           "       cpsim compare BASE.h5 REFORM.h5 [--spec STUDY.yaml] [--year Y] [--format ...]\n"
            "Prints a reform against its baseline: the headline (budget, income ratio, Gini, "
            "poverty), the change by baseline income decile, winners and losers, groups and the "
            "budget by year.\n\n"
@@ -356,15 +358,22 @@ int command_compare(const std::vector<std::string>& args, std::ostream& out, std
     }
     c = from_study(files[0]);
   } else {
-    if (vm.count("spec") == 0U) {
-      throw po::error(
-          "two runs need --spec FILE naming what to compare (a study file's `households:` and "
-          "`budget:` blocks, e.g. scenarios/studies/rural-pension.yaml)");
-    }
     if (vm.count("contrast") != 0U) throw po::error("--contrast is for a study file");
     const RunPairInfo info = check_run_pair(files[0], files[1]);
+    // Without --spec, the model's own default comparison.
+    const ModelRegistry registry = make_registry();
+    const ModelInfo* model = registry.find(info.model);
+    if (vm.count("spec") == 0U && (model == nullptr || model->default_comparison.empty())) {
+      throw po::error("two runs of model " + info.model +
+                      " need --spec FILE naming what to compare (a study file's `households:` "
+                      "and `budget:` blocks, e.g. scenarios/studies/rural-pension.yaml)");
+    }
     const ComparisonSpec spec =
-        load_comparison_spec(vm["spec"].as<std::string>(), info.steps, info.steps_per_year);
+        vm.count("spec") != 0U
+            ? load_comparison_spec(vm["spec"].as<std::string>(), info.steps, info.steps_per_year)
+            : parse_comparison_spec(model->default_comparison,
+                                    "the default comparison of " + info.model, info.steps,
+                                    info.steps_per_year);
     RunPairComparison pair = compare_run_files(files[0], files[1], info, spec);
     c.source = files[0] + " and " + files[1];
     c.households = std::move(pair.households);

@@ -106,11 +106,10 @@ BudgetSpec read_budget_spec(const Node& node) {
   return spec;
 }
 
-ComparisonSpec load_comparison_spec(const std::filesystem::path& file, std::int64_t steps,
+namespace {
+
+ComparisonSpec read_comparison_spec(const Node& root, std::int64_t steps,
                                     std::int64_t steps_per_year) {
-  const std::optional<Node> document = yaml::read_document(file, "comparison spec");
-  if (!document) yaml::fail_unlocated(file.string() + ": cannot open the comparison spec");
-  const Node& root = *document;
   if (!root.is_map()) root.fail("expected a map with `households:` or `budget:`");
   ComparisonSpec spec;
   if (const Node* households = root.find("households")) {
@@ -121,6 +120,21 @@ ComparisonSpec load_comparison_spec(const std::filesystem::path& file, std::int6
     root.fail("has neither `households:` nor `budget:` (docs/studies.md)");
   }
   return spec;
+}
+
+}  // namespace
+
+ComparisonSpec load_comparison_spec(const std::filesystem::path& file, std::int64_t steps,
+                                    std::int64_t steps_per_year) {
+  const std::optional<Node> document = yaml::read_document(file, "comparison spec");
+  if (!document) yaml::fail_unlocated(file.string() + ": cannot open the comparison spec");
+  return read_comparison_spec(*document, steps, steps_per_year);
+}
+
+ComparisonSpec parse_comparison_spec(std::string_view text, const std::filesystem::path& origin,
+                                     std::int64_t steps, std::int64_t steps_per_year) {
+  return read_comparison_spec(yaml::parse_document(text, origin, "comparison spec"), steps,
+                              steps_per_year);
 }
 
 }  // namespace cpsim

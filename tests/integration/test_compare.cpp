@@ -145,6 +145,11 @@ TEST(CompareCommand, TwoRunsWithoutIntervalsAndTheirRefusals) {
   ASSERT_EQ(text.exit_code, 0) << text.output;
   EXPECT_NE(text.output.find("two single runs: one pair, so no intervals"), std::string::npos);
   EXPECT_NE(text.output.find("by baseline income decile"), std::string::npos);
+  // Without --spec the model's default comparison: the same blocks as the
+  // shipped study's, so the same report.
+  const auto by_default = run_cpsim("compare " + base + " " + reform);
+  ASSERT_EQ(by_default.exit_code, 0) << by_default.output;
+  EXPECT_EQ(by_default.output, text.output);
 
   const auto one_line = [](const testing::ProcessResult& r) {
     return std::count(r.output.begin(), r.output.end(), '\n') == 1;
@@ -175,6 +180,13 @@ TEST(CompareCommand, TwoRunsWithoutIntervalsAndTheirRefusals) {
   const auto model = run_cpsim("compare " + base + " " + kinetic + " --spec " + kSpec);
   EXPECT_EQ(model.exit_code, 2);
   EXPECT_NE(model.output.find("model kinetic_exchange differs"), std::string::npos) << model.output;
+  // A model without a default comparison needs --spec.
+  const auto no_spec = run_cpsim("compare " + kinetic + " " + kinetic);
+  EXPECT_EQ(no_spec.exit_code, 2);
+  EXPECT_TRUE(one_line(no_spec)) << no_spec.output;
+  EXPECT_NE(no_spec.output.find("two runs of model kinetic_exchange need --spec"),
+            std::string::npos)
+      << no_spec.output;
   // No panel in the file.
   const std::string bare = dir.file("bare.h5");
   ASSERT_EQ(run_cpsim("run " + kSmall + pension + " --set output.snapshot_every=0 --steps 12 -o " +

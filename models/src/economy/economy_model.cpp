@@ -87,6 +87,29 @@ class DistrictEconomyModel final : public Model {
 
 }  // namespace
 
+/// What `cpsim compare BASE.h5 REFORM.h5` reads from two runs of the economy
+/// without --spec (docs/studies.md, "Household comparison"): the yearly
+/// household panel by residence and hukou, the baseline's dibao line, policy
+/// spending and the government's receipts by tax.
+constexpr const char* default_comparison = R"(households:
+  table: households
+  income: income_ytd
+  persons: {children: children, working_age: workers, elderly: elderly}
+  groups:
+    residence: {column: flags, masks: {rural: 1}, other: urban, ratio: [urban, rural]}
+    hukou: {column: flags, masks: {migrant: 4, agricultural: 2}, other: local_non_agricultural}
+  relative_poverty: 0.5
+  poverty_lines: {dibao: 11004}
+budget:
+  spending: policy_spending
+  revenue:
+    metric: flow_matrix
+    rows: [income_tax_withheld, income_tax_settlement, capital_income_tax, business_income_tax,
+           corporate_tax, value_added_tax, environmental_tax]
+    column: government
+  discount_rate: 0.03
+)";
+
 ModelInfo district_economy_model_info() {
   ModelInfo info;
   info.name = "district_economy";
@@ -96,6 +119,7 @@ ModelInfo district_economy_model_info() {
   info.schema = economy_schema();
   info.create = [] { return std::make_unique<DistrictEconomyModel>(); };
   info.steps_per_year = 12;  // one step is a month
+  info.default_comparison = default_comparison;
   info.estimate_memory = estimate_memory;
   // Every rank holds the whole state; household payment loops are split by
   // blocks (household_blocks.cpp), bit-identical to one process.

@@ -29,4 +29,9 @@ struct ComparisonSpec {
 ComparisonSpec load_comparison_spec(const std::filesystem::path& file, std::int64_t steps,
                                     std::int64_t steps_per_year);
 
+/// The same from a text in memory (a model's default comparison); `origin`
+/// names it in errors.
+ComparisonSpec parse_comparison_spec(std::string_view text, const std::filesystem::path& origin,
+                                     std::int64_t steps, std::int64_t steps_per_year);
+
 }  // namespace cpsim

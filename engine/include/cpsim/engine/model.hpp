@@ -69,6 +69,10 @@ struct ModelInfo {
   /// not calendar time. Studies then average the last year by default, and
   /// files record it so readers aggregate by year without guessing.
   std::int64_t steps_per_year = 0;
+  /// The `households:` and `budget:` blocks (YAML, docs/studies.md) that
+  /// `cpsim compare BASE.h5 REFORM.h5` uses when no --spec is given; empty:
+  /// two runs of the model need --spec.
+  std::string default_comparison;
 
   [[nodiscard]] const PolicyModuleInfo* find_policy(std::string_view module) const;
   [[nodiscard]] std::vector<std::string> policy_names() const;
