@@ -768,8 +768,11 @@ TEST_F(OutputTest, RefusesAWriteThatDoesNotFitAndRemovesThePartialFile) {
   {
     RunWriter writer(path, provenance_, metrics.set, 0, false);
     writer.append_metrics(0, metrics.row(0));
+    // The writer thread refuses the snapshot; the error comes back by a
+    // later call, at the latest by finish().
     try {
       writer.write_snapshot(0, big);
+      writer.finish(true, 0, 0.0);
     } catch (const OutputError& error) {
       message = error.what();
     }
