@@ -41,10 +41,11 @@ constexpr std::int32_t kFormatVersion = 1;
 /// whole chunk of every scalar metric (kMetricChunkSteps), so no chunk is
 /// written twice and a small model pays the HDF5 calls once per 256 steps.
 constexpr std::size_t kFlushRows = kMetricChunkSteps;
-/// Writes (blocks of metric rows, snapshots, tables) that may wait for the
-/// writer thread besides the one it is doing; a further write waits. Two
-/// bound the memory held to three copies of the largest snapshot.
-constexpr std::size_t kQueuedWrites = 2;
+/// Writes (blocks of metric rows, snapshots) that may wait for the writer
+/// thread besides the one it is doing; a further write waits. One bounds
+/// the memory held to two copies of the largest snapshot, and a yearly panel
+/// is written well within the year of steps that follows it.
+constexpr std::size_t kQueuedWrites = 1;
 std::string zero_padded_step(std::int64_t step) {
   std::array<char, 32> text{};
   const int length =
