@@ -109,7 +109,6 @@ struct RunWriter::Impl {
   void create_metrics(const MetricSet& metric_set);
   void write_rows(const Rows& rows);
   void write_snapshot(std::int64_t step, const AgentTable& table);
-  void write_table(const ResultTable& table);
   /// Hands the pending rows to the writer thread.
   void submit_rows();
   void close_all();
