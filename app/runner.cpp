@@ -38,10 +38,13 @@ class RunObserver final : public StepObserver {
 
   bool on_step(const Simulation& simulation, std::int64_t step, const MetricRow& row) override {
     if (!request_.output.empty()) {
+      const auto start = std::chrono::steady_clock::now();
       if (writer_ != nullptr) writer_->append_metrics(step, row);
       const auto every = request_.scenario.output.snapshot_every;
       if (every > 0 && (step % every == 0 || step == simulation.steps()))
         snapshot(simulation, step);
+      output_seconds_ +=
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     }
     // NaN until the metric's first defined step (step 1 for one undefined
     // at step 0), so the summary never shows an undefined value as a number.
@@ -59,6 +62,9 @@ class RunObserver final : public StepObserver {
   std::vector<const MetricSpec*> scalars_;
   std::vector<double> first_;  ///< per scalar: its first defined value
   std::optional<MetricRow> last_;
+  /// Seconds the steps waited for the writer (handing it rows and snapshot
+  /// copies, or a full queue), and then for the file's completion.
+  double output_seconds_ = 0;
 
  private:
   void snapshot(const Simulation& simulation, std::int64_t step) {
@@ -137,16 +143,23 @@ RunResult execute_run(const RunRequest& request) {
   result.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   set_phase("writing the output file");
+  const auto finishing = std::chrono::steady_clock::now();
   agree_on_errors(world, [&] {
     if (!writer) return;
     for (const auto& table : result.tables) writer->write_table(table);
     writer->finish(result.complete, result.steps_completed, result.wall_seconds);
   });
+  observer.output_seconds_ +=
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - finishing).count();
   std::vector<std::string> phase_names;
   for (const Phase& phase : simulation.phases()) phase_names.push_back(phase.name);
   phase_names.emplace_back("(metrics)");
   std::vector<double> seconds = simulation.phase_seconds();
   seconds.push_back(simulation.measure_seconds());
+  if (!request.output.empty()) {
+    phase_names.emplace_back("(output)");
+    seconds.push_back(observer.output_seconds_);
+  }
   result.phase_times = ResultTable{"profile", "wall seconds per phase over the run", {}};
   result.phase_times.columns.push_back({"phase", "", phase_names});
   result.phase_times.columns.push_back({"seconds", "s", seconds});

@@ -132,6 +132,45 @@ void Distribution::assign(std::span<const double> values, std::span<const double
   sort_by_value(values, /*move_weights=*/true);
 }
 
+void Distribution::assign_integers(std::span<const std::int64_t> values, double unit) {
+  if (!(unit > 0) || !std::isfinite(unit)) {
+    throw std::invalid_argument("Distribution: the unit of integer values must be positive");
+  }
+  const std::size_t n = values.size();
+  weights_.assign(n, 1.0);
+  values_.resize(n);
+  if (n == 0) {
+    finish();
+    return;
+  }
+  const auto [lowest, highest] = std::minmax_element(values.begin(), values.end());
+  const std::int64_t low = *lowest;
+  // Unsigned difference: no overflow for any two int64 values.
+  const std::uint64_t span = static_cast<std::uint64_t>(*highest) - static_cast<std::uint64_t>(low);
+  if (n > std::numeric_limits<std::uint32_t>::max() || span >= n + integer_counting_margin) {
+    // A wide range: the radix sort of the doubles. values_ is its input
+    // here; sort_by_value reads it into keys before it overwrites it.
+    for (std::size_t i = 0; i < n; ++i) values_[i] = static_cast<double>(values[i]) * unit;
+    sort_by_value(values_, /*move_weights=*/false);
+    return;
+  }
+  // Counting sort: unit weights need not move, so the sorted values alone
+  // are the radix sort's result.
+  std::vector<std::uint32_t>& counts = scratch_.counts;
+  counts.assign(static_cast<std::size_t>(span) + 1, 0U);
+  for (const std::int64_t v : values) {
+    ++counts[static_cast<std::size_t>(static_cast<std::uint64_t>(v) -
+                                      static_cast<std::uint64_t>(low))];
+  }
+  auto out = values_.begin();
+  for (std::size_t d = 0; d < counts.size(); ++d) {
+    if (counts[d] == 0) continue;
+    const double value = static_cast<double>(low + static_cast<std::int64_t>(d)) * unit;
+    out = std::fill_n(out, counts[d], value);
+  }
+  finish();
+}
+
 // A stable sort by value, the weights moved alongside: equal values keep the
 // input (agent) order, which does not depend on the thread count.
 void Distribution::sort_by_value(std::span<const double> values, bool move_weights) {

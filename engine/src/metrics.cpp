@@ -1,5 +1,6 @@
 #include "cpsim/engine/metrics.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace cpsim {
@@ -86,6 +87,11 @@ std::size_t MetricSet::find(std::string_view name) const noexcept {
 
 MetricRow::MetricRow(const MetricSet& set)
     : set_(&set), reals_(set.real_count(), 0.0), integers_(set.integer_count(), 0) {}
+
+void MetricRow::reset() noexcept {
+  std::fill(reals_.begin(), reals_.end(), 0.0);
+  std::fill(integers_.begin(), integers_.end(), std::int64_t{0});
+}
 
 namespace {
 const MetricSpec& checked(const MetricSet* set, std::size_t index, std::size_t flat_index,

@@ -12,7 +12,9 @@
 #include <cstdio>
 #include <ctime>
 #include <limits>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <span>
 #include <stdexcept>
 #include <system_error>
@@ -25,6 +27,7 @@
 #include "cpsim/engine/errors.hpp"
 #include "detail/hdf5.hpp"
 #include "detail/hdf5_io.hpp"
+#include "detail/serial_worker.hpp"
 
 namespace cpsim {
 
@@ -35,8 +38,15 @@ namespace {
 
 constexpr std::string_view kFormat = "cpsim-run";
 constexpr std::int32_t kFormatVersion = 1;
-/// Metric rows kept in memory before they are appended to the datasets.
-constexpr std::size_t kFlushRows = 64;
+/// Metric rows kept in memory before they are appended to the datasets: one
+/// whole chunk of every scalar metric (kMetricChunkSteps), so no chunk is
+/// written twice and a small model pays the HDF5 calls once per 256 steps.
+constexpr std::size_t kFlushRows = kMetricChunkSteps;
+/// Writes (blocks of metric rows, snapshots) that may wait for the writer
+/// thread besides the one it is doing; a further write waits. One bounds
+/// the memory held to two copies of the largest snapshot, and a yearly panel
+/// is written well within the year of steps that follows it.
+constexpr std::size_t kQueuedWrites = 1;
 std::string zero_padded_step(std::int64_t step) {
   std::array<char, 32> text{};
   const int length =
@@ -71,15 +81,30 @@ struct RunWriter::Impl {
 
   std::size_t real_count = 0;
   std::size_t integer_count = 0;
-  std::vector<std::int64_t> pending_steps;
-  std::vector<double> pending_reals;           ///< pending rows x real_count
-  std::vector<std::int64_t> pending_integers;  ///< pending rows x integer_count
-  hsize_t rows_written = 0;
+  /// Rows not yet handed to the writer thread.
+  struct Rows {
+    std::vector<std::int64_t> steps;
+    std::vector<double> reals;           ///< rows x real_count
+    std::vector<std::int64_t> integers;  ///< rows x integer_count
+  };
+  Rows pending;
+  hsize_t rows_written = 0;               ///< by the writer thread
   std::uintmax_t metric_chunk_bytes = 0;  ///< one chunk of every metric dataset
   std::optional<std::int64_t> last_step;
 
   bool finished = false;
   bool keep_partial = false;  ///< finish() closed a complete file but could not rename it
+  /// Every HDF5 call after create() runs here, in call order, so the step
+  /// after a snapshot does not wait for its deflate and disk writes.
+  std::unique_ptr<SerialWorker> worker;
+  std::set<std::string> snapshots_taken;  ///< "/snapshots/TABLE/step_NNNNNN", by the caller
+  /// Copies the writer thread has written, kept for later snapshots:
+  /// assigning a table into one reuses its columns' memory, where a fresh
+  /// copy of a household panel page-faults 65-85 MB each time. At most
+  /// kQueuedWrites + 1 per table exist at once.
+  std::mutex spare_mutex;
+  std::vector<std::shared_ptr<AgentTable>> spare_tables;
+  std::shared_ptr<AgentTable> copy_of(const AgentTable& table);
 
   Impl(std::filesystem::path path, bool overwrite_existing, int level)
       : final_path(std::move(path)),
@@ -90,13 +115,16 @@ struct RunWriter::Impl {
 
   void create(const Provenance& provenance, const MetricSet& metric_set);
   void create_metrics(const MetricSet& metric_set);
-  void flush_metrics();
+  void write_rows(const Rows& rows);
+  void write_snapshot(std::int64_t step, const AgentTable& table);
+  /// Hands the pending rows to the writer thread.
+  void submit_rows();
   void close_all();
   void abandon() noexcept;
   void ensure_room(std::uintmax_t bytes, std::size_t new_objects, const std::string& what) const;
   template <class T>
-  void append_rows(const MetricOutput& metric, const std::vector<T>& pending, std::size_t row_width,
-                   hid_t memory_type);
+  void append_rows(const MetricOutput& metric, std::size_t rows, const std::vector<T>& values,
+                   std::size_t row_width, hid_t memory_type);
 };
 
 void RunWriter::Impl::create(const Provenance& provenance, const MetricSet& metric_set) {
@@ -227,16 +255,17 @@ void RunWriter::Impl::create_metrics(const MetricSet& metric_set) {
 }
 
 template <class T>
-void RunWriter::Impl::append_rows(const MetricOutput& metric, const std::vector<T>& pending,
-                                  std::size_t row_width, hid_t memory_type) {
+void RunWriter::Impl::append_rows(const MetricOutput& metric, std::size_t rows,
+                                  const std::vector<T>& values_by_row, std::size_t row_width,
+                                  hid_t memory_type) {
   const std::string where = "/metrics/" + metric.spec.name;
   const std::string what = "cannot append to dataset " + where;
-  const std::size_t rows = pending_steps.size();
   const std::size_t size = metric.spec.size;
   std::vector<T> values(rows * size);
   for (std::size_t r = 0; r < rows; ++r) {
-    std::copy_n(pending.begin() + static_cast<std::ptrdiff_t>(r * row_width + metric.spec.offset),
-                size, values.begin() + static_cast<std::ptrdiff_t>(r * size));
+    std::copy_n(
+        values_by_row.begin() + static_cast<std::ptrdiff_t>(r * row_width + metric.spec.offset),
+        size, values.begin() + static_cast<std::ptrdiff_t>(r * size));
   }
   std::vector<hsize_t> extent = {rows_written + rows};
   extent.insert(extent.end(), metric.extra_dims.begin(), metric.extra_dims.end());
@@ -257,20 +286,29 @@ void RunWriter::Impl::append_rows(const MetricOutput& metric, const std::vector<
                 what);
 }
 
-void RunWriter::Impl::flush_metrics() {
-  if (pending_steps.empty()) return;
-  ensure_room(pending_steps.size() * (real_count + integer_count + 1) * sizeof(double), 0,
+void RunWriter::Impl::submit_rows() {
+  if (pending.steps.empty()) return;
+  worker->submit([this, rows = std::move(pending)] {
+    const detail::SilenceErrors quiet;  // HDF5 keeps the setting per thread
+    write_rows(rows);
+  });
+  pending = Rows{};
+}
+
+void RunWriter::Impl::write_rows(const Rows& block) {
+  if (block.steps.empty()) return;
+  ensure_room(block.steps.size() * (real_count + integer_count + 1) * sizeof(double), 0,
               "cannot append metrics");
   for (const auto& metric : metrics) {
     if (metric.spec.type == MetricType::Real) {
-      append_rows(metric, pending_reals, real_count, H5T_NATIVE_DOUBLE);
+      append_rows(metric, block.steps.size(), block.reals, real_count, H5T_NATIVE_DOUBLE);
     } else {
-      append_rows(metric, pending_integers, integer_count, H5T_NATIVE_INT64);
+      append_rows(metric, block.steps.size(), block.integers, integer_count, H5T_NATIVE_INT64);
     }
   }
   // The step coordinate last: its length is the number of complete rows.
   const std::string what = "cannot append to dataset /metrics/step";
-  const hsize_t rows = pending_steps.size();
+  const hsize_t rows = block.steps.size();
   const hsize_t extent = rows_written + rows;
   const hid_t dataset = step_dataset.get();
   context.check(H5Dset_extent(dataset, &extent), what);
@@ -280,12 +318,9 @@ void RunWriter::Impl::flush_metrics() {
       what);
   Hid memory_space = context.own(H5Screate_simple(1, &rows, nullptr), H5Sclose, what);
   context.check(H5Dwrite(dataset, H5T_NATIVE_INT64, memory_space.get(), file_space.get(),
-                         H5P_DEFAULT, pending_steps.data()),
+                         H5P_DEFAULT, block.steps.data()),
                 what);
   rows_written = extent;
-  pending_steps.clear();
-  pending_reals.clear();
-  pending_integers.clear();
 }
 
 void RunWriter::Impl::close_all() {
@@ -315,6 +350,7 @@ void RunWriter::Impl::ensure_room(std::uintmax_t bytes, std::size_t new_objects,
 /// reason finish() never calls H5Fflush: after a failed flush the cache
 /// cannot flush again.)
 void RunWriter::Impl::abandon() noexcept {
+  worker.reset();  // lets a write in progress end; drops the others
   const hid_t file_id = file.get();
   file.release();
   close_all();
@@ -332,6 +368,7 @@ RunWriter::RunWriter(std::filesystem::path path, const Provenance& provenance,
   const detail::SilenceErrors silence;
   try {
     impl_->create(provenance, metrics);
+    impl_->worker = std::make_unique<SerialWorker>(kQueuedWrites);
   } catch (...) {
     if (impl_->file.valid()) impl_->abandon();
     throw;
@@ -359,15 +396,18 @@ void RunWriter::append_metrics(std::int64_t step, const MetricRow& row) {
     throw std::invalid_argument("RunWriter::append_metrics: step " + std::to_string(step) +
                                 " after step " + std::to_string(*impl.last_step));
   }
-  impl.pending_steps.push_back(step);
-  impl.pending_reals.insert(impl.pending_reals.end(), row.reals().begin(), row.reals().end());
-  impl.pending_integers.insert(impl.pending_integers.end(), row.integers().begin(),
-                               row.integers().end());
-  impl.last_step = step;
-  if (impl.pending_steps.size() >= kFlushRows) {
-    const detail::SilenceErrors silence;
-    impl.flush_metrics();
+  impl.worker->check();  // a failed background write stops the run at the next step
+  Impl::Rows& pending = impl.pending;
+  if (pending.steps.empty()) {
+    pending.steps.reserve(kFlushRows);
+    pending.reals.reserve(kFlushRows * impl.real_count);
+    pending.integers.reserve(kFlushRows * impl.integer_count);
   }
+  pending.steps.push_back(step);
+  pending.reals.insert(pending.reals.end(), row.reals().begin(), row.reals().end());
+  pending.integers.insert(pending.integers.end(), row.integers().begin(), row.integers().end());
+  impl.last_step = step;
+  if (pending.steps.size() >= kFlushRows) impl.submit_rows();
 }
 
 void RunWriter::write_snapshot(std::int64_t step, const AgentTable& table) {
@@ -384,25 +424,63 @@ void RunWriter::write_snapshot(std::int64_t step, const AgentTable& table) {
       throw OutputError(context.path() + ": table '" + table.name() +
                         "': a column named 'agent' clashes with the agent id coordinate");
     }
+    std::visit(
+        [&](const auto& values) {
+          if (values.size() != table.size()) {
+            throw std::logic_error("table '" + table.name() + "': column '" +
+                                   table.column_info(c).name +
+                                   "' does not have one value per agent");
+          }
+        },
+        table.column_data(c));
   }
+  const std::string where = "/snapshots/" + table.name() + "/" + zero_padded_step(step);
+  if (!impl.snapshots_taken.insert(where).second) {
+    throw OutputError(context.path() + ": snapshot " + where + " written twice");
+  }
+  // The writer thread writes a copy, so the run goes on changing the table.
+  impl.worker->submit([&impl, step, copy = impl.copy_of(table)] {
+    const detail::SilenceErrors quiet;  // HDF5 keeps the setting per thread
+    impl.write_snapshot(step, *copy);
+    const std::lock_guard lock(impl.spare_mutex);
+    impl.spare_tables.push_back(copy);
+  });
+}
 
+std::shared_ptr<AgentTable> RunWriter::Impl::copy_of(const AgentTable& table) {
+  std::shared_ptr<AgentTable> copy;
+  {
+    const std::lock_guard lock(spare_mutex);
+    const auto same =
+        std::find_if(spare_tables.begin(), spare_tables.end(),
+                     [&](const auto& spare) { return spare->name() == table.name(); });
+    if (same != spare_tables.end()) {
+      copy = std::move(*same);
+      spare_tables.erase(same);
+    }
+  }
+  if (!copy) return std::make_shared<AgentTable>(table);
+  *copy = table;
+  return copy;
+}
+
+void RunWriter::Impl::write_snapshot(std::int64_t step, const AgentTable& table) {
   const std::string table_where = "/snapshots/" + table.name();
   std::uintmax_t bytes = table.size() * sizeof(AgentId);
   for (std::size_t c = 0; c < table.column_count(); ++c) {
     bytes += std::visit([](const auto& values) { return values.size() * sizeof(values[0]); },
                         table.column_data(c));
   }
-  impl.ensure_room(bytes, table.column_count() + 3,
-                   "cannot write snapshot " + table_where + "/" + zero_padded_step(step));
+  ensure_room(bytes, table.column_count() + 3,
+              "cannot write snapshot " + table_where + "/" + zero_padded_step(step));
   Hid table_group;
-  const htri_t exists = H5Lexists(impl.snapshots_group.get(), table.name().c_str(), H5P_DEFAULT);
+  const htri_t exists = H5Lexists(snapshots_group.get(), table.name().c_str(), H5P_DEFAULT);
   if (exists < 0) context.fail("cannot look up " + table_where);
   if (exists > 0) {
-    table_group =
-        context.own(H5Gopen2(impl.snapshots_group.get(), table.name().c_str(), H5P_DEFAULT),
-                    H5Gclose, "cannot open group " + table_where);
+    table_group = context.own(H5Gopen2(snapshots_group.get(), table.name().c_str(), H5P_DEFAULT),
+                              H5Gclose, "cannot open group " + table_where);
   } else {
-    table_group = create_group(context, impl.snapshots_group.get(), table.name(), table_where);
+    table_group = create_group(context, snapshots_group.get(), table.name(), table_where);
   }
 
   const std::string step_name = zero_padded_step(step);
@@ -414,8 +492,8 @@ void RunWriter::write_snapshot(std::int64_t step, const AgentTable& table) {
   Hid group = create_group(context, table_group.get(), step_name, where);
   write_scalar_attribute<std::int64_t>(context, group.get(), where, "step", step);
 
-  Hid agent = write_scale(context, group.get(), "agent", where + "/agent", table.ids(),
-                          impl.compression, true);
+  Hid agent =
+      write_scale(context, group.get(), "agent", where + "/agent", table.ids(), compression, true);
   write_units(context, agent.get(), where + "/agent", "1", "global agent id");
 
   const auto n = static_cast<hsize_t>(table.size());
@@ -427,12 +505,8 @@ void RunWriter::write_snapshot(std::int64_t step, const AgentTable& table) {
     std::visit(
         [&](const auto& values) {
           using T = typename std::decay_t<decltype(values)>::value_type;
-          if (values.size() != table.size()) {
-            throw std::logic_error("table '" + table.name() + "': column '" + info.name +
-                                   "' does not have one value per agent");
-          }
           Hid dataset = create_dataset(context, group.get(), info.name, column_where,
-                                       H5Type<T>::file(), {n}, {n}, chunk, impl.compression);
+                                       H5Type<T>::file(), {n}, {n}, chunk, compression);
           write_all(context, dataset.get(), column_where, H5Type<T>::memory(), values.data(),
                     values.size());
           attach(context, dataset.get(), agent.get(), 0, column_where);
@@ -470,6 +544,7 @@ void RunWriter::write_table(const ResultTable& table) {
       }
     }
   }
+  impl.worker->drain();  // small, and written at the end: on this thread, in order
   impl.ensure_room(bytes, table.columns.size() + 2, "cannot write table " + where);
   const htri_t exists = H5Lexists(impl.tables_group.get(), table.name.c_str(), H5P_DEFAULT);
   if (exists > 0) throw OutputError(context.path() + ": table " + where + " written twice");
@@ -506,7 +581,9 @@ void RunWriter::finish(bool complete, std::int64_t steps_completed, double wall_
   if (impl.finished || !impl.file.valid()) throw std::logic_error("RunWriter::finish called twice");
   const detail::SilenceErrors silence;
   const FileContext& context = impl.context;
-  impl.flush_metrics();
+  impl.submit_rows();
+  impl.worker->drain();
+  impl.worker.reset();
 
   const hid_t root = impl.file.get();
   write_scalar_attribute<std::int8_t>(context, root, "/", "complete",

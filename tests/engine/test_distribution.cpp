@@ -154,6 +154,80 @@ TEST(Distribution, AssignReusesMemoryWithoutStaleEntries) {
                          fresh_tiny.sorted_weights().begin()));
 }
 
+/// Every statistic a model reads, bit for bit (memcmp: NaN and -0 count).
+std::vector<double> statistics_of(const Distribution& d) {
+  return {d.gini(),
+          d.mean(),
+          d.total(),
+          d.total_weight(),
+          d.top_share(0.1),
+          d.lorenz(0.4),
+          d.share_between(0.2, 0.4),
+          d.median(),
+          d.quantile(0.9),
+          d.share_below(3.0),
+          d.share_in(1.0, 4.5)};
+}
+
+TEST(Distribution, CountingPathEqualsTheRadixSortExactly) {
+  // assign_integers() counts small-range integers; assign() of the same
+  // doubles radix-sorts them. Both must give the same sorted values and the
+  // same statistics to the last bit, for ranges that count and ranges that
+  // do not (the fallback), negative values, and units other than 1.
+  const RandomStream s(13, "counting");
+  struct Case {
+    std::size_t n;
+    std::int64_t low, width;  ///< values uniform in [low, low + width)
+    double unit;
+  };
+  const std::vector<Case> cases = {{1000, 0, 8, 1.0},
+                                   {1000, 0, 3, 1.0},
+                                   {1, 5, 1, 1.0},
+                                   {7, -3, 5, 1.0},
+                                   {50000, 0, 40, 0.25},
+                                   {20000, -500, 1000, 0.01},
+                                   {3000, 0, 1000000, 1.0},
+                                   {4096, 1000000000000, 2000, 1.0},
+                                   {2000, -(std::int64_t{1} << 62), std::int64_t{1} << 62, 1.0},
+                                   {100000, 0, 100, 1.0 / 3.0}};
+  Distribution counted;  // reused across cases, as a model reuses it
+  for (std::size_t c = 0; c < cases.size(); ++c) {
+    const Case& k = cases[c];
+    std::vector<std::int64_t> values(k.n);
+    std::vector<double> doubles(k.n);
+    for (std::size_t i = 0; i < k.n; ++i) {
+      values[i] =
+          k.low + static_cast<std::int64_t>(s.index(i, c, static_cast<std::uint64_t>(k.width)));
+      doubles[i] = static_cast<double>(values[i]) * k.unit;
+    }
+    counted.assign_integers(values, k.unit);
+    const Distribution sorted(doubles);
+    ASSERT_EQ(counted.sorted_values().size(), k.n) << "case " << c;
+    EXPECT_TRUE(std::equal(counted.sorted_values().begin(), counted.sorted_values().end(),
+                           sorted.sorted_values().begin()))
+        << "case " << c;
+    const auto a = statistics_of(counted);
+    const auto b = statistics_of(sorted);
+    EXPECT_EQ(std::memcmp(a.data(), b.data(), a.size() * sizeof(double)), 0) << "case " << c;
+  }
+  counted.assign_integers(std::vector<std::int64_t>{});
+  EXPECT_EQ(counted.gini(), 0.0);
+  EXPECT_EQ(counted.total_weight(), 0.0);
+  EXPECT_THROW(counted.assign_integers(std::vector<std::int64_t>{1, 2}, 0.0),
+               std::invalid_argument);
+  EXPECT_THROW(counted.assign_integers(std::vector<std::int64_t>{1, 2}, -1.0),
+               std::invalid_argument);
+}
+
+TEST(Distribution, CountingPathHandComputedGini) {
+  Distribution d;
+  d.assign_integers(std::vector<std::int64_t>{0, 0, 0, 1});
+  EXPECT_DOUBLE_EQ(d.gini(), 0.75);
+  d.assign_integers(std::vector<std::int64_t>{4, 1, 3, 2});
+  EXPECT_DOUBLE_EQ(d.gini(), 0.25);
+  EXPECT_DOUBLE_EQ(d.top_share(0.25), 0.4);
+}
+
 TEST(Determinism, StatisticsAreBitIdenticalAcrossThreadCounts) {
   const RandomStream s(1, "values");
   std::vector<double> values(300000), weights(300000);

@@ -374,6 +374,43 @@ TEST_F(OutputTest, RowsBufferedInMemoryAreWrittenAtFinish) {
   EXPECT_EQ(numeric_attribute<std::int64_t>(h5, "/", "steps_completed"), 4);
 }
 
+TEST_F(OutputTest, BackgroundWritesKeepWhatEachCallSaw) {
+  // The writer thread writes later what a call handed it: a snapshot is the
+  // table as it was at the call (the run goes on changing it), and rows
+  // over several 256-row blocks, interleaved with snapshots, all arrive in
+  // order.
+  const TestMetrics metrics;
+  AgentTable people("people");
+  const auto wealth = people.add_column<std::int64_t>({"wealth", "fen", "wealth"});
+  people.create(1000);
+  const fs::path path = file("background.h5");
+  constexpr std::int64_t steps = 700;
+  {
+    RunWriter writer(path, provenance_, metrics.set, 4, false);
+    for (std::int64_t step = 0; step <= steps; ++step) {
+      for (auto& w : people[wealth]) w = step;
+      writer.append_metrics(step, metrics.row(step));
+      if (step % 100 == 0) writer.write_snapshot(step, people);
+    }
+    writer.finish(true, steps, 1.0);
+  }
+  Id h5 = open_file(path);
+  const auto written = read_values<std::int64_t>(h5, "/metrics/step");
+  ASSERT_EQ(written.size(), static_cast<std::size_t>(steps + 1));
+  for (std::int64_t step = 0; step <= steps; ++step) {
+    EXPECT_EQ(written[static_cast<std::size_t>(step)], step);
+  }
+  for (std::int64_t step = 0; step <= steps; step += 100) {
+    const std::string group = "/snapshots/people/step_" +
+                              std::string(6 - std::to_string(step).size(), '0') +
+                              std::to_string(step);
+    const auto values = read_values<std::int64_t>(h5, group + "/wealth");
+    ASSERT_EQ(values.size(), 1000U) << group;
+    EXPECT_EQ(values.front(), step) << group;
+    EXPECT_EQ(values.back(), step) << group;
+  }
+}
+
 TEST_F(OutputTest, RootAttributesRecordProvenance) {
   const TestMetrics metrics;
   const fs::path path = file("out.h5");
@@ -768,8 +805,11 @@ TEST_F(OutputTest, RefusesAWriteThatDoesNotFitAndRemovesThePartialFile) {
   {
     RunWriter writer(path, provenance_, metrics.set, 0, false);
     writer.append_metrics(0, metrics.row(0));
+    // The writer thread refuses the snapshot; the error comes back by a
+    // later call, at the latest by finish().
     try {
       writer.write_snapshot(0, big);
+      writer.finish(true, 0, 0.0);
     } catch (const OutputError& error) {
       message = error.what();
     }

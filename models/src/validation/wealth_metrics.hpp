@@ -28,9 +28,8 @@ class WealthMetrics {
   Metric<double> gini_theory_;
   Metric<std::int64_t> total_;
   Metric<std::int64_t> money_error_;
-  // Reused every step: allocating them anew cost page faults of N-sized
-  // arrays per measurement.
-  std::vector<double> values_;
+  // Reused every step: allocating its arrays anew cost page faults of
+  // N-sized arrays per measurement.
   Distribution distribution_;
 };
 

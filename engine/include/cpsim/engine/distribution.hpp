@@ -34,6 +34,17 @@ class Distribution {
   /// most of a step's measurement time).
   void assign(std::span<const double> values);
   void assign(std::span<const double> values, std::span<const double> weights);
+  /// Unit weights, values `values[i] * unit` (`unit` > 0): integer data such
+  /// as wealth in indivisible units. When the values span a small range
+  /// (max - min < n + integer_counting_margin) they are sorted by counting,
+  /// O(n + range), instead of by the radix sort; the sorted arrays, and so
+  /// every statistic, are exactly those assign() gives for the same doubles
+  /// (a positive unit keeps the integers' order). At N = 1,000 agents with a
+  /// few units each that is several times faster than the radix sort, whose
+  /// 2,048-bucket passes dominate small inputs.
+  void assign_integers(std::span<const std::int64_t> values, double unit = 1.0);
+  /// The range beyond n up to which assign_integers() counts.
+  static constexpr std::uint64_t integer_counting_margin = 1024;
 
   [[nodiscard]] double total_weight() const noexcept { return total_weight_; }
   [[nodiscard]] double total() const noexcept { return total_; }  ///< sum of w * x
@@ -76,6 +87,7 @@ class Distribution {
     std::vector<double> weight_buffer;
     std::vector<std::size_t> offsets;
     std::vector<std::uint64_t> block_differs;
+    std::vector<std::uint32_t> counts;  ///< assign_integers(): one per value in [min, max]
   };
   SortScratch scratch_;
   std::vector<double> values_;

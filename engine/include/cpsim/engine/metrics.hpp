@@ -63,6 +63,9 @@ class MetricRow {
   MetricRow() = default;
   explicit MetricRow(const MetricSet& set);
 
+  /// Every value back to 0, keeping the memory (a row reused step after step).
+  void reset() noexcept;
+
   void set(Metric<double> metric, double value) { set(metric, 0, value); }
   void set(Metric<std::int64_t> metric, std::int64_t value) { set(metric, 0, value); }
   void set(Metric<double> metric, std::size_t flat_index, double value);

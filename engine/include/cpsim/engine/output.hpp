@@ -6,6 +6,12 @@
 // closed; a crash or kill never leaves a file under the final name. Every
 // dataset's every axis has an HDF5 dimension scale, so the groups open as
 // they are with h5py and with xarray.open_dataset(..., engine="h5netcdf").
+//
+// The HDF5 writes run on one writer thread, in call order, with at most one
+// write waiting: append_metrics and write_snapshot hand over their data (a
+// block of 256 rows, a copy of the table) and return, so a step does not
+// wait for deflate and disk. A write that fails there is thrown, with its
+// own message, by the next append_metrics or write_snapshot, or by finish().
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -45,16 +51,19 @@ class RunWriter {
   /// Without finish(): closes and deletes the .partial file.
   ~RunWriter();
 
-  /// Appends the metrics of one step (0 = initial state).
+  /// Appends the metrics of one step (0 = initial state); written in blocks
+  /// of 256 steps and at finish().
   void append_metrics(std::int64_t step, const MetricRow& row);
   /// Writes the agents of `table` at `step` as /snapshots/TABLE/step_NNNNNN
   /// (one dataset per column on dimension "agent", whose coordinate holds the
-  /// agents' global ids).
+  /// agents' global ids): a copy of the table as it is now, written on the
+  /// writer thread while the caller goes on.
   void write_snapshot(std::int64_t step, const AgentTable& table);
   void write_table(const ResultTable& table);
 
-  /// Writes the final attributes (complete, steps_completed, wall_seconds),
-  /// closes the file and renames it to its final name.
+  /// Waits for the writer thread, writes the final attributes (complete,
+  /// steps_completed, wall_seconds), closes the file and renames it to its
+  /// final name.
   void finish(bool complete, std::int64_t steps_completed, double wall_seconds);
 
   [[nodiscard]] const std::filesystem::path& path() const noexcept;
