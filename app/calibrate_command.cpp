@@ -28,20 +28,11 @@ namespace cpsim::app {
 namespace po = boost::program_options;
 namespace {
 
-struct Settings {
-  int threads = 0;
-  int jobs = 0;
-  Communicator* world = nullptr;
-  int jobs_used = 0;  ///< of the last evaluation
-};
+}  // namespace
 
-/// One evaluation: the calibration's seeds at x, run as the replicates of a
-/// one-variant study (jobs x threads; dealt to the ranks under mpirun). Rank
-/// 0 computes every seed's moments and sends them to the others, so every
-/// rank's search sees the same numbers.
-MomentSamples evaluate(const Calibration& calibration, std::span<const double> x,
-                       Settings& settings) {
-  Communicator& world = *settings.world;
+MomentSamples evaluate_calibration(const Calibration& calibration, std::span<const double> x,
+                                   EvaluationSettings& settings) {
+  Communicator& world = settings.world != nullptr ? *settings.world : serial_communicator();
   StudyRequest request;
   Study& study = request.study;
   study.file = calibration.file;
@@ -87,6 +78,8 @@ MomentSamples evaluate(const Calibration& calibration, std::span<const double> x
   }
   return samples;
 }
+
+namespace {
 
 std::string interval_text(const MomentFit& fit) {
   std::string text(1, '[');  // not "[" + ...: GCC 12 warns falsely (-Wrestrict)
@@ -208,7 +201,7 @@ int command_calibrate(const std::vector<std::string>& args, std::ostream& out, s
   po::variables_map vm;
   bool help_shown = false;
   OutputFormat format = OutputFormat::Text;
-  Settings settings;
+  EvaluationSettings settings;
   settings.world = &world;
   agree_on_errors(
       world,
@@ -258,7 +251,7 @@ int command_calibrate(const std::vector<std::string>& args, std::ostream& out, s
   try {
     set_phase("calibrating");
     result = calibrate(
-        calibration, [&](std::span<const double> x) { return evaluate(calibration, x, settings); },
+        calibration, [&](std::span<const double> x) { return evaluate_calibration(calibration, x, settings); },
         [&](std::int64_t evaluation, double objective, std::span<const double> x) {
           if (!text) return;
           out << "  evaluation " << evaluation << ": objective " << format_number(objective);

@@ -331,7 +331,7 @@ Calibration load_calibration(const fs::path& file, const ModelRegistry& models) 
     parameter.lower = body.required("lower").as_real();
     parameter.upper = body.required("upper").as_real();
     if (!(parameter.upper > parameter.lower)) {
-      body.required("upper").fail("expected > lower (" + real_text(parameter.lower) + "), found " +
+      body.required("upper").fail("expected > lower (" + yaml::shown(body.find("lower")->text) + "), found " +
                                   body.required("upper").describe());
     }
     parameter.start = (parameter.lower + parameter.upper) / 2;
@@ -350,22 +350,27 @@ Calibration load_calibration(const fs::path& file, const ModelRegistry& models) 
   const std::size_t n = calibration.parameters.size();
   std::vector<double> x(n);
   for (std::size_t i = 0; i < n; ++i) x[i] = calibration.parameters[i].start;
-  // The bounds, one parameter at a time, each error at that bound's value.
+  // Every parameter at its start first (a key the scenario does not have is
+  // refused at that key, or at `start:` when one is written), then each
+  // bound, one parameter at a time, each error at that bound's value.
+  auto load_at = [&](std::size_t i, const Node* node, double value) {
+    std::vector<double> at = x;
+    at[i] = value;
+    const Node saved = source.parameter_nodes[i];
+    if (node != nullptr) source.parameter_nodes[i] = *node;
+    try {
+      (void)calibration.make_scenario(at);
+    } catch (...) {
+      source.parameter_nodes[i] = saved;
+      throw;
+    }
+    source.parameter_nodes[i] = saved;
+  };
+  for (std::size_t i = 0; i < n; ++i) load_at(i, start_nodes[i], x[i]);
   for (std::size_t i = 0; i < n; ++i) {
     const Node& body = parameters.entries[i].value;
-    for (const char* bound : {"lower", "upper"}) {
-      std::vector<double> at = x;
-      at[i] = body.find(bound)->as_real();
-      const Node saved = source.parameter_nodes[i];
-      source.parameter_nodes[i] = *body.find(bound);
-      try {
-        (void)calibration.make_scenario(at);
-      } catch (...) {
-        source.parameter_nodes[i] = saved;
-        throw;
-      }
-      source.parameter_nodes[i] = saved;
-    }
+    load_at(i, body.find("lower"), calibration.parameters[i].lower);
+    load_at(i, body.find("upper"), calibration.parameters[i].upper);
   }
   const Scenario scenario = calibration.make_scenario(x);
   const ModelInfo* model = models.find(scenario.model);
@@ -388,7 +393,7 @@ Calibration load_calibration(const fs::path& file, const ModelRegistry& models) 
     check_metric(item, moment, simulation.metrics(), calibration.model);
     if (std::find(names.begin(), names.end(), moment.name) != names.end()) {
       (item.find("name") != nullptr ? *item.find("name") : *item.find("metric"))
-          .fail("a second moment named '" + moment.name + "' (give each a distinct name:)");
+          .fail("a second moment named '" + moment.name + "' (give each a distinct `name:`)");
     }
     names.push_back(moment.name);
     calibration.moments.push_back(std::move(moment));
