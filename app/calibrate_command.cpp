@@ -26,9 +26,7 @@
 
 namespace cpsim::app {
 namespace po = boost::program_options;
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 MomentSamples evaluate_calibration(const Calibration& calibration, std::span<const double> x,
                                    EvaluationSettings& settings) {
@@ -251,7 +249,8 @@ int command_calibrate(const std::vector<std::string>& args, std::ostream& out, s
   try {
     set_phase("calibrating");
     result = calibrate(
-        calibration, [&](std::span<const double> x) { return evaluate_calibration(calibration, x, settings); },
+        calibration,
+        [&](std::span<const double> x) { return evaluate_calibration(calibration, x, settings); },
         [&](std::int64_t evaluation, double objective, std::span<const double> x) {
           if (!text) return;
           out << "  evaluation " << evaluation << ": objective " << format_number(objective);

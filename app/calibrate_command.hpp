@@ -16,8 +16,8 @@ class Communicator;
 namespace cpsim::app {
 
 struct EvaluationSettings {
-  int threads = 0;  ///< 0: all cores
-  int jobs = 0;     ///< runs at once; 0: as many as threads and memory allow
+  int threads = 0;                ///< 0: all cores
+  int jobs = 0;                   ///< runs at once; 0: as many as threads and memory allow
   Communicator* world = nullptr;  ///< null: one process
   int jobs_used = 0;              ///< set: runs at once in the last evaluation
 };

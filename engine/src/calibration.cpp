@@ -331,8 +331,8 @@ Calibration load_calibration(const fs::path& file, const ModelRegistry& models) 
     parameter.lower = body.required("lower").as_real();
     parameter.upper = body.required("upper").as_real();
     if (!(parameter.upper > parameter.lower)) {
-      body.required("upper").fail("expected > lower (" + yaml::shown(body.find("lower")->text) + "), found " +
-                                  body.required("upper").describe());
+      body.required("upper").fail("expected > lower (" + yaml::shown(body.find("lower")->text) +
+                                  "), found " + body.required("upper").describe());
     }
     parameter.start = (parameter.lower + parameter.upper) / 2;
     const Node* start = body.find("start");
