@@ -246,12 +246,14 @@ int command_calibrate(const std::vector<std::string>& args, std::ostream& out, s
         << " moments, " << calibration.seed_count << " seeds per evaluation)\n";
   }
   CalibrationResult result;
+  std::int64_t evaluations = 0;  // of the search, for the interrupted message
   try {
     set_phase("calibrating");
     result = calibrate(
         calibration,
         [&](std::span<const double> x) { return evaluate_calibration(calibration, x, settings); },
         [&](std::int64_t evaluation, double objective, std::span<const double> x) {
+          evaluations = evaluation;
           if (!text) return;
           out << "  evaluation " << evaluation << ": objective " << format_number(objective);
           for (std::size_t i = 0; i < x.size(); ++i) {
@@ -261,7 +263,7 @@ int command_calibrate(const std::vector<std::string>& args, std::ostream& out, s
           out << '\n' << std::flush;
         });
   } catch (const CalibrationStopped&) {
-    err << "cpsim calibrate: interrupted after " << result.evaluations
+    err << "cpsim calibrate: interrupted after " << evaluations
         << " evaluations; no file written\n";
     return exit_interrupted;
   }

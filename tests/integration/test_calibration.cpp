@@ -173,5 +173,27 @@ TEST(CalibrateCommand, RefusesABadFileWithOneLocatedLine) {
   EXPECT_FALSE(std::filesystem::exists(dir.file("c.h5")));
 }
 
+TEST(CalibrateCommand, ASignalStopsItWithoutAFile) {
+  TempDir dir;
+  const std::string file = dir.file("long.yaml");
+  std::ofstream(file) << "scenario: " << kKinetic
+                      << "\nsteps: 10000000\nset: {parameters.agents: 1000, "
+                         "output.snapshot_every: 0}\nseeds: {count: 2, seed: 1}\nparameters:\n"
+                         "  parameters.lambda: {lower: 0.1, upper: 0.9}\n"
+                         "moments:\n  - {metric: gini, step: 10, target: 0.3, "
+                         "standard_error: 0.01}\n";
+  const std::string out = dir.file("c.h5");
+  const auto result = testing::run_command("sh -c '" + std::string(CPSIM_BINARY) + " calibrate " +
+                                           file + " -o " + out +
+                                           " & p=$!; sleep 1; kill -INT $p; wait $p; "
+                                           "echo exit=$?' 2>&1");
+  EXPECT_NE(result.output.find("interrupted after 0 evaluations; no file written"),
+            std::string::npos)
+      << result.output;
+  EXPECT_NE(result.output.find("exit=130"), std::string::npos) << result.output;
+  EXPECT_FALSE(std::filesystem::exists(out));
+  EXPECT_FALSE(std::filesystem::exists(out + ".partial"));
+}
+
 }  // namespace
 }  // namespace cpsim
