@@ -102,16 +102,25 @@ TEST(Calibration, RecoversKnownParametersFromTheModelsOwnMoments) {
   }
 }
 
-std::string small_calibration(const TempDir& dir) {
-  const std::string file = dir.file("small.yaml");
-  std::ofstream(file) << "name: small\nscenario: " << kKinetic
-                      << "\nsteps: 30\nset: {parameters.agents: 200, output.snapshot_every: 0}\n"
-                         "seeds: {count: 4, seed: 5}\n"
-                         "parameters:\n  parameters.lambda: {lower: 0.1, upper: 0.9}\n"
-                         "moments:\n  - {metric: gini, steps: [21, 30], target: 0.3, "
-                         "standard_error: 0.01, source: test}\n"
-                         "method: {algorithm: LN_NELDERMEAD, max_evaluations: 12}\n";
+/// A calibration of lambda in `dir`/`name`: kinetic exchange with `top`
+/// (steps, set:) and one Gini moment at `window`, and `method`.
+std::string lambda_calibration(const TempDir& dir, const std::string& name, const std::string& top,
+                               const std::string& moment, const std::string& method = "") {
+  const std::string file = dir.file(name);
+  std::ofstream(file) << "scenario: " << kKinetic << "\n"
+                      << top << "seeds: {count: 4, seed: 5}\n"
+                      << "parameters:\n  parameters.lambda: {lower: 0.1, upper: 0.9}\n"
+                      << "moments:\n  - {metric: " << moment
+                      << ", target: 0.3, standard_error: 0.01, source: test}\n"
+                      << method;
   return file;
+}
+
+std::string small_calibration(const TempDir& dir) {
+  return lambda_calibration(
+      dir, "small.yaml",
+      "name: small\nsteps: 30\nset: {parameters.agents: 200, output.snapshot_every: 0}\n",
+      "gini, steps: [21, 30]", "method: {algorithm: LN_NELDERMEAD, max_evaluations: 12}\n");
 }
 
 TEST(CalibrateCommand, BitIdenticalAtAnyThreadsAndJobs) {
@@ -159,12 +168,7 @@ TEST(CalibrateCommand, PrintsTheFitAndWritesTheFile) {
 
 TEST(CalibrateCommand, RefusesABadFileWithOneLocatedLine) {
   TempDir dir;
-  const std::string file = dir.file("bad.yaml");
-  std::ofstream(file) << "scenario: " << kKinetic
-                      << "\nseeds: {count: 2, seed: 1}\nparameters:\n"
-                         "  parameters.lambda: {lower: 0.1, upper: 0.9}\n"
-                         "moments:\n  - {metric: ginni, step: 5, target: 0.3, "
-                         "standard_error: 0.01}\n";
+  const std::string file = lambda_calibration(dir, "bad.yaml", "", "ginni, step: 5");
   const auto result = run_cpsim("calibrate " + file + " -o " + dir.file("c.h5"));
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_EQ(result.output, file +
@@ -175,13 +179,10 @@ TEST(CalibrateCommand, RefusesABadFileWithOneLocatedLine) {
 
 TEST(CalibrateCommand, ASignalStopsItWithoutAFile) {
   TempDir dir;
-  const std::string file = dir.file("long.yaml");
-  std::ofstream(file) << "scenario: " << kKinetic
-                      << "\nsteps: 10000000\nset: {parameters.agents: 1000, "
-                         "output.snapshot_every: 0}\nseeds: {count: 2, seed: 1}\nparameters:\n"
-                         "  parameters.lambda: {lower: 0.1, upper: 0.9}\n"
-                         "moments:\n  - {metric: gini, step: 10, target: 0.3, "
-                         "standard_error: 0.01}\n";
+  const std::string file = lambda_calibration(
+      dir, "long.yaml",
+      "steps: 10000000\nset: {parameters.agents: 1000, output.snapshot_every: 0}\n",
+      "gini, step: 10");
   const std::string out = dir.file("c.h5");
   const auto result = testing::run_command("sh -c '" + std::string(CPSIM_BINARY) + " calibrate " +
                                            file + " -o " + out +
