@@ -26,7 +26,7 @@
 //     local: LN_BOBYQA           # after a global algorithm (optional)
 //     max_evaluations: 200       # of `algorithm`
 //     local_max_evaluations: 100 # of `local` (default: max_evaluations)
-//     xtol_rel: 1e-4             # in units of each parameter's range
+//     xtol_rel: 1e-4             # on the parameters scaled to [0, 1]
 //     ftol_abs: 1e-6
 //     initial_step: 0.1          # fraction of each range (local algorithms)
 //     seed: 1                    # of a stochastic global algorithm
