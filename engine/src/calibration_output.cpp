@@ -3,6 +3,8 @@
 // xarray opens each group as a dataset (docs/calibration.md).
 #include "cpsim/engine/calibration_output.hpp"
 
+#include <charconv>
+
 #include "cpsim/engine/build_info.hpp"
 #include "cpsim/engine/errors.hpp"
 #include "cpsim/engine/study.hpp"  // replicate_seed
@@ -253,6 +255,56 @@ void write_calibration_file(const std::filesystem::path& path, const Calibration
                             "cannot write the calibration");
         writer.write(file, info);
       });
+}
+
+CalibrationEstimate read_calibration_estimate(const std::filesystem::path& path) {
+  const detail::SilenceErrors silence;
+  detail::check_input_file(path);
+  const std::string name = path.string();
+  if (H5Fis_hdf5(path.c_str()) <= 0) {
+    H5Eclear2(H5E_DEFAULT);
+    throw OutputError(name + ": not a cpsim calibration file");
+  }
+  const FileContext context(name);
+  Hid file =
+      context.own(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "cannot open");
+  if (detail::attribute_text(file.get(), "format") != std::string(kFormat) ||
+      !detail::has_link(file.get(), "calibration")) {
+    throw OutputError(name + ": not a cpsim calibration file");
+  }
+  Hid group = context.own(H5Gopen2(file.get(), "calibration", H5P_DEFAULT), H5Gclose,
+                          "cannot open /calibration");
+  CalibrationEstimate result;
+  result.model = detail::attribute_text(group.get(), "model").value_or("");
+  result.scenario = detail::attribute_text(group.get(), "scenario").value_or("");
+  const std::string seeds = detail::attribute_text(group.get(), "seeds").value_or("0");
+  if (std::from_chars(seeds.data(), seeds.data() + seeds.size(), result.seeds).ec != std::errc()) {
+    throw OutputError(name + ": /calibration@seeds is not a count");
+  }
+  result.converged = detail::attribute_text(group.get(), "converged").value_or("0") == "1";
+  Hid parameters = context.own(H5Gopen2(group.get(), "parameters", H5P_DEFAULT), H5Gclose,
+                               "cannot open /calibration/parameters");
+  const std::string where = "/calibration/parameters";
+  result.names = detail::read_strings(context, parameters.get(), "name", where + "/name");
+  const std::size_t n = result.names.size();
+  std::vector<hsize_t> dims;
+  for (auto [column, values] :
+       {std::pair{"estimate", &result.estimate}, std::pair{"lower", &result.lower},
+        std::pair{"upper", &result.upper}, std::pair{"standard_error", &result.standard_error}}) {
+    *values = detail::read_doubles(context, parameters.get(), column, where + "/" + column, dims);
+    if (values->size() != n) {
+      throw OutputError(name + ": " + where + "/" + column + " has " +
+                        std::to_string(values->size()) + " values for " + std::to_string(n) +
+                        " parameters");
+    }
+  }
+  result.covariance =
+      detail::read_doubles(context, group.get(), "covariance", "/calibration/covariance", dims);
+  if (result.covariance.size() != n * n) {
+    throw OutputError(name + ": /calibration/covariance is not " + std::to_string(n) + " x " +
+                      std::to_string(n));
+  }
+  return result;
 }
 
 }  // namespace cpsim

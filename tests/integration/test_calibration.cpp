@@ -11,6 +11,8 @@
 #include "calibrate_command.hpp"
 #include "cpsim/engine/calibration.hpp"
 #include "cpsim/engine/calibration_estimate.hpp"
+#include "cpsim/engine/calibration_output.hpp"
+#include "cpsim/engine/errors.hpp"
 #include "registry.hpp"
 #include "support/hdf5_read.hpp"
 #include "support/process.hpp"
@@ -143,6 +145,15 @@ TEST(CalibrateCommand, BitIdenticalAtAnyThreadsAndJobs) {
     }
   }
   EXPECT_EQ(as_doubles(files[0].at("calibration/trace/objective")).size(), 12U);
+  // What a study reads back to draw parameters (issue 12, item 4).
+  const CalibrationEstimate estimate = read_calibration_estimate(dir.file("c0.h5"));
+  EXPECT_EQ(estimate.model, "kinetic_exchange");
+  EXPECT_EQ(estimate.names, std::vector<std::string>{"parameters.lambda"});
+  EXPECT_EQ(estimate.estimate, as_doubles(files[0].at("calibration/parameters/estimate")));
+  EXPECT_EQ(estimate.covariance, as_doubles(files[0].at("calibration/covariance")));
+  EXPECT_EQ(estimate.lower, std::vector<double>{0.1});
+  EXPECT_EQ(estimate.seeds, 4);
+  EXPECT_THROW((void)read_calibration_estimate(file), OutputError);  // the YAML, not a file
 }
 
 TEST(CalibrateCommand, PrintsTheFitAndWritesTheFile) {
