@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "calibrate_command.hpp"
+#include "calibration_info.hpp"
 #include "cpsim/engine/calibration.hpp"
 #include "cpsim/engine/calibration_estimate.hpp"
 #include "cpsim/engine/calibration_output.hpp"
@@ -154,6 +155,21 @@ TEST(CalibrateCommand, BitIdenticalAtAnyThreadsAndJobs) {
   EXPECT_EQ(estimate.lower, std::vector<double>{0.1});
   EXPECT_EQ(estimate.seeds, 4);
   EXPECT_THROW((void)read_calibration_estimate(file), OutputError);  // the YAML, not a file
+  // The hooks `cpsim info` and `cpsim validate` dispatch to.
+  EXPECT_TRUE(app::is_calibration_file(dir.file("c0.h5")));
+  EXPECT_FALSE(app::is_calibration_file(file));
+  std::ostringstream info;
+  app::print_calibration_info(info, dir.file("c0.h5"));
+  EXPECT_NE(info.str().find("parameters.lambda"), std::string::npos) << info.str();
+  EXPECT_NE(info.str().find("corr 1"), std::string::npos) << info.str();
+  EXPECT_TRUE(app::is_calibration_yaml(file));
+  EXPECT_FALSE(app::is_calibration_yaml(kKinetic));
+  std::ostringstream validated;
+  app::validate_calibration(file, validated, false);
+  EXPECT_NE(validated.str().find("at most 12 evaluations of the search + 2 for the sensitivity "
+                                 "= 56 runs"),
+            std::string::npos)
+      << validated.str();
 }
 
 TEST(CalibrateCommand, PrintsTheFitAndWritesTheFile) {
