@@ -385,6 +385,8 @@ Calibration load_calibration(const fs::path& file, const ModelRegistry& models) 
   const Node& moments =
       root.required("moments", "missing (the target moments)").expect_list("a list of moments");
   if (moments.items.empty()) moments.fail("expected at least one moment");
+  // Built once, for the metrics it declares: refused first if it cannot fit.
+  check_memory(*model, scenario.parameters, available_memory_bytes());
   Simulation simulation(replicate_seed(calibration.seed, 0), scenario.steps);
   simulation.build(model->create(), scenario.parameters);
   std::vector<std::string> names;

@@ -136,6 +136,22 @@ moments:
   }
 }
 
+TEST_F(CalibrationFile, ARunThatCannotFitIsRefusedBeforeItIsBuilt) {
+  try {
+    (void)load(R"(scenario: KINETIC
+set: {parameters.agents: 4000000000}
+seeds: {count: 2, seed: 1}
+parameters:
+  parameters.lambda: {lower: 0.1, upper: 0.9}
+moments:
+  - {metric: gini, step: 5, target: 0.3, standard_error: 0.01}
+)");
+    FAIL() << "a run of 4e9 agents was accepted";
+  } catch (const ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find("of memory"), std::string::npos) << e.what();
+  }
+}
+
 TEST(MomentObjective, IsTheWeightedSumOfSquaredGaps) {
   Calibration c;
   c.moments.resize(2);
