@@ -212,6 +212,9 @@ void check_metric(const Node& node, const CalibrationMoment& moment, const Metri
 
 }  // namespace
 
+Calibration load_calibration_document(const Node& document, const fs::path& file,
+                                      const ModelRegistry& models);
+
 std::vector<Override> Calibration::overrides(std::span<const double> x) const {
   std::vector<Override> result = source_->fixed_text;
   for (std::size_t i = 0; i < parameters.size(); ++i) {
@@ -240,7 +243,18 @@ Scenario Calibration::make_scenario(std::span<const double> x) const {
 Calibration load_calibration(const fs::path& file, const ModelRegistry& models) {
   const std::optional<Node> document = yaml::read_document(file, "calibration file");
   if (!document) yaml::fail_unlocated(file.string() + ": cannot read the calibration file");
-  const Node& root = document->expect_map("a calibration (a map of keys)");
+  return load_calibration_document(*document, file, models);
+}
+
+Calibration load_calibration_text(std::string_view text, const fs::path& file,
+                                  const ModelRegistry& models) {
+  return load_calibration_document(yaml::parse_document(text, file, "calibration file"), file,
+                                   models);
+}
+
+Calibration load_calibration_document(const Node& document, const fs::path& file,
+                                      const ModelRegistry& models) {
+  const Node& root = document.expect_map("a calibration (a map of keys)");
   root.check_keys(calibration_keys());
   Calibration calibration;
   calibration.file = file;

@@ -13,6 +13,7 @@
 #include "cpsim/engine/errors.hpp"
 #include "cpsim/engine/model.hpp"
 #include "cpsim/engine/study_results.hpp"
+#include "cpsim/engine/yaml_document.hpp"
 #include "registry.hpp"
 #include "support/corpus.hpp"
 
@@ -207,6 +208,15 @@ TEST_P(BadCalibration, ReportsTheExpectedError) {
   }
   EXPECT_EQ(actual.find('\n'), std::string::npos) << actual;
   EXPECT_EQ(actual, testing::expected_error(kBadCalibrations, GetParam()));
+  // From memory (the fuzz target's way), the same line.
+  const std::optional<std::string> text = yaml::read_text_file(file);
+  ASSERT_TRUE(text.has_value());
+  try {
+    (void)load_calibration_text(*text, file, registry);
+    FAIL() << file << " loaded from memory without an error";
+  } catch (const ScenarioError& e) {
+    EXPECT_EQ(std::string(e.what()), actual);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Corpus, BadCalibration,

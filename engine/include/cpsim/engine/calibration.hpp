@@ -54,6 +54,9 @@ namespace cpsim {
 
 class ModelRegistry;
 struct RunTrajectory;
+namespace yaml {
+struct Node;
+}
 
 /// Most free parameters (a derivative-free search beyond a dozen is hopeless).
 inline constexpr std::int64_t kMaxCalibrationParameters = 32;
@@ -133,13 +136,19 @@ class Calibration {
  private:
   std::unique_ptr<Source> source_;
   const ModelRegistry* models_ = nullptr;
-  friend Calibration load_calibration(const std::filesystem::path&, const ModelRegistry&);
+  friend Calibration load_calibration_document(const yaml::Node&, const std::filesystem::path&,
+                                               const ModelRegistry&);
 };
 
 /// Loads and validates a calibration file (builds the start scenario once,
 /// seed `seeds.seed`, to check the moments against the model's metrics).
 /// Throws ScenarioError.
 Calibration load_calibration(const std::filesystem::path& file, const ModelRegistry& models);
+
+/// load_calibration as if `file` held `text` (the scenario it names is read
+/// from disk, relative to it); for text already in memory (fuzz targets).
+Calibration load_calibration_text(std::string_view text, const std::filesystem::path& file,
+                                  const ModelRegistry& models);
 
 /// The moments of one run: moment k is its statistic of its metric over its
 /// window. Throws SimulationError naming the moment when a value there is
