@@ -242,7 +242,7 @@ Scenario Calibration::make_scenario(std::span<const double> x) const {
 
 Calibration load_calibration(const fs::path& file, const ModelRegistry& models) {
   const std::optional<Node> document = yaml::read_document(file, "calibration file");
-  if (!document) yaml::fail_unlocated(file.string() + ": cannot read the calibration file");
+  if (!document) yaml::fail_unlocated(file.string() + ": cannot open calibration file");
   return load_calibration_document(*document, file, models);
 }
 
