@@ -9,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include "calibrate_command.hpp"
 #include "commands.hpp"
 #include "compare_command.hpp"
 #include "cpsim/engine/build_info.hpp"
@@ -32,6 +33,7 @@ constexpr const char* usage_text =
     "commands:\n"
     "  run SCENARIO        run a scenario, write an HDF5 file, print a summary\n"
     "  study STUDY.yaml    run scenarios x replicates, compare reforms with baselines\n"
+    "  calibrate FILE.yaml estimate scenario parameters by simulated moments (NLopt)\n"
     "  validate FILE       check a scenario (print it resolved) or a study (runs,\n"
     "                      memory and time) without running it\n"
     "  info FILE.h5        show an output file's provenance and metrics\n"
@@ -72,6 +74,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   try {
     if (command == "run") return command_run(rest, out, say, world);
     if (command == "study") return command_study(rest, out, say, world);
+    if (command == "calibrate") return command_calibrate(rest, out, say, world);
     if (command == "validate") return command_validate(rest, out, say);
     if (command == "info") return command_info(rest, out, say);
     if (command == "models") return command_models(rest, out, say);
@@ -85,7 +88,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   } catch (...) {
     const ErrorReport report = describe_error(std::current_exception(), command);
     // validate, info and models hold no collectives: every rank fails alike.
-    if (world.size() == 1 || (command != "run" && command != "study")) {
+    if (world.size() == 1 || (command != "run" && command != "study" && command != "calibrate")) {
       say << report.line << '\n';
       return report.exit_code;
     }

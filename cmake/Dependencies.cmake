@@ -5,6 +5,8 @@ find_package(yaml-cpp REQUIRED)
 find_package(HDF5 REQUIRED COMPONENTS C HL)
 # `--format json` output of the command line (header-only; nlohmann-json3-dev).
 find_package(nlohmann_json 3.10 REQUIRED)
+# The calibration's bounded derivative-free optimisers (libnlopt-cxx-dev; the C API).
+find_package(NLopt 2.7 REQUIRED)
 find_path(RANDOM123_INCLUDE_DIR Random123/philox.h REQUIRED)
 add_library(cpsim_random123 INTERFACE)
 target_include_directories(cpsim_random123 SYSTEM INTERFACE ${RANDOM123_INCLUDE_DIR})

@@ -351,6 +351,33 @@ inline void publish(const std::filesystem::path& partial, const std::filesystem:
   }
 }
 
+/// Writes a whole file as NAME.partial and renames it to `final_path` when
+/// `write(context, file, partial)` has returned and the file is closed; on
+/// any error the partial file is truncated (so HDF5's last metadata write on
+/// close has room, see RunWriter::Impl::abandon) and deleted, and the error
+/// propagates. The calibration file uses it; the study file does the same
+/// inline.
+template <class Write>
+inline void write_complete_file(const std::filesystem::path& final_path, bool overwrite,
+                                const Write& write) {
+  const SilenceErrors silence;
+  check_destination(final_path, overwrite);
+  const std::filesystem::path partial = final_path.string() + ".partial";
+  const FileContext context(partial.string());
+  Hid file = create_file(context, partial);
+  try {
+    write(context, file.get(), partial);
+    context.check(file.close(), "cannot close the file");
+  } catch (...) {
+    std::error_code ignored;
+    std::filesystem::resize_file(partial, 0, ignored);
+    file.reset();
+    std::filesystem::remove(partial, ignored);
+    throw;
+  }
+  publish(partial, final_path, overwrite);
+}
+
 // ------------------------------------------------------------------- reading
 
 /// Names of a group's links, in creation order where the file tracks it.
