@@ -12,6 +12,7 @@
 #include <ostream>
 #include <sstream>
 
+#include "calibration_info.hpp"
 #include "console.hpp"
 #include "cpsim/engine/communicator.hpp"
 #include "cpsim/engine/errors.hpp"
@@ -183,9 +184,16 @@ int command_validate(const std::vector<std::string>& args, std::ostream& out, st
   po::variables_map vm;
   if (!parse(args, options, "scenario", vm, out,
              "usage: cpsim validate SCENARIO [--set key=value]...\n"
-             "       cpsim validate STUDY.yaml\n"
+             "       cpsim validate STUDY.yaml | CALIBRATION.yaml\n"
              "Checks the scenario and prints it fully resolved (extends, overrides, defaults);\n"
              "checks a study without running it and prints its run count, memory and time.")) {
+    return exit_ok;
+  }
+  if (is_calibration_yaml(vm["scenario"].as<std::string>())) {
+    if (vm.count("set") != 0U || vm.count("seed") != 0U || vm.count("steps") != 0U) {
+      throw po::error("--set, --seed and --steps are for a scenario; a calibration sets its own");
+    }
+    validate_calibration(vm["scenario"].as<std::string>(), out, vm.count("quiet") != 0U);
     return exit_ok;
   }
   if (is_study_yaml(vm["scenario"].as<std::string>())) {
@@ -220,6 +228,11 @@ int command_info(const std::vector<std::string>& args, std::ostream& out, std::o
     throw po::error("--scenario prints YAML; leave out --format json");
   }
   const std::string file = vm["file"].as<std::string>();
+  if (is_calibration_file(file)) {
+    if (format == OutputFormat::Json) throw po::error("--format json: not for a calibration file");
+    print_calibration_info(out, file);
+    return exit_ok;
+  }
   if (is_study_file(file)) {
     if (format == OutputFormat::Json) {
       out << study_file_json(file, read_study_summary(file));
