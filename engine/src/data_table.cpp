@@ -4,10 +4,11 @@
 #include <array>
 #include <charconv>
 #include <cmath>
-#include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "cpsim/engine/errors.hpp"
+#include "cpsim/engine/yaml_document.hpp"
 
 namespace cpsim {
 
@@ -89,12 +90,11 @@ bool blank(const std::vector<std::string>& record) {
 DataTable DataTable::read(const std::string& source) {
   std::string file, path;
   if (is_hdf5_source(source, file, path)) return read_hdf5(file, path);
-  std::ifstream in(source, std::ios::binary);
-  if (!in) throw OutputError(source + ": cannot open (no such file or not readable)");
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  if (in.bad()) throw OutputError(source + ": cannot read");
-  return parse_csv(bytes.str(), source);
+  // The bounded reader of every input file: the type is checked before the
+  // file is opened, so a FIFO or /dev/zero is refused at once.
+  const std::optional<std::string> text = yaml::read_text_file(source, kMaxCsvBytes);
+  if (!text) throw OutputError(source + ": cannot open (no such file or not readable)");
+  return parse_csv(*text, source);
 }
 
 DataTable DataTable::parse_csv(const std::string& text, const std::string& name) {

@@ -7,6 +7,8 @@
 // unit, source) once; read_parameters() fills the struct from a scenario.
 #include <array>
 #include <cstdint>
+#include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -229,6 +231,19 @@ struct InMigrationParameters {
   double child_probability = 0;
 };
 
+// ------------------------------------------- population from a household table
+struct HouseholdTable;  // household_table.hpp
+
+/// `household_table`: start the population from a table of households
+/// (survey microdata or a synthetic sample) instead of drawing it from the
+/// `households` shares (household_table.cpp, docs/scenarios.md).
+struct HouseholdTableParameters {
+  std::string file;  ///< "" draws the population; else the table's path as written
+  /// The table read, checked and expanded to population.residents by
+  /// read_parameters (null without a file).
+  std::shared_ptr<const HouseholdTable> table;
+};
+
 struct EconomyParameters {
   PopulationParameters population;
   HouseholdParameters households;
@@ -250,6 +265,7 @@ struct EconomyParameters {
   EducationParameters education;
   MigrationParameters migration;
   InMigrationParameters in_migration;
+  HouseholdTableParameters household_table;
 };
 
 }  // namespace cpsim::models::economy

@@ -1,6 +1,7 @@
 // Generation of the district from counts and shares: regions (urban
 // communities and villages grouped into subdistricts and towns), households
-// (region-major, so ids do not depend on threads), firms with Zipf sizes and
+// (region-major, so ids do not depend on threads; drawn, or from a household
+// table: household_table.cpp), firms with Zipf sizes and
 // heavy-tailed productivity, village collectives, the initial matching of
 // workers to firms and the initial balances.
 #include <algorithm>
@@ -10,6 +11,7 @@
 
 #include "cpsim/engine/parallel.hpp"
 #include "economy/economy.hpp"
+#include "economy/household_table.hpp"
 
 namespace cpsim::models::economy {
 namespace {
@@ -101,6 +103,51 @@ std::uint64_t region_subject(std::size_t region, std::size_t serial) {
   return (static_cast<std::uint64_t>(region) << 32) | static_cast<std::uint64_t>(serial);
 }
 
+/// Generated households: the residents of each region (its quota) and the
+/// households each region draws to hold them (pass 1; pass 2 in
+/// create_households draws them again to fill their rows).
+std::vector<std::int64_t> count_generated_households(const EconomyParameters& p,
+                                                     const StepContext& context, Regions& regions) {
+  const std::size_t count = regions.size();
+  const auto rural_residents = static_cast<std::int64_t>(
+      std::llround(static_cast<double>(p.population.residents) * p.population.rural_share));
+  const std::int64_t urban_residents = p.population.residents - rural_residents;
+  std::vector<std::int64_t> quota(count);
+  for (std::size_t r = 0; r < count; ++r) {
+    const bool rural = regions.rural[r] != 0;
+    const auto units = static_cast<std::int64_t>(rural ? regions.villages : regions.communities);
+    const std::size_t k = rural ? r - regions.communities : r;
+    const std::int64_t total = rural ? rural_residents : urban_residents;
+    quota[r] = total / units + (static_cast<std::int64_t>(k) < total % units ? 1 : 0);
+  }
+  const RandomStream stream = context.stream("population.households");
+  // Households per region (each region independently, in parallel).
+  regions.household_count.assign(count, 0);
+  parallel_for(
+      count,
+      [&](std::size_t b, std::size_t e) {
+        for (std::size_t r = b; r < e; ++r) {
+          std::int64_t left = quota[r];
+          std::uint32_t serial = 0;
+          while (left > 0) {
+            Composition c = draw_composition(p, stream, region_subject(r, serial));
+            trim(c, static_cast<int>(std::min<std::int64_t>(left, 1000)));
+            left -= c.members();
+            ++serial;
+          }
+          regions.household_count[r] = serial;
+        }
+      },
+      1);
+  regions.first_household.assign(count, 0);
+  std::uint32_t total = 0;
+  for (std::size_t r = 0; r < count; ++r) {
+    regions.first_household[r] = total;
+    total += regions.household_count[r];
+  }
+  return quota;
+}
+
 }  // namespace
 
 Economy::Economy(Simulation& simulation, const EconomyParameters& parameters)
@@ -142,43 +189,15 @@ void Economy::create_regions() {
 }
 
 void Economy::create_households(const StepContext& context) {
-  const std::size_t regions = regions_.size();
-  const auto rural_residents = static_cast<std::int64_t>(
-      std::llround(static_cast<double>(p_.population.residents) * p_.population.rural_share));
-  const std::int64_t urban_residents = p_.population.residents - rural_residents;
-  std::vector<std::int64_t> quota(regions);
-  for (std::size_t r = 0; r < regions; ++r) {
-    const bool rural = regions_.rural[r] != 0;
-    const auto count = static_cast<std::int64_t>(rural ? regions_.villages : regions_.communities);
-    const std::size_t k = rural ? r - regions_.communities : r;
-    const std::int64_t total = rural ? rural_residents : urban_residents;
-    quota[r] = total / count + (static_cast<std::int64_t>(k) < total % count ? 1 : 0);
+  const HouseholdTable* from_table = p_.household_table.table.get();
+  std::vector<std::int64_t> quota;         // generated: residents of each region
+  std::vector<std::uint32_t> table_entry;  // from a table: the entry of each household
+  if (from_table != nullptr) {
+    table_entry = place_table_households(*from_table, regions_);
+  } else {
+    quota = count_generated_households(p_, context, regions_);
   }
-  const RandomStream stream = context.stream("population.households");
-  // Pass 1: households per region (each region independently, in parallel).
-  regions_.household_count.assign(regions, 0);
-  parallel_for(
-      regions,
-      [&](std::size_t b, std::size_t e) {
-        for (std::size_t r = b; r < e; ++r) {
-          std::int64_t left = quota[r];
-          std::uint32_t serial = 0;
-          while (left > 0) {
-            Composition c = draw_composition(p_, stream, region_subject(r, serial));
-            trim(c, static_cast<int>(std::min<std::int64_t>(left, 1000)));
-            left -= c.members();
-            ++serial;
-          }
-          regions_.household_count[r] = serial;
-        }
-      },
-      1);
-  regions_.first_household.assign(regions, 0);
-  std::uint32_t total = 0;
-  for (std::size_t r = 0; r < regions; ++r) {
-    regions_.first_household[r] = total;
-    total += regions_.household_count[r];
-  }
+  const std::uint32_t total = regions_.first_household.back() + regions_.household_count.back();
 
   households_ = &simulation_.add_table("households");
   AgentTable& t = *households_;
@@ -249,6 +268,9 @@ void Economy::create_households(const StepContext& context) {
       {"education_per_child", "RMB/child/year",
        "Moving average of education spent per child, private and public (0 without children)"});
 
+  // Pass 2: each household's row; a table's household takes what its entry
+  // gives and draws the rest as a generated one of its group would.
+  const RandomStream stream = context.stream("population.households");
   const RandomStream skills = context.stream("population.skills");
   auto region = t[h_.region];
   auto flags = t[h_.flags];
@@ -260,17 +282,25 @@ void Economy::create_households(const StepContext& context) {
   auto employer_0 = t[h_.employer_0];
   auto employer_1 = t[h_.employer_1];
   auto housing = t[h_.housing_wealth];
+  auto deposits = t[h_.deposits];
   parallel_for(
-      regions,
+      regions_.size(),
       [&](std::size_t b, std::size_t e) {
         for (std::size_t r = b; r < e; ++r) {
-          std::int64_t left = quota[r];
+          std::int64_t left = quota.empty() ? 0 : quota[r];
           const bool rural = regions_.rural[r] != 0;
           for (std::uint32_t serial = 0; serial < regions_.household_count[r]; ++serial) {
             const std::size_t i = regions_.first_household[r] + serial;
-            Composition c = draw_composition(p_, stream, region_subject(r, serial));
-            trim(c, static_cast<int>(std::min<std::int64_t>(left, 1000)));
-            left -= c.members();
+            const TableHousehold* row =
+                from_table != nullptr ? &from_table->households[table_entry[i]] : nullptr;
+            Composition c{};
+            if (row != nullptr) {
+              c = {row->workers, row->children, row->elderly};
+            } else {
+              c = draw_composition(p_, stream, region_subject(r, serial));
+              trim(c, static_cast<int>(std::min<std::int64_t>(left, 1000)));
+              left -= c.members();
+            }
             region[i] = static_cast<std::uint16_t>(r);
             workers[i] = c.workers;
             children[i] = c.children;
@@ -279,17 +309,19 @@ void Economy::create_households(const StepContext& context) {
             employer_1[i] = no_employer;
             const RandomBlock u = skills.block(i, 0, 0);
             std::uint8_t f = 0;
-            double mean_skill = p_.skills.mean_urban;
-            if (rural) {
+            if (row != nullptr) {
+              f = row->flags;
+            } else if (rural) {
               f = flag_rural_resident | flag_rural_hukou;
-              mean_skill = p_.skills.mean_rural;
             } else if (to_unit_interval(u[0]) < p_.households.migrant_share_urban) {
               f = flag_migrant | flag_rural_hukou;
-              mean_skill = p_.skills.mean_migrant;
             } else if (to_unit_interval(u[0]) <
                        p_.households.migrant_share_urban + p_.households.rural_hukou_share_urban) {
               f = flag_rural_hukou;
             }
+            const double mean_skill = (f & flag_rural_resident) != 0 ? p_.skills.mean_rural
+                                      : (f & flag_migrant) != 0      ? p_.skills.mean_migrant
+                                                                     : p_.skills.mean_urban;
             const bool urban_hukou = (f & flag_rural_hukou) == 0;
             if (urban_hukou || to_unit_interval(u[1]) < p_.pension.employee_share_rural_hukou) {
               f = static_cast<std::uint8_t>(f | flag_employee_pension);
@@ -298,8 +330,17 @@ void Economy::create_households(const StepContext& context) {
             const RandomBlock n = skills.block(i, 0, 1);
             const double z0 = RandomStream::box_muller(n[0], n[1]);
             const double z1 = RandomStream::box_muller(n[2], n[3]);
-            skill_0[i] = draw_skill(mean_skill, p_.skills.sigma, z0);
-            skill_1[i] = draw_skill(mean_skill, p_.skills.sigma, z1);
+            skill_0[i] = row != nullptr && row->skill[0] > 0
+                             ? row->skill[0]
+                             : draw_skill(mean_skill, p_.skills.sigma, z0);
+            skill_1[i] = row != nullptr && row->skill[1] > 0
+                             ? row->skill[1]
+                             : draw_skill(mean_skill, p_.skills.sigma, z1);
+            if (row != nullptr) {
+              housing[i] = row->housing_wealth;
+              deposits[i] = row->deposits;  // initialise_balances keeps them
+              continue;
+            }
             const RandomBlock hblock = skills.block(i, 0, 2);
             const double hz = RandomStream::box_muller(hblock[0], hblock[1]);
             const double value =
@@ -530,6 +571,7 @@ void Economy::initialise_balances(const StepContext& context) {
   const auto skill_0 = t[h_.skill_0];
   const auto skill_1 = t[h_.skill_1];
   const double employee_pension = p_.pension.urban_employee_replacement * average_wage_;
+  const bool from_table = p_.household_table.table != nullptr;
   parallel_for(t.size(), [&](std::size_t b, std::size_t e) {
     for (std::size_t i = b; i < e; ++i) {
       double income = 0;
@@ -542,6 +584,7 @@ void Economy::initialise_balances(const StepContext& context) {
                                                                 : p_.pension.rural_basic_month);
       income = std::max(income, p_.consumption.subsistence_per_person_month * members(i));
       expected[i] = static_cast<float>(income);
+      if (from_table) continue;  // the table's deposits (create_households)
       const RandomBlock n = stream.block(i, 0, 0);
       const double buffer = lognormal(p_.wealth.deposits_months * income, p_.wealth.deposits_sigma,
                                       RandomStream::box_muller(n[0], n[1]));
