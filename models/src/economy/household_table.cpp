@@ -42,7 +42,8 @@ class Cells {
     const double v = numbers_[row];
     if (v > most || (whole && v != std::floor(v))) {
       const std::string what = whole ? "a whole number" : "a number";
-      fail(row, "expected " + what + " from 0 to " + format(most) + ", found '" + text_[row] + "'");
+      fail(row, "expected " + what + " from 0 to " + format(most) + ", found '" +
+                    yaml::shown(text_[row]) + "'");
     }
     return v;
   }
@@ -71,12 +72,12 @@ std::uint8_t hukou_flags(const DataTable& table, std::size_t row, const std::str
   } else {
     throw ScenarioError(table.where(row) +
                         ": hukou: expected local_urban, local_agricultural or migrant, found '" +
-                        value + "'");
+                        yaml::shown(value) + "'");
   }
   if (rural && flags != flag_rural_hukou) {
     // Village residents are the collectives' members (village_economy.cpp).
     throw ScenarioError(table.where(row) + ": hukou: a rural (village) household must be " +
-                        "local_agricultural in this model, found '" + value + "'");
+                        "local_agricultural in this model, found '" + yaml::shown(value) + "'");
   }
   return rural ? static_cast<std::uint8_t>(flags | flag_rural_resident) : flags;
 }
@@ -116,7 +117,7 @@ std::vector<std::array<float, 2>> read_skills(const DataTable& table, const Econ
         value = skill.at(r, kMostSkill);
         if (value > 0 && value < kLeastSkill) {
           skill.fail(r, "expected 0 (not given) or a skill factor from 0.05 to 20, found '" +
-                            skill.text(r) + "'");
+                            yaml::shown(skill.text(r)) + "'");
         }
       } else if (wage.present()) {
         value = std::clamp(wage.at(r, kMostWage) / per_skill, 0.0, kMostSkill);
@@ -180,7 +181,7 @@ HouseholdTable expand_household_table(const DataTable& table, const EconomyParam
   for (std::size_t r = 0; r < rows; ++r) {
     if (residence[r] != "urban" && residence[r] != "rural") {
       throw ScenarioError(table.where(r) + ": residence: expected urban or rural, found '" +
-                          residence[r] + "'");
+                          yaml::shown(residence[r]) + "'");
     }
     TableHousehold& h = row_household[r];
     h.row = static_cast<std::uint32_t>(r);
