@@ -1,8 +1,8 @@
-// `household_table.file`: the broken household tables of
-// tests/data/bad-tables/households give their one located line, exit 2 and
-// leave no output file; so do tables that are no regular file or missing;
-// the shipped sample scenario runs, and a relative path is read next to the
-// scenario that names it.
+// `household_table.file` and `region_table.file`: the broken tables of
+// tests/data/bad-tables/households and .../regions give their one located
+// line, exit 2 and leave no output file; so do tables that are no regular
+// file or missing; the shipped sample scenarios run (also together), and a
+// relative path is read next to the scenario that names it.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -20,6 +20,7 @@ using testing::run_cpsim;
 using testing::TempDir;
 
 const fs::path kBadHouseholds = fs::path(CPSIM_TEST_DATA) / "bad-tables" / "households";
+const fs::path kBadRegions = fs::path(CPSIM_TEST_DATA) / "bad-tables" / "regions";
 const std::string kSample =
     std::string(CPSIM_SOURCE_DIR) + "/scenarios/xihu/households-sample.yaml";
 
@@ -42,7 +43,27 @@ INSTANTIATE_TEST_SUITE_P(Corpus, BadHouseholdTable,
                          ::testing::ValuesIn(testing::corpus_cases(kBadHouseholds, ".csv")),
                          testing::case_test_name);
 
+class BadRegionTable : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(BadRegionTable, ReportsTheExpectedErrorExitsTwoAndWritesNothing) {
+  TempDir dir;
+  const fs::path table = kBadRegions / (GetParam() + ".csv");
+  const std::string out = dir.file("out.h5");
+  const auto result = run_cpsim("run " + std::string(CPSIM_SOURCE_DIR) +
+                                "/scenarios/xihu-small.yaml --steps 1 "
+                                "--set parameters.region_table.file=" +
+                                table.string() + " -o " + out);
+  EXPECT_EQ(result.exit_code, 2) << result.output;
+  EXPECT_EQ(result.output, testing::expected_error(kBadRegions, GetParam()) + "\n");
+  EXPECT_FALSE(fs::exists(out));
+}
+
+INSTANTIATE_TEST_SUITE_P(Corpus, BadRegionTable,
+                         ::testing::ValuesIn(testing::corpus_cases(kBadRegions, ".csv")),
+                         testing::case_test_name);
+
 TEST(BadHouseholdTableCorpus, IsThere) {
+  EXPECT_GE(testing::corpus_cases(kBadRegions, ".csv").size(), 8U) << kBadRegions;
   EXPECT_GE(testing::corpus_cases(kBadHouseholds, ".csv").size(), 15U) << kBadHouseholds;
 }
 
@@ -73,6 +94,11 @@ TEST(HouseholdTableFile, SampleRunsAndARelativePathIsReadNextToTheScenario) {
   const auto relative =
       run_cpsim("run " + (dir.path() / "sub/s.yaml").string() + " -o " + dir.file("rel.h5"));
   EXPECT_EQ(relative.exit_code, 0) << relative.output;
+  // Households from the table dealt to the regions of the region table.
+  const auto both = run_cpsim("run " + kSample +
+                              " --steps 2 --set parameters.region_table.file=" + CPSIM_SOURCE_DIR +
+                              "/scenarios/xihu/regions.csv -o " + dir.file("both.h5"));
+  EXPECT_EQ(both.exit_code, 0) << both.output;
 }
 
 }  // namespace

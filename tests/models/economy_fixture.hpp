@@ -57,6 +57,26 @@ inline std::unique_ptr<EconomyRun> run_xihu_small(std::uint64_t seed, std::int64
   return run;
 }
 
+/// A shipped scenario (path under scenarios/) with its seed and steps set.
+inline Scenario shipped_scenario(const std::string& path, std::uint64_t seed, std::int64_t steps) {
+  static const ModelRegistry registry = app::make_registry();
+  const std::vector<Override> overrides{{"seed", std::to_string(seed)},
+                                        {"steps", std::to_string(steps)}};
+  return load_scenario(std::string(CPSIM_SOURCE_DIR) + "/scenarios/" + path, overrides, registry);
+}
+
+/// Builds and runs a shipped scenario, keeping every step's metrics.
+inline std::unique_ptr<EconomyRun> run_shipped(const std::string& path, std::uint64_t seed,
+                                               std::int64_t steps, int threads) {
+  static const ModelRegistry registry = app::make_registry();
+  const Scenario scenario = shipped_scenario(path, seed, steps);
+  auto run = std::make_unique<EconomyRun>();
+  run->simulation = std::make_unique<Simulation>(scenario.seed, scenario.steps);
+  run->simulation->build(registry.find(scenario.model)->create(), scenario.parameters);
+  run->simulation->run(threads, run->observer);
+  return run;
+}
+
 inline const MetricSpec& spec(const Simulation& simulation, std::string_view name) {
   const std::size_t index = simulation.metrics().find(name);
   if (index >= simulation.metrics().specs().size()) {

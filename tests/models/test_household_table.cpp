@@ -118,21 +118,11 @@ const std::vector<T>& column(const AgentTable& table, std::string_view name) {
 }
 
 Scenario sample_scenario(std::uint64_t seed, std::int64_t steps) {
-  static const ModelRegistry registry = app::make_registry();
-  const std::vector<Override> overrides{{"seed", std::to_string(seed)},
-                                        {"steps", std::to_string(steps)}};
-  return load_scenario(std::string(CPSIM_SOURCE_DIR) + "/scenarios/xihu/households-sample.yaml",
-                       overrides, registry);
+  return shipped_scenario("xihu/households-sample.yaml", seed, steps);
 }
 
 std::unique_ptr<EconomyRun> run_sample(std::uint64_t seed, std::int64_t steps, int threads) {
-  static const ModelRegistry registry = app::make_registry();
-  const Scenario scenario = sample_scenario(seed, steps);
-  auto run = std::make_unique<EconomyRun>();
-  run->simulation = std::make_unique<Simulation>(scenario.seed, scenario.steps);
-  run->simulation->build(registry.find(scenario.model)->create(), scenario.parameters);
-  run->simulation->run(threads, run->observer);
-  return run;
+  return run_shipped("xihu/households-sample.yaml", seed, steps, threads);
 }
 
 TEST(HouseholdTable, SampleScenarioBuildsTheTablesHouseholds) {

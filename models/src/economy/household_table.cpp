@@ -13,6 +13,7 @@
 #include "cpsim/engine/errors.hpp"
 #include "cpsim/engine/parameters.hpp"
 #include "cpsim/engine/yaml_document.hpp"
+#include "economy/apportion.hpp"
 #include "economy/state.hpp"
 
 namespace cpsim::models::economy {
@@ -129,8 +130,7 @@ std::vector<std::array<float, 2>> read_skills(const DataTable& table, const Econ
   return skills;
 }
 
-/// Integer copies of each row: H households, floor of each row's share and
-/// one more for the largest remainders (ties: the earlier row).
+/// Copies of each row: H households apportioned by weight.
 std::vector<std::uint64_t> expand_weights(const std::vector<double>& weight,
                                           const std::vector<int>& members, std::int64_t residents) {
   double weights = 0, persons = 0;
@@ -138,24 +138,8 @@ std::vector<std::uint64_t> expand_weights(const std::vector<double>& weight,
     weights += weight[r];
     persons += weight[r] * members[r];
   }
-  const double households =
-      std::max(1.0, std::round(static_cast<double>(residents) * weights / persons));
-  std::vector<std::uint64_t> copies(weight.size());
-  std::vector<std::pair<double, std::size_t>> remainder(weight.size());
-  double assigned = 0;
-  for (std::size_t r = 0; r < weight.size(); ++r) {
-    const double share = households * weight[r] / weights;
-    const double whole = std::floor(share);
-    copies[r] = static_cast<std::uint64_t>(whole);
-    assigned += whole;
-    remainder[r] = {-(share - whole), r};
-  }
-  std::stable_sort(remainder.begin(), remainder.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
-  for (std::size_t j = 0; assigned < households && j < remainder.size(); ++j, assigned += 1) {
-    ++copies[remainder[j].second];
-  }
-  return copies;
+  return apportion(weight,
+                   std::max(1.0, std::round(static_cast<double>(residents) * weights / persons)));
 }
 
 }  // namespace
@@ -260,11 +244,8 @@ HouseholdTable expand_household_table(const DataTable& table, const EconomyParam
   return out;
 }
 
-std::shared_ptr<const HouseholdTable> read_household_table(const cpsim::Parameters& parameters,
-                                                           const EconomyParameters& p) {
-  const std::string& file = p.household_table.file;
-  if (file.empty()) return nullptr;
-  constexpr std::string_view key = "household_table.file";
+DataTable read_table_at(const cpsim::Parameters& parameters, std::string_view key,
+                        const std::string& file) {
   const SourceLocation at = parameters.where(key);
   std::filesystem::path path(file);
   // Written in a file: relative to that file, as `extends:` is.
@@ -273,13 +254,19 @@ std::shared_ptr<const HouseholdTable> read_household_table(const cpsim::Paramete
   }
   const std::string source = path.lexically_normal().string();
   try {
-    return std::make_shared<const HouseholdTable>(
-        expand_household_table(DataTable::read(source), p));
+    return DataTable::read(source);
   } catch (const yaml::FileRefused& e) {
     parameters.fail(key, "cannot read '" + source + "': " + e.reason());
   } catch (const OutputError& e) {
     parameters.fail(key, e.what());
   }
+}
+
+std::shared_ptr<const HouseholdTable> read_household_table(const cpsim::Parameters& parameters,
+                                                           const EconomyParameters& p) {
+  if (p.household_table.file.empty()) return nullptr;
+  return std::make_shared<const HouseholdTable>(expand_household_table(
+      read_table_at(parameters, "household_table.file", p.household_table.file), p));
 }
 
 std::vector<std::uint32_t> place_table_households(const HouseholdTable& table, Regions& regions) {

@@ -25,12 +25,13 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "cpsim/engine/data_table.hpp"
 #include "economy/parameters.hpp"
 
 namespace cpsim {
-class DataTable;
 class Parameters;
 }  // namespace cpsim
 
@@ -68,6 +69,13 @@ HouseholdTable expand_household_table(const DataTable& table, const EconomyParam
 /// (Parameters::fail, exit 2); bad contents fail at the cell.
 std::shared_ptr<const HouseholdTable> read_household_table(const cpsim::Parameters& parameters,
                                                            const EconomyParameters& p);
+
+/// The table (DataTable::read) that the scenario's string parameter `key`
+/// names as `file`, relative to the scenario file that wrote it (a `--set`
+/// value: to the working folder). A file that cannot be read fails at the
+/// key (Parameters::fail, exit 2); the region table reads its file the same way.
+DataTable read_table_at(const cpsim::Parameters& parameters, std::string_view key,
+                        const std::string& file);
 
 /// Fills `regions`' household ranges from the table and returns, for each
 /// household row in region-major order, the index of its entry in

@@ -244,6 +244,17 @@ struct HouseholdTableParameters {
   std::shared_ptr<const HouseholdTable> table;
 };
 
+// --------------------------------------------------- regions from a table
+struct RegionTable;  // region_table.hpp
+
+/// `region_table`: the district's regions, their areas and residents from a
+/// table instead of the `population` counts (region_table.cpp).
+struct RegionTableParameters {
+  std::string file;  ///< "" uses the population counts; else the table's path as written
+  /// The table read and apportioned by read_parameters (null without a file).
+  std::shared_ptr<const RegionTable> table;
+};
+
 struct EconomyParameters {
   PopulationParameters population;
   HouseholdParameters households;
@@ -266,6 +277,7 @@ struct EconomyParameters {
   MigrationParameters migration;
   InMigrationParameters in_migration;
   HouseholdTableParameters household_table;
+  RegionTableParameters region_table;
 };
 
 }  // namespace cpsim::models::economy

@@ -12,6 +12,7 @@
 #include "cpsim/engine/parallel.hpp"
 #include "economy/economy.hpp"
 #include "economy/household_table.hpp"
+#include "economy/region_table.hpp"
 
 namespace cpsim::models::economy {
 namespace {
@@ -113,7 +114,8 @@ std::vector<std::int64_t> count_generated_households(const EconomyParameters& p,
       std::llround(static_cast<double>(p.population.residents) * p.population.rural_share));
   const std::int64_t urban_residents = p.population.residents - rural_residents;
   std::vector<std::int64_t> quota(count);
-  for (std::size_t r = 0; r < count; ++r) {
+  if (p.region_table.table != nullptr) quota = p.region_table.table->residents;
+  for (std::size_t r = 0; r < count && p.region_table.table == nullptr; ++r) {
     const bool rural = regions.rural[r] != 0;
     const auto units = static_cast<std::int64_t>(rural ? regions.villages : regions.communities);
     const std::size_t k = rural ? r - regions.communities : r;
@@ -165,6 +167,14 @@ Economy::Economy(Simulation& simulation, const EconomyParameters& parameters)
 }
 
 void Economy::create_regions() {
+  if (const RegionTable* table = p_.region_table.table.get()) {
+    regions_.communities = table->communities;
+    regions_.villages = table->villages;
+    regions_.rural = table->rural;
+    regions_.area = table->area;
+    regions_.area_names = table->area_names;
+    return;
+  }
   const auto communities = static_cast<std::size_t>(p_.population.urban_communities);
   const auto village_count = static_cast<std::size_t>(p_.population.villages);
   const auto subdistricts = static_cast<std::size_t>(p_.population.subdistricts);
