@@ -6,7 +6,7 @@
 # UndefinedBehaviorSanitizer.
 #   scripts/test.sh            # what CI runs
 #   scripts/test.sh --quick    # Release suite only
-# The fuzzers run for CPSIM_FUZZ_SECONDS (default 60) in all, a third each,
+# The fuzzers run for CPSIM_FUZZ_SECONDS (default 60) in all, a fifth each,
 # over the kept corpora (tests/fuzz/README.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,14 +24,15 @@ cmake --build build -j"$jobs"
 ctest --test-dir build --output-on-failure -j"$jobs" --timeout 900
 
 if [ $quick -eq 0 ]; then
-  # The three targets share the time: a third each to the scenario, study
-  # and --set targets, each over its own kept corpus.
-  fuzz_seconds=$(( ${CPSIM_FUZZ_SECONDS:-60} / 3 ))
-  echo "== libFuzzer: scenario, study and --set parsing, ${fuzz_seconds} s each"
+  # The five targets share the time: a fifth each to the scenario, study,
+  # --set, household-table and calibration targets, each over its own kept corpus.
+  fuzz_seconds=$(( ${CPSIM_FUZZ_SECONDS:-60} / 5 ))
+  echo "== libFuzzer: scenario, study, --set, household-table and calibration parsing, ${fuzz_seconds} s each"
   cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang-14 \
     -DCMAKE_CXX_COMPILER=clang++-14 -DCPSIM_BUILD_FUZZERS=ON -DCPSIM_BUILD_TESTS=OFF \
     -DCPSIM_BUILD_BENCH=OFF >/dev/null
-  cmake --build build-fuzz --target fuzz_scenario fuzz_study fuzz_overrides -j"$jobs"
+  cmake --build build-fuzz --target fuzz_scenario fuzz_study fuzz_overrides fuzz_household_table \
+    fuzz_calibration -j"$jobs"
   fuzz() {  # TARGET CORPUS...
     local target=$1 work
     shift
@@ -45,6 +46,8 @@ if [ $quick -eq 0 ]; then
   fuzz fuzz_scenario tests/fuzz/corpus tests/data/bad-scenarios
   fuzz fuzz_study tests/data/bad-studies scenarios/studies
   fuzz fuzz_overrides tests/fuzz/corpus-overrides
+  fuzz fuzz_household_table tests/fuzz/corpus-households tests/data/bad-tables/households
+  fuzz fuzz_calibration tests/data/bad-calibrations scenarios/calibrations
 
   echo "== ThreadSanitizer: the parallel tests (unit and validation labels)"
   # Suppressions cover oneTBB internals only; see tests/tsan.supp for why.

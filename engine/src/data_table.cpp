@@ -4,10 +4,11 @@
 #include <array>
 #include <charconv>
 #include <cmath>
-#include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "cpsim/engine/errors.hpp"
+#include "cpsim/engine/yaml_document.hpp"
 
 namespace cpsim {
 
@@ -89,12 +90,11 @@ bool blank(const std::vector<std::string>& record) {
 DataTable DataTable::read(const std::string& source) {
   std::string file, path;
   if (is_hdf5_source(source, file, path)) return read_hdf5(file, path);
-  std::ifstream in(source, std::ios::binary);
-  if (!in) throw OutputError(source + ": cannot open (no such file or not readable)");
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  if (in.bad()) throw OutputError(source + ": cannot read");
-  return parse_csv(bytes.str(), source);
+  // The bounded reader of every input file: the type is checked before the
+  // file is opened, so a FIFO or /dev/zero is refused at once.
+  const std::optional<std::string> text = yaml::read_text_file(source, kMaxCsvBytes);
+  if (!text) throw OutputError(source + ": cannot open (no such file or not readable)");
+  return parse_csv(*text, source);
 }
 
 DataTable DataTable::parse_csv(const std::string& text, const std::string& name) {
@@ -118,8 +118,8 @@ DataTable DataTable::parse_csv(const std::string& text, const std::string& name)
     }
     for (std::size_t d = 0; d < c; ++d) {
       if (header[d] == column) {
-        throw ScenarioError(at + column + ": named twice (columns " + std::to_string(d + 1) +
-                            " and " + std::to_string(c + 1) + ")");
+        throw ScenarioError(at + yaml::shown(column) + ": named twice (columns " +
+                            std::to_string(d + 1) + " and " + std::to_string(c + 1) + ")");
       }
     }
     table.columns_.push_back({column, std::vector<std::string>{}});
@@ -163,7 +163,8 @@ const DataTable::Column& DataTable::column(const std::string& name) const {
     if (c.name == name) return c;
   }
   std::string names;
-  for (const Column& c : columns_) names += (names.empty() ? "" : ", ") + c.name;
+  // Names as read from a file may hold anything: shown on one line.
+  for (const Column& c : columns_) names += (names.empty() ? "" : ", ") + yaml::shown(c.name);
   throw ScenarioError(header_location() + ": " + name + ": no such column (columns: " + names +
                       ")");
 }
@@ -198,12 +199,12 @@ std::vector<double> DataTable::numbers(const std::string& name, bool non_negativ
       if (error != std::errc() || ptr != end) values[r] = std::nan("");
     }
     if (!std::isfinite(values[r])) {
-      throw ScenarioError(where(r) + ": " + name + ": expected a finite number, found '" + found +
-                          "'");
+      throw ScenarioError(where(r) + ": " + name + ": expected a finite number, found '" +
+                          yaml::shown(found) + "'");
     }
     if (non_negative && values[r] < 0) {
-      throw ScenarioError(where(r) + ": " + name + ": expected a number >= 0, found '" + found +
-                          "'");
+      throw ScenarioError(where(r) + ": " + name + ": expected a number >= 0, found '" +
+                          yaml::shown(found) + "'");
     }
   }
   return values;

@@ -201,20 +201,32 @@ std::string did_you_mean(std::string_view word, std::span<const std::string> can
   std::vector<std::size_t> previous;
   std::vector<std::size_t> current;
   for (const std::string& candidate : candidates) {
+    // The distance is at least the difference of the lengths, and at least
+    // the smallest entry of any row: a candidate that cannot beat the best
+    // so far is left early (an unknown key of thousands of characters, as a
+    // fuzzer writes, then costs nothing against a large schema).
+    const std::size_t length_gap = word.size() > candidate.size() ? word.size() - candidate.size()
+                                                                  : candidate.size() - word.size();
+    if (length_gap >= best_distance) continue;
     // Levenshtein distance, case-insensitive, two rows.
     previous.resize(candidate.size() + 1);
     current.resize(candidate.size() + 1);
     for (std::size_t j = 0; j <= candidate.size(); ++j) {
       previous[j] = j;
     }
-    for (std::size_t i = 1; i <= word.size(); ++i) {
+    bool beaten = false;
+    for (std::size_t i = 1; i <= word.size() && !beaten; ++i) {
       current[0] = i;
+      std::size_t row_least = current[0];
       for (std::size_t j = 1; j <= candidate.size(); ++j) {
         const std::size_t cost = lower(word[i - 1]) == lower(candidate[j - 1]) ? 0 : 1;
         current[j] = std::min({previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost});
+        row_least = std::min(row_least, current[j]);
       }
       std::swap(previous, current);
+      beaten = row_least >= best_distance;
     }
+    if (beaten) continue;
     const std::size_t distance = previous[candidate.size()];
     if (distance < best_distance) {
       best_distance = distance;

@@ -65,6 +65,12 @@ inline std::unique_ptr<EconomyRun> run_xihu_small(std::uint64_t seed, std::int64
   return run_economy(xihu_small(seed, steps, extra), threads);
 }
 
+/// Builds and runs a shipped scenario, keeping every step's metrics.
+inline std::unique_ptr<EconomyRun> run_shipped(const std::string& path, std::uint64_t seed,
+                                               std::int64_t steps, int threads) {
+  return run_economy(shipped_scenario(path, seed, steps), threads);
+}
+
 inline const MetricSpec& spec(const Simulation& simulation, std::string_view name) {
   const std::size_t index = simulation.metrics().find(name);
   if (index >= simulation.metrics().specs().size()) {

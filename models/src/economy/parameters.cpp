@@ -7,6 +7,8 @@
 
 #include "cpsim/engine/bound_schema.hpp"
 #include "economy/economy.hpp"
+#include "economy/household_table.hpp"
+#include "economy/region_table.hpp"
 
 namespace cpsim::models::economy {
 namespace {
@@ -500,6 +502,18 @@ BoundSchema<EconomyParameters> bind_economy() {
   in.real("child_probability", &InMigrationParameters::child_probability, 0.25,
           "Probability of each of up to two children in an arriving household (assumption)", 0.0,
           1.0, "1");
+  // population from a household table (household_table.cpp)
+  auto table = s.section("household_table", &EconomyParameters::household_table);
+  table.string("file", &HouseholdTableParameters::file, "",
+               "Household table (CSV, or FILE.h5:/path) the population starts from, relative to "
+               "the scenario that names it; \"\" draws the population from the `households` "
+               "shares (docs/scenarios.md)");
+  // regions from a table (region_table.cpp)
+  auto regions = s.section("region_table", &EconomyParameters::region_table);
+  regions.string("file", &RegionTableParameters::file, "",
+                 "Region table (CSV, or FILE.h5:/path: name, parent, residence, residents) the "
+                 "regions, areas and their residents come from, relative to the scenario that "
+                 "names it; \"\" uses the population counts (docs/scenarios.md)");
   return s;
 }
 
@@ -545,6 +559,8 @@ EconomyParameters read_parameters(const cpsim::Parameters& p) {
   if (e.population.residents < e.population.urban_communities + e.population.villages) {
     p.fail("population.residents", "fewer residents than regions");
   }
+  e.region_table.table = read_region_table(p, e);  // before the households: sets the counts
+  e.household_table.table = read_household_table(p, e);
   return e;
 }
 

@@ -7,6 +7,8 @@
 // unit, source) once; read_parameters() fills the struct from a scenario.
 #include <array>
 #include <cstdint>
+#include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -230,6 +232,30 @@ struct InMigrationParameters {
   double child_probability = 0;
 };
 
+// ------------------------------------------- population from a household table
+struct HouseholdTable;  // household_table.hpp
+
+/// `household_table`: start the population from a table of households
+/// (survey microdata or a synthetic sample) instead of drawing it from the
+/// `households` shares (household_table.cpp, docs/scenarios.md).
+struct HouseholdTableParameters {
+  std::string file;  ///< "" draws the population; else the table's path as written
+  /// The table read, checked and expanded to population.residents by
+  /// read_parameters (null without a file).
+  std::shared_ptr<const HouseholdTable> table;
+};
+
+// --------------------------------------------------- regions from a table
+struct RegionTable;  // region_table.hpp
+
+/// `region_table`: the district's regions, their areas and residents from a
+/// table instead of the `population` counts (region_table.cpp).
+struct RegionTableParameters {
+  std::string file;  ///< "" uses the population counts; else the table's path as written
+  /// The table read and apportioned by read_parameters (null without a file).
+  std::shared_ptr<const RegionTable> table;
+};
+
 struct EconomyParameters {
   PopulationParameters population;
   HouseholdParameters households;
@@ -251,6 +277,8 @@ struct EconomyParameters {
   EducationParameters education;
   MigrationParameters migration;
   InMigrationParameters in_migration;
+  HouseholdTableParameters household_table;
+  RegionTableParameters region_table;
 };
 
 }  // namespace cpsim::models::economy

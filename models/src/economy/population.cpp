@@ -1,17 +1,18 @@
 // Generation of the district from counts and shares: regions (urban
-// communities and villages grouped into subdistricts and towns), households
-// (region-major, so ids do not depend on threads), firms with Zipf sizes and
-// heavy-tailed productivity, village collectives, the initial matching of
-// workers to firms and the initial balances.
+// communities and villages grouped into subdistricts and towns, or from a
+// region table: region_table.cpp), households (region-major, so ids do not
+// depend on threads; drawn, or from a household table: household_table.cpp),
+// village collectives, the initial matching of workers to firms and the
+// initial balances. The firms: firm_setup.cpp.
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <string>
 
-#include <boost/math/distributions/normal.hpp>
-
 #include "cpsim/engine/parallel.hpp"
 #include "economy/economy.hpp"
+#include "economy/household_table.hpp"
+#include "economy/region_table.hpp"
 
 namespace cpsim::models::economy {
 namespace {
@@ -57,57 +58,58 @@ void trim(Composition& c, int room) {
   }
 }
 
-/// Integer firm sizes proportional to `raw` (Pareto draws), each at most
-/// max(cap_share x total, 2 x mean size) and at least 1, summing to round(total) (largest
-/// remainders get the leftover workers). Firms marked `small` (household
-/// businesses) are held to at most `small_cap` workers; the others absorb
-/// what the cap leaves.
-std::vector<std::int32_t> zipf_sizes(std::vector<double> raw, double total, double cap_share,
-                                     const std::vector<std::uint8_t>& small, double small_cap) {
-  const std::size_t n = raw.size();
-  std::vector<std::int32_t> sizes(n, 1);
-  if (n == 0) return sizes;
-  // A cap below twice the mean size could not hold the sector's workers (small
-  // scenarios with few firms): relax it there.
-  const double large_cap = std::max({1.0, cap_share * total, 2.0 * total / static_cast<double>(n)});
-  const std::size_t small_count =
-      static_cast<std::size_t>(std::count(small.begin(), small.end(), std::uint8_t{1}));
-  std::vector<std::uint8_t> capped(n, 0);
-  for (std::size_t pass = 0; pass <= n; ++pass) {  // each pass caps at least one more firm
-    double free_mass = 0, capped_mass = 0;
-    for (std::size_t k = 0; k < n; ++k) (capped[k] ? capped_mass : free_mass) += raw[k];
-    if (!(free_mass > 0)) break;
-    const double factor = (total - capped_mass) / free_mass;
-    bool changed = false;
-    for (std::size_t k = 0; k < n; ++k) {
-      if (capped[k]) continue;
-      raw[k] *= factor;
-      // Household businesses keep their cap unless no other firm could take the rest.
-      const double cap = small[k] != 0 && small_count < n ? std::max(1.0, small_cap) : large_cap;
-      if (raw[k] > cap) {
-        raw[k] = cap;
-        capped[k] = 1;
-        changed = true;
-      }
-    }
-    if (!changed) break;
-  }
-  const auto target = static_cast<std::int64_t>(std::llround(total));
-  std::int64_t assigned = 0;
-  std::vector<std::pair<double, std::size_t>> remainder(n);
-  for (std::size_t k = 0; k < n; ++k) {
-    const double whole = std::max(1.0, std::floor(raw[k]));
-    sizes[k] = static_cast<std::int32_t>(whole);
-    assigned += sizes[k];
-    remainder[k] = {-(raw[k] - whole), k};
-  }
-  std::sort(remainder.begin(), remainder.end());
-  for (std::size_t j = 0; assigned < target && j < n; ++j, ++assigned) ++sizes[remainder[j].second];
-  return sizes;
-}
-
 std::uint64_t region_subject(std::size_t region, std::size_t serial) {
   return (static_cast<std::uint64_t>(region) << 32) | static_cast<std::uint64_t>(serial);
+}
+
+/// Generated households: the residents of each region (its quota) and the
+/// households each region draws to hold them (pass 1; pass 2 in
+/// create_households draws them again to fill their rows).
+std::vector<std::int64_t> count_generated_households(const EconomyParameters& p,
+                                                     const StepContext& context, Regions& regions) {
+  const std::size_t count = regions.size();
+  const auto rural_residents = static_cast<std::int64_t>(
+      std::llround(static_cast<double>(p.population.residents) * p.population.rural_share));
+  const std::int64_t urban_residents = p.population.residents - rural_residents;
+  std::vector<std::int64_t> quota(count);
+  if (p.region_table.table != nullptr) {
+    quota = p.region_table.table->residents;  // apportioned by region_table.cpp
+  } else {
+    // Even within urban and rural; the first regions take what is left over.
+    for (std::size_t r = 0; r < count; ++r) {
+      const bool rural = regions.rural[r] != 0;
+      const auto units = static_cast<std::int64_t>(rural ? regions.villages : regions.communities);
+      const std::size_t k = rural ? r - regions.communities : r;
+      const std::int64_t total = rural ? rural_residents : urban_residents;
+      quota[r] = total / units + (static_cast<std::int64_t>(k) < total % units ? 1 : 0);
+    }
+  }
+  const RandomStream stream = context.stream("population.households");
+  // Households per region (each region independently, in parallel).
+  regions.household_count.assign(count, 0);
+  parallel_for(
+      count,
+      [&](std::size_t b, std::size_t e) {
+        for (std::size_t r = b; r < e; ++r) {
+          std::int64_t left = quota[r];
+          std::uint32_t serial = 0;
+          while (left > 0) {
+            Composition c = draw_composition(p, stream, region_subject(r, serial));
+            trim(c, static_cast<int>(std::min<std::int64_t>(left, 1000)));
+            left -= c.members();
+            ++serial;
+          }
+          regions.household_count[r] = serial;
+        }
+      },
+      1);
+  regions.first_household.assign(count, 0);
+  std::uint32_t total = 0;
+  for (std::size_t r = 0; r < count; ++r) {
+    regions.first_household[r] = total;
+    total += regions.household_count[r];
+  }
+  return quota;
 }
 
 }  // namespace
@@ -127,6 +129,14 @@ Economy::Economy(Simulation& simulation, const EconomyParameters& parameters)
 }
 
 void Economy::create_regions() {
+  if (const RegionTable* table = p_.region_table.table.get()) {
+    regions_.communities = table->communities;
+    regions_.villages = table->villages;
+    regions_.rural = table->rural;
+    regions_.area = table->area;
+    regions_.area_names = table->area_names;
+    return;
+  }
   const auto communities = static_cast<std::size_t>(p_.population.urban_communities);
   const auto village_count = static_cast<std::size_t>(p_.population.villages);
   const auto subdistricts = static_cast<std::size_t>(p_.population.subdistricts);
@@ -151,43 +161,15 @@ void Economy::create_regions() {
 }
 
 void Economy::create_households(const StepContext& context) {
-  const std::size_t regions = regions_.size();
-  const auto rural_residents = static_cast<std::int64_t>(
-      std::llround(static_cast<double>(p_.population.residents) * p_.population.rural_share));
-  const std::int64_t urban_residents = p_.population.residents - rural_residents;
-  std::vector<std::int64_t> quota(regions);
-  for (std::size_t r = 0; r < regions; ++r) {
-    const bool rural = regions_.rural[r] != 0;
-    const auto count = static_cast<std::int64_t>(rural ? regions_.villages : regions_.communities);
-    const std::size_t k = rural ? r - regions_.communities : r;
-    const std::int64_t total = rural ? rural_residents : urban_residents;
-    quota[r] = total / count + (static_cast<std::int64_t>(k) < total % count ? 1 : 0);
+  const HouseholdTable* from_table = p_.household_table.table.get();
+  std::vector<std::int64_t> quota;         // generated: residents of each region
+  std::vector<std::uint32_t> table_entry;  // from a table: the entry of each household
+  if (from_table != nullptr) {
+    table_entry = place_table_households(*from_table, regions_);
+  } else {
+    quota = count_generated_households(p_, context, regions_);
   }
-  const RandomStream stream = context.stream("population.households");
-  // Pass 1: households per region (each region independently, in parallel).
-  regions_.household_count.assign(regions, 0);
-  parallel_for(
-      regions,
-      [&](std::size_t b, std::size_t e) {
-        for (std::size_t r = b; r < e; ++r) {
-          std::int64_t left = quota[r];
-          std::uint32_t serial = 0;
-          while (left > 0) {
-            Composition c = draw_composition(p_, stream, region_subject(r, serial));
-            trim(c, static_cast<int>(std::min<std::int64_t>(left, 1000)));
-            left -= c.members();
-            ++serial;
-          }
-          regions_.household_count[r] = serial;
-        }
-      },
-      1);
-  regions_.first_household.assign(regions, 0);
-  std::uint32_t total = 0;
-  for (std::size_t r = 0; r < regions; ++r) {
-    regions_.first_household[r] = total;
-    total += regions_.household_count[r];
-  }
+  const std::uint32_t total = regions_.first_household.back() + regions_.household_count.back();
 
   households_ = &simulation_.add_table("households");
   AgentTable& t = *households_;
@@ -258,6 +240,9 @@ void Economy::create_households(const StepContext& context) {
       {"education_per_child", "RMB/child/year",
        "Moving average of education spent per child, private and public (0 without children)"});
 
+  // Pass 2: each household's row; a table's household takes what its entry
+  // gives and draws the rest as a generated one of its group would.
+  const RandomStream stream = context.stream("population.households");
   const RandomStream skills = context.stream("population.skills");
   auto region = t[h_.region];
   auto flags = t[h_.flags];
@@ -269,17 +254,25 @@ void Economy::create_households(const StepContext& context) {
   auto employer_0 = t[h_.employer_0];
   auto employer_1 = t[h_.employer_1];
   auto housing = t[h_.housing_wealth];
+  auto deposits = t[h_.deposits];
   parallel_for(
-      regions,
+      regions_.size(),
       [&](std::size_t b, std::size_t e) {
         for (std::size_t r = b; r < e; ++r) {
-          std::int64_t left = quota[r];
+          std::int64_t left = quota.empty() ? 0 : quota[r];
           const bool rural = regions_.rural[r] != 0;
           for (std::uint32_t serial = 0; serial < regions_.household_count[r]; ++serial) {
             const std::size_t i = regions_.first_household[r] + serial;
-            Composition c = draw_composition(p_, stream, region_subject(r, serial));
-            trim(c, static_cast<int>(std::min<std::int64_t>(left, 1000)));
-            left -= c.members();
+            const TableHousehold* row =
+                from_table != nullptr ? &from_table->households[table_entry[i]] : nullptr;
+            Composition c{};
+            if (row != nullptr) {
+              c = {row->workers, row->children, row->elderly};
+            } else {
+              c = draw_composition(p_, stream, region_subject(r, serial));
+              trim(c, static_cast<int>(std::min<std::int64_t>(left, 1000)));
+              left -= c.members();
+            }
             region[i] = static_cast<std::uint16_t>(r);
             workers[i] = c.workers;
             children[i] = c.children;
@@ -288,17 +281,19 @@ void Economy::create_households(const StepContext& context) {
             employer_1[i] = no_employer;
             const RandomBlock u = skills.block(i, 0, 0);
             std::uint8_t f = 0;
-            double mean_skill = p_.skills.mean_urban;
-            if (rural) {
+            if (row != nullptr) {
+              f = row->flags;
+            } else if (rural) {
               f = flag_rural_resident | flag_rural_hukou;
-              mean_skill = p_.skills.mean_rural;
             } else if (to_unit_interval(u[0]) < p_.households.migrant_share_urban) {
               f = flag_migrant | flag_rural_hukou;
-              mean_skill = p_.skills.mean_migrant;
             } else if (to_unit_interval(u[0]) <
                        p_.households.migrant_share_urban + p_.households.rural_hukou_share_urban) {
               f = flag_rural_hukou;
             }
+            const double mean_skill = (f & flag_rural_resident) != 0 ? p_.skills.mean_rural
+                                      : (f & flag_migrant) != 0      ? p_.skills.mean_migrant
+                                                                     : p_.skills.mean_urban;
             const bool urban_hukou = (f & flag_rural_hukou) == 0;
             if (urban_hukou || to_unit_interval(u[1]) < p_.pension.employee_share_rural_hukou) {
               f = static_cast<std::uint8_t>(f | flag_employee_pension);
@@ -307,8 +302,17 @@ void Economy::create_households(const StepContext& context) {
             const RandomBlock n = skills.block(i, 0, 1);
             const double z0 = RandomStream::box_muller(n[0], n[1]);
             const double z1 = RandomStream::box_muller(n[2], n[3]);
-            skill_0[i] = draw_skill(mean_skill, p_.skills.sigma, z0);
-            skill_1[i] = draw_skill(mean_skill, p_.skills.sigma, z1);
+            skill_0[i] = row != nullptr && row->skill[0] > 0
+                             ? row->skill[0]
+                             : draw_skill(mean_skill, p_.skills.sigma, z0);
+            skill_1[i] = row != nullptr && row->skill[1] > 0
+                             ? row->skill[1]
+                             : draw_skill(mean_skill, p_.skills.sigma, z1);
+            if (row != nullptr) {
+              housing[i] = row->housing_wealth;
+              deposits[i] = row->deposits;  // initialise_balances keeps them
+              continue;
+            }
             const RandomBlock hblock = skills.block(i, 0, 2);
             const double hz = RandomStream::box_muller(hblock[0], hblock[1]);
             const double value =
@@ -319,176 +323,6 @@ void Economy::create_households(const StepContext& context) {
         }
       },
       1);
-}
-
-void Economy::create_firms(const StepContext& context) {
-  std::int64_t labour_force = 0;
-  {
-    const auto workers = (*households_)[h_.workers];
-    labour_force = deterministic_sum<std::int64_t>(
-        workers.size(), [&](std::size_t i) { return static_cast<std::int64_t>(workers[i]); });
-  }
-  double share_total = 0, weight_total = 0;
-  std::array<double, sector_count> effective_productivity{}, weight{};
-  for (std::size_t s = 0; s < sector_count; ++s) {
-    share_total += p_.sectors[s].firm_share;
-    effective_productivity[s] = p_.sectors[s].productivity_month *
-                                (s == tea_agriculture ? 1.0 + p_.village.tea_brand_premium : 1.0);
-    weight[s] = p_.sectors[s].value_added_share / effective_productivity[s];
-    weight_total += weight[s];
-  }
-  const double total_firms = std::max(1.0, std::round(static_cast<double>(p_.population.residents) *
-                                                      p_.firms.count_per_1000_residents / 1000.0));
-  std::array<std::size_t, sector_count> count{};
-  std::size_t firm_total = 0;
-  for (std::size_t s = 0; s < sector_count; ++s) {
-    auto n = static_cast<std::size_t>(
-        std::llround(total_firms * p_.sectors[s].firm_share / share_total));
-    if (is_village_sector(s)) n = std::max(n, regions_.villages);
-    if (p_.sectors[s].value_added_share > 0) n = std::max<std::size_t>(n, 1);
-    count[s] = n;
-    firm_total += n;
-  }
-
-  firms_ = &simulation_.add_table("firms");
-  AgentTable& t = *firms_;
-  t.create(firm_total);
-  f_.sector =
-      t.add_column<std::uint8_t>({"sector", "1", "Sector index (see the sector dimension)"});
-  f_.region = t.add_column<std::uint16_t>({"region", "1", "Region index"});
-  f_.high_tech =
-      t.add_column<std::uint8_t>({"high_tech", "1", "1 if taxed at the high-tech corporate rate"});
-  f_.household_business = t.add_column<std::uint8_t>(
-      {"household_business", "1", "1 if the profit is the owner's business income"});
-  f_.idle_months = t.add_column<std::uint8_t>({"idle_months", "months", "Months without workers"});
-  f_.owner = t.add_column<std::int32_t>(
-      {"owner", "1", "Owner household row; -1 outside owners; -2-v village v's cooperative"});
-  f_.employees = t.add_column<std::int32_t>({"employees", "workers", "Workers employed"});
-  f_.labour_demand =
-      t.add_column<std::int32_t>({"labour_demand", "workers", "Workers needed for expected sales"});
-  f_.vacancies = t.add_column<std::int32_t>({"vacancies", "workers", "Open positions this month"});
-  f_.productivity = t.add_column<float>({"productivity", "RMB/month", "Value added per worker"});
-  f_.wage_index = t.add_column<float>({"wage_index", "RMB/month", "Wage per unit of skill"});
-  f_.expected_sales =
-      t.add_column<double>({"expected_sales", "RMB/month", "Adaptive sales expectation"});
-  f_.deposits =
-      t.add_column<std::int64_t>({"deposits", "fen", "Deposits (negative: overdraft at the bank)"});
-  f_.sales = t.add_column<std::int64_t>({"sales", "fen/month", "Sales this month"});
-  f_.wage_bill = t.add_column<std::int64_t>({"wage_bill", "fen/month", "Wages paid this month"});
-  f_.profit =
-      t.add_column<std::int64_t>({"profit", "fen/month", "Profit before corporate tax this month"});
-  f_.generation = t.add_column<std::uint32_t>({"generation", "1", "Entrants that took this slot"});
-
-  const RandomStream stream = context.stream("population.firms");
-  const RandomStream owners = context.stream("population.owners");
-  auto sector = t[f_.sector];
-  auto region = t[f_.region];
-  auto high_tech = t[f_.high_tech];
-  auto demand = t[f_.labour_demand];
-  auto productivity = t[f_.productivity];
-  auto wage_index = t[f_.wage_index];
-  auto expected = t[f_.expected_sales];
-  auto deposits = t[f_.deposits];
-  std::size_t first = 0;
-  for (std::size_t s = 0; s < sector_count; ++s) {
-    const double employment = static_cast<double>(labour_force) *
-                              (1.0 - p_.labour.initial_unemployment) * weight[s] / weight_total;
-    // Zipf sizes: Pareto with density ~ x^-2, truncated at a share of the
-    // sector. The smallest draws (raw size below the quantile of the sector's
-    // household-business share) are household businesses.
-    // Sizes and productivities are stratified. Sizes are the quantiles at the
-    // middles of n equal strata, (r + 1/2)/n, in random order, so the
-    // sector's size distribution is the same at every seed. Productivity is
-    // stratified within blocks of `block` firms of neighbouring size: the
-    // firms of a block take one quantile from each of `block` equal strata
-    // (a random cyclic order, a uniform draw inside the stratum). Independent
-    // draws would let the luck of the few largest firms set the district's
-    // first-year income ratio and sector shares; the seed now decides which
-    // firm is which, not the economy's make-up.
-    constexpr std::uint64_t block = 10;
-    const KeyedPermutation size_rank(count[s], stream, 2 * s + 1);
-    const auto stratum = [&](std::uint64_t rank) {
-      return (static_cast<double>(rank) + 0.5) / static_cast<double>(count[s]);
-    };
-    const auto productivity_quantile = [&](std::uint64_t rank, const RandomBlock& u) {
-      const std::uint64_t start = rank - rank % block;
-      const std::uint64_t length = std::min<std::uint64_t>(block, count[s] - start);
-      const std::uint64_t shift = stream.index(start, 2 * s + 2, length);
-      const std::uint64_t position = (rank - start + shift) % length;
-      return (static_cast<double>(position) + to_unit_interval_open_zero(u[0])) /
-             static_cast<double>(length);
-    };
-    std::vector<double> size(count[s]);
-    std::vector<std::uint8_t> small(count[s], 0);
-    const double small_below =
-        1.0 / (1.0 - std::min(p_.sectors[s].household_business_share, 0.999999));
-    for (std::size_t k = 0; k < count[s]; ++k) {
-      size[k] = 1.0 / stratum(size_rank(k));
-      small[k] = !is_village_sector(s) && size[k] < small_below ? 1 : 0;
-    }
-    const std::vector<std::int32_t> sizes =
-        zipf_sizes(size, employment, p_.firms.size_cap_share, small,
-                   static_cast<double>(p_.firms.household_business_max_employees));
-    for (std::size_t k = 0; k < count[s]; ++k) {
-      const std::size_t i = first + k;
-      sector[i] = static_cast<std::uint8_t>(s);
-      if (is_village_sector(s)) {
-        region[i] = static_cast<std::uint16_t>(regions_.communities + k % regions_.villages);
-      } else {
-        region[i] = static_cast<std::uint16_t>(stream.index(i, 0, regions_.communities, 1));
-      }
-      demand[i] = sizes[k];
-      const RandomBlock n = stream.block(i, 0, 1);
-      const double z = boost::math::quantile(
-          boost::math::normal(), std::min(productivity_quantile(size_rank(k), n), 1.0 - 1e-12));
-      const double alpha =
-          lognormal(effective_productivity[s], p_.sectors[s].productivity_sigma, z);
-      productivity[i] = static_cast<float>(alpha);
-      wage_index[i] =
-          static_cast<float>(p_.sectors[s].wage_month * std::pow(alpha / effective_productivity[s],
-                                                                 p_.firms.wage_premium_elasticity));
-      high_tech[i] = to_unit_interval(n[2]) < p_.sectors[s].high_tech_share ? 1 : 0;
-      expected[i] = alpha * demand[i];
-      t[f_.sales][i] = static_cast<std::int64_t>(expected[i] * fen_per_rmb);
-      deposits[i] =
-          static_cast<std::int64_t>(p_.firms.entry_capital_months *
-                                    static_cast<double>(wage_index[i]) * demand[i] * fen_per_rmb);
-      draw_owner(i, owners, i, 0, small[k] != 0);
-    }
-    first += count[s];
-  }
-  firm_exiting_.assign(firm_total, 0);
-  refresh_sector_lists();
-}
-
-void Economy::draw_owner(std::size_t firm, const RandomStream& stream, std::uint64_t subject,
-                         std::uint64_t step, bool small) {
-  AgentTable& t = *firms_;
-  const std::size_t s = t[f_.sector][firm];
-  if (is_village_sector(s)) {
-    const std::size_t village = t[f_.region][firm] - regions_.communities;
-    t[f_.owner][firm] = owner_village_base - static_cast<std::int32_t>(village);
-    t[f_.household_business][firm] = 1;
-    return;
-  }
-  t[f_.household_business][firm] = 0;
-  // Larger firms, and any firm of a sector without household businesses, are
-  // incorporated: held in part by the district equity fund (R8a).
-  if (!small || p_.sectors[s].household_business_share <= 0) {
-    t[f_.owner][firm] = owner_corporate;
-    return;
-  }
-  // A household business is owned by an urban household (households of
-  // communities come first) or from outside the district.
-  const RandomBlock u = stream.block(subject, step, 0);
-  if (to_unit_interval(u[0]) < p_.firms.local_owner_share_small) {
-    const std::uint64_t urban_households = regions_.first_household[regions_.communities - 1] +
-                                           regions_.household_count[regions_.communities - 1];
-    t[f_.owner][firm] = static_cast<std::int32_t>(to_index(u[1], urban_households));
-    t[f_.household_business][firm] = 1;
-  } else {
-    t[f_.owner][firm] = owner_rest_of_world;
-  }
 }
 
 void Economy::create_villages(const StepContext& context) {
@@ -571,6 +405,7 @@ void Economy::initialise_balances(const StepContext& context) {
   const auto skill_0 = t[h_.skill_0];
   const auto skill_1 = t[h_.skill_1];
   const double employee_pension = p_.pension.urban_employee_replacement * average_wage_;
+  const bool from_table = p_.household_table.table != nullptr;
   parallel_for(t.size(), [&](std::size_t b, std::size_t e) {
     for (std::size_t i = b; i < e; ++i) {
       double income = 0;
@@ -583,6 +418,7 @@ void Economy::initialise_balances(const StepContext& context) {
                                                                 : p_.pension.rural_basic_month);
       income = std::max(income, p_.consumption.subsistence_per_person_month * members(i));
       expected[i] = static_cast<float>(income);
+      if (from_table) continue;  // the table's deposits (create_households)
       const RandomBlock n = stream.block(i, 0, 0);
       const double buffer = lognormal(p_.wealth.deposits_months * income, p_.wealth.deposits_sigma,
                                       RandomStream::box_muller(n[0], n[1]));

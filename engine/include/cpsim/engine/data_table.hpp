@@ -7,6 +7,7 @@
 // as ScenarioError (exit 2); a file that cannot be read raises OutputError
 // (exit 3). docs/inequality.md documents the formats.
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <variant>
 #include <vector>
@@ -15,10 +16,18 @@ namespace cpsim {
 
 class DataTable {
  public:
+  /// Largest CSV file read, in bytes (256 MiB: survey microdata of a few
+  /// hundred thousand households fit). A larger file is refused before it is
+  /// read, and no more than this (plus one byte) is ever read.
+  static constexpr std::uintmax_t kMaxCsvBytes = std::uintmax_t{256} << 20U;
+
   /// Reads SOURCE: "FILE.h5:/path" (or "FILE.hdf5:/path") is an HDF5
   /// table; anything else a CSV file. Throws ScenarioError when the contents
   /// are not a table (no rows, ragged rows, duplicate column names) and
-  /// OutputError when the file cannot be opened.
+  /// OutputError when the file cannot be opened. A CSV file that is no
+  /// regular file (a FIFO, a device, a folder) or is larger than
+  /// kMaxCsvBytes is refused with yaml::FileRefused (a ScenarioError) before
+  /// anything is read; an HDF5 file that is no regular file with OutputError.
   static DataTable read(const std::string& source);
   /// Parses CSV text (what read() does with a file's bytes); `name` is the
   /// file name used in messages.
