@@ -1,4 +1,4 @@
-"""Compares two cpsim study files object by object (docs/studies.md, "Parts on a cluster").
+"""Compares two cpsim study (or run) files object by object (docs/studies.md, "Parts on a cluster").
 
 Used by test_study_parts.py and tests/slurm/test_slurm.sh. Every group, every
 dataset (shape, type and bytes) and every attribute (value and type) must be
@@ -81,8 +81,8 @@ def differences(path_a, path_b, skip_root=EXECUTION):
                 if not same:
                     found.append(f"{where}: values differ")
         for key in skip_root:
-            if key not in a.attrs or key not in b.attrs:
-                found.append(f"/@{key}: missing in one file")
+            if (key in a.attrs) != (key in b.attrs):
+                found.append(f"/@{key}: in one file only")
     return found
 
 
