@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <ostream>
 #include <system_error>
 
 #include "cpsim/engine/build_info.hpp"
@@ -204,6 +205,17 @@ MergedStudy merge_study_parts(const MergeRequest& merge) {
   else
     request.output = study.name + ".h5";
   return merged;
+}
+
+void print_study_part_info(std::ostream& out, const std::filesystem::path& path) {
+  const StudyPart part = read_study_part(path, false);
+  out << path.string() << ": cpsim study part " << part_text(part.part) << " of study '"
+      << part.study_name << "' (" << part.study_file << " in " << part.working_directory
+      << "; seed " << part.seed << ", " << part.replicates << " replicates, digest " << part.digest
+      << "): runs " << part.block.first << " to " << part.block.last - 1 << " of " << part.runs
+      << ", " << part.rows - 1 << " steps; cpsim " << part.cpsim_version << " (" << part.git_commit
+      << "), " << part.info.wall_seconds
+      << " s\njoin every part with: cpsim study --merge PART.h5...\n";
 }
 
 }  // namespace cpsim::app

@@ -3,6 +3,7 @@
 // --part I/N` into the study file one process would write (docs/studies.md,
 // "Parts on a cluster").
 #include <filesystem>
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,5 +34,8 @@ struct MergedStudy {
 /// differs from the one the parts ran), OutputError (exit 3: a file that is
 /// missing, unreadable or no part) or SimulationError.
 MergedStudy merge_study_parts(const MergeRequest& merge);
+
+/// `cpsim info PART.h5`: the study, the part, its runs and who wrote it.
+void print_study_part_info(std::ostream& out, const std::filesystem::path& path);
 
 }  // namespace cpsim::app

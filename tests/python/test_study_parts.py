@@ -94,6 +94,10 @@ compare:
                 check(sorted(f["runs"].keys()) == [f"{r:07d}" for r in range(first, first + count)],
                       f"part {i}: its runs")
 
+        done = run(cpsim, "info", parts[1])
+        check(done.returncode == 0 and "cpsim study part 2/4 of study 'tiny'" in done.stdout
+              and "runs 2 to 3 of 9" in done.stdout, f"cpsim info PART: {done.stdout!r}")
+
         # The district economy with household panels and a budget.
         pension = os.path.join(source, "scenarios/studies/pension-reform.yaml")
         whole, _, merged = split_and_merge(cpsim, pension, tmp, "pension", 3,
