@@ -24,7 +24,7 @@ python=/usr/bin/python3
 
 skip() { echo "SKIP: $*"; exit 77; }
 [ "$(id -u)" -eq 0 ] || skip "the one-node Slurm runs its daemons as root (SlurmUser=root); not root"
-for program in munged slurmctld slurmd sbatch squeue sacct scontrol srun; do
+for program in munged slurmctld slurmd sbatch sinfo scontrol scancel srun; do
   command -v "$program" >/dev/null || [ -x "/usr/sbin/$program" ] ||
     skip "$program not installed (apt-get install slurm-wlm munge, or scripts/install-deps.sh --test)"
 done
