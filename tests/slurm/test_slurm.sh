@@ -10,7 +10,7 @@
 #      on it (examples/slurm/submit-study.sh) and checks that the merged file
 #      equals the one-process study (tests/python/study_files.py);
 #   2. with MPI built in, submits examples/slurm/province-run.sh (srun, 2
-#      ranks) on a small scenario and checks that the file equals the
+#      ranks) on the district economy at 1:100 (6 months) and checks that the file equals the
 #      one-process run and records 2 ranks.
 # Every daemon is stopped at exit (trap). Exits 77 (skipped, with the reason)
 # when not root or Slurm/munge are not installed (scripts/install-deps.sh
@@ -157,8 +157,9 @@ if [ "$with_mpi" != 1 ]; then
   echo "PASS"
   exit 0
 fi
-scenario="$source_dir/scenarios/kinetic-exchange.yaml"
-set_args=(--steps 50 --set parameters.agents=2000)
+# The district economy (Xihu at 1:100), as a province run would be.
+scenario="$source_dir/scenarios/xihu-small.yaml"
+set_args=(--steps 6)
 "$cpsim" run "$scenario" -o run-one.h5 --threads 1 --quiet "${set_args[@]}" || fail "one-process run"
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 # Under AddressSanitizer the ranks run without LeakSanitizer, as in tests/mpi
