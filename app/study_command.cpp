@@ -153,6 +153,9 @@ int command_study(const std::vector<std::string>& args, std::ostream& out, std::
         } else if (vm.count("study") == 0U) {
           throw po::error("the study file is missing");
         }
+        if (vm.count("part") != 0U && format == OutputFormat::Json) {
+          throw po::error("--format json prints a study's contrasts; a part has none (merge them)");
+        }
       },
       "study");
   if (help_shown) return exit_ok;
