@@ -356,8 +356,8 @@ StudyOutcome execute_study(const StudyRequest& request) {
         results.rows = study.variants.front().scenario.steps + 1;
         const std::uint64_t trajectory_bytes = plan.trajectory_bytes;
         // Rank 0 ends up holding every run's trajectory and the contrasts'
-        // statistics; another rank its own runs' trajectories.
-        // A part's rank 0 holds its block's trajectories.
+        // statistics (a part's rank 0: its block's trajectories); another
+        // rank its own runs' trajectories.
         const std::uint64_t held =
             !world.is_root() ? trajectory_bytes * static_cast<std::uint64_t>(my_runs.size())
             : request.part   ? trajectory_bytes * static_cast<std::uint64_t>(block.size())
