@@ -141,7 +141,7 @@ export CPSIM="$cpsim"
 # --- 1. a study as a job array of 4 parts and a dependent merge.
 study="$source_dir/scenarios/studies/kinetic-lambda.yaml"
 "$cpsim" study "$study" -o one-process.h5 --threads 1 --quiet || fail "one-process study"
-jobs=$("$source_dir/examples/slurm/submit-study.sh" "$study" 4 parts merged.h5 \
+jobs=$(CPSIM_VALIDATE=1 "$source_dir/examples/slurm/submit-study.sh" "$study" 4 parts merged.h5 \
   --cpus-per-task=1 --mem-per-cpu=500M --time=00:10:00) || fail "submit-study.sh"
 read -r array merge <<<"$jobs"
 echo "submitted array $array and merge $merge"
