@@ -160,14 +160,21 @@ MergedStudy merge_study_parts(const MergeRequest& merge) {
   for (std::size_t r = 0; r < static_cast<std::size_t>(study.replicates); ++r) {
     results.seeds.push_back(replicate_seed(study.seed, r));
   }
+  const std::size_t runs = study.variants.size() * static_cast<std::size_t>(study.replicates);
   {
     StudyPlan plan = plan_study(study, *model, results.seeds[0], 1);
     results.metrics = std::move(plan.metrics);
+    // What a whole study's writer holds at the end: every run's results.
+    const std::uint64_t held = held_results_bytes(study, plan.trajectory_bytes, runs);
+    const std::uint64_t available = available_memory_bytes();
+    if (held > available) {
+      throw ScenarioError(study.file.string() + ": the merge holds every run's results, about " +
+                          format_bytes(held) + ", " + format_bytes(available) + " available");
+    }
   }
   results.rows = study.variants.front().scenario.steps + 1;
 
   set_phase("reading the parts");
-  const std::size_t runs = study.variants.size() * static_cast<std::size_t>(study.replicates);
   results.runs.resize(runs);
   results.panels.resize(runs);
   StudyRunInfo info{merge.command_line, first.info.threads, first.info.jobs, 0, first.info.ranks};
