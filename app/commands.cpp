@@ -30,6 +30,7 @@
 #include "runner.hpp"
 #include "stop_signal.hpp"
 #include "study_command.hpp"
+#include "study_parts.hpp"
 #include "validate_study.hpp"
 
 namespace cpsim::app {
@@ -239,6 +240,12 @@ int command_info(const std::vector<std::string>& args, std::ostream& out, std::o
     } else {
       print_study_info(out, file, vm.count("scenario") != 0U);
     }
+    return exit_ok;
+  }
+  if (is_study_part(file)) {
+    if (format == OutputFormat::Json)
+      throw po::error("a study part has text only; leave out --format");
+    print_study_part_info(out, file);
     return exit_ok;
   }
   const FileSummary summary = read_summary(file);

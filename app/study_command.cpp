@@ -24,6 +24,7 @@
 #include "rank_errors.hpp"
 #include "registry.hpp"
 #include "stop_signal.hpp"
+#include "study_parts.hpp"
 #include "study_runner.hpp"
 
 namespace cpsim::app {
@@ -83,12 +84,31 @@ void print_contrast_summary(std::ostream& out, const std::vector<ContrastSummary
   print_table(out, table);
 }
 
+/// The lines `cpsim study` prints after a whole study (or a merge).
+void print_study_outcome(std::ostream& out, const StudyRequest& request,
+                         const StudyOutcome& outcome) {
+  const Study& study = request.study;
+  const auto runs = static_cast<std::int64_t>(study.variants.size()) * study.replicates;
+  out << "study " << study.name << " (model " << study.variants.front().scenario.model << ", seed "
+      << study.seed << "): " << study.variants.size() << " scenarios x " << study.replicates
+      << " replicates = " << runs << " runs of " << outcome.results.rows - 1 << " steps in "
+      << std::fixed << std::setprecision(2) << outcome.wall_seconds << " s (" << outcome.threads
+      << " threads, " << outcome.jobs << " runs at once"
+      << (outcome.ranks > 1 ? " on each of " + std::to_string(outcome.ranks) + " MPI ranks" : "")
+      << ")\n"
+      << std::defaultfloat;
+  print_contrast_summary(out, outcome.summary, study.confidence, outcome.results.rows - 1,
+                         std::min(study.summary_window, outcome.results.rows - 1),
+                         study.replicates);
+  out << "\nwrote " << request.output.string() << '\n';
+}
+
 }  // namespace
 
 int command_study(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
                   Communicator& world) {
   po::options_description options("cpsim study options");
-  options.add_options()("study", po::value<std::string>()->required(), "study YAML file")(
+  options.add_options()("study", po::value<std::string>(), "study YAML file")(
       "output,o", po::value<std::string>(),
       "output HDF5 file (default: STUDY-NAME.h5 in the current folder)")(
       "threads,t", po::value<int>()->default_value(0),
@@ -98,6 +118,10 @@ int command_study(const std::vector<std::string>& args, std::ostream& out, std::
       "replicates,r", po::value<std::int64_t>(), "replicates per scenario (overrides the file)")(
       "force,f", "overwrite an existing output file")("quiet,q", "print nothing but errors");
   options.add_options()("format", po::value<std::string>(), format_option_help);
+  options.add_options()("part", po::value<std::string>(),
+                        "run only part I of N of the runs and write a part file (I/N, from 1)")(
+      "merge", po::value<std::vector<std::string>>()->multitoken(),
+      "join the part files of every part into the study file");
   po::variables_map vm;
   bool help_shown = false;
   OutputFormat format = OutputFormat::Text;
@@ -109,6 +133,8 @@ int command_study(const std::vector<std::string>& args, std::ostream& out, std::
         help_shown = !parse(args, options, "study", vm, out,
                             "usage: cpsim study STUDY.yaml [-o study.h5] [--threads N] [--jobs J] "
                             "[--replicates R] [--force] [--quiet] [--format text|json]\n"
+                            "       cpsim study STUDY.yaml --part I/N [-o part.h5] [options]\n"
+                            "       cpsim study [STUDY.yaml] --merge PART.h5... [-o study.h5]\n"
                             "Runs every scenario variant x replicate with common random numbers "
                             "and writes reform - baseline differences with confidence intervals.\n"
                             "Under mpirun the runs are dealt to the ranks (docs/mpi.md).");
@@ -116,10 +142,45 @@ int command_study(const std::vector<std::string>& args, std::ostream& out, std::
         format = output_format(vm);
         threads = thread_option(vm, "threads");
         jobs = thread_option(vm, "jobs");
+        if (vm.count("merge") != 0U) {
+          for (const char* option : {"part", "replicates"}) {
+            if (vm.count(option) != 0U) {
+              throw po::error(std::string("--") + option +
+                              " does not go with --merge (the parts record the study)");
+            }
+          }
+          if (world.size() > 1) throw po::error("--merge runs on one process (leave out mpirun)");
+        } else if (vm.count("study") == 0U) {
+          throw po::error("the study file is missing");
+        }
+        if (vm.count("part") != 0U && format == OutputFormat::Json) {
+          throw po::error("--format json prints a study's contrasts; a part has none (merge them)");
+        }
       },
       "study");
   if (help_shown) return exit_ok;
+  const bool quiet = vm.count("quiet") != 0U;
+  const bool json = format == OutputFormat::Json;
+  if (vm.count("merge") != 0U) {
+    MergeRequest merge;
+    if (vm.count("study") != 0U) merge.study_file = vm["study"].as<std::string>();
+    for (const std::string& part : vm["merge"].as<std::vector<std::string>>()) {
+      merge.parts.emplace_back(part);
+    }
+    if (vm.count("output") != 0U) merge.output = output_option(vm, {});
+    merge.overwrite = vm.count("force") != 0U;
+    merge.command_line = join_command_line("study", args);
+    const MergedStudy merged = merge_study_parts(merge);
+    if (!quiet && json) {
+      out << study_summary_json(merged.request, merged.outcome);
+    } else if (!quiet) {
+      out << "merged " << merged.parts << " parts: ";
+      print_study_outcome(out, merged.request, merged.outcome);
+    }
+    return exit_ok;
+  }
   std::optional<std::int64_t> replicates;
+  std::optional<PartNumber> part;
   if (vm.count("replicates") != 0U) {
     replicates = vm["replicates"].as<std::int64_t>();
     if (*replicates < 1) {
@@ -134,22 +195,34 @@ int command_study(const std::vector<std::string>& args, std::ostream& out, std::
       [&] {
         set_phase("reading the study");
         request.study = load_study(vm["study"].as<std::string>(), registry, replicates);
+        const auto all_runs =
+            request.study.variants.size() * static_cast<std::size_t>(request.study.replicates);
+        try {
+          if (vm.count("part") != 0U) part = parse_part(vm["part"].as<std::string>(), all_runs);
+        } catch (const ScenarioError& e) {
+          throw po::error(e.what());  // a usage error: "cpsim study: --part: ..."
+        }
         // The study's name has no '/' (the loader refuses one): the default
         // file lands in the working folder.
-        request.output = output_option(vm, request.study.name + ".h5");
+        request.output = output_option(
+            vm, request.study.name + (part ? "-part-" + std::to_string(part->index) + "-of-" +
+                                                 std::to_string(part->count) + ".h5"
+                                           : std::string(".h5")));
       },
       "study");
   request.communicator = &world;
+  request.part = part;
   request.threads = threads;
   request.jobs = jobs;
   request.overwrite = vm.count("force") != 0U;
   request.command_line = join_command_line("study", args);
-  const bool quiet = vm.count("quiet") != 0U;
-  const auto runs =
+  const auto all_runs =
       static_cast<std::int64_t>(request.study.variants.size()) * request.study.replicates;
+  const RunBlock block = part ? part_runs(static_cast<std::size_t>(all_runs), *part)
+                              : RunBlock{0, static_cast<std::size_t>(all_runs)};
+  const auto runs = static_cast<std::int64_t>(block.size());
   // Not under mpirun: it gives every rank a pseudo-terminal, even when its
   // own output goes to a file. JSON keeps stdout to itself.
-  const bool json = format == OutputFormat::Json;
   ProgressBar progress(
       json ? err : out, runs,
       !quiet && world.size() == 1 && ::isatty(json ? STDERR_FILENO : STDOUT_FILENO) != 0, "run");
@@ -168,22 +241,18 @@ int command_study(const std::vector<std::string>& args, std::ostream& out, std::
         << " runs; no file written\n";
     return exit_interrupted;
   }
-  if (!quiet && json) {
+  if (part) {
+    if (!quiet) {
+      out << "study " << request.study.name << " part " << part->index << "/" << part->count
+          << ": runs " << block.first << " to " << block.last - 1 << " of " << all_runs << " in "
+          << std::fixed << std::setprecision(2) << outcome.wall_seconds << " s\nwrote "
+          << request.output.string() << " (join the parts with cpsim study --merge)\n"
+          << std::defaultfloat;
+    }
+  } else if (!quiet && json) {
     out << study_summary_json(request, outcome);
   } else if (!quiet) {
-    const Study& study = request.study;
-    out << "study " << study.name << " (model " << study.variants.front().scenario.model
-        << ", seed " << study.seed << "): " << study.variants.size() << " scenarios x "
-        << study.replicates << " replicates = " << runs << " runs of " << outcome.results.rows - 1
-        << " steps in " << std::fixed << std::setprecision(2) << outcome.wall_seconds << " s ("
-        << outcome.threads << " threads, " << outcome.jobs << " runs at once"
-        << (outcome.ranks > 1 ? " on each of " + std::to_string(outcome.ranks) + " MPI ranks" : "")
-        << ")\n"
-        << std::defaultfloat;
-    print_contrast_summary(out, outcome.summary, study.confidence, outcome.results.rows - 1,
-                           std::min(study.summary_window, outcome.results.rows - 1),
-                           study.replicates);
-    out << "\nwrote " << request.output.string() << '\n';
+    print_study_outcome(out, request, outcome);
   }
   return exit_ok;
 }

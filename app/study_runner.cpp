@@ -17,6 +17,7 @@
 #include "cpsim/engine/output.hpp"
 #include "cpsim/engine/simulation.hpp"
 #include "cpsim/engine/study_output.hpp"
+#include "cpsim/engine/study_parts.hpp"
 #include "rank_errors.hpp"
 #include "registry.hpp"
 
@@ -246,14 +247,15 @@ StudyPlan plan_study(const Study& study, const ModelInfo& model, std::uint64_t s
 
 namespace {
 
-/// Rank 0 receives every run's trajectory (run i from rank i % ranks). All
-/// runs are complete, so each has rows x width values.
-void gather_runs(Communicator& world, StudyResults& results) {
-  const std::size_t runs = results.runs.size();
+/// Rank 0 receives the trajectories of the block's runs (the block's j-th
+/// run from rank j % ranks). All runs are complete, so each has rows x width
+/// values.
+void gather_runs(Communicator& world, StudyResults& results, RunBlock block) {
+  const std::size_t runs = block.last;
   const auto ranks = static_cast<std::size_t>(world.size());
   std::vector<double> reals;
   std::vector<std::int64_t> integers;
-  for (auto i = static_cast<std::size_t>(world.rank()); i < runs; i += ranks) {
+  for (std::size_t i = block.first + static_cast<std::size_t>(world.rank()); i < runs; i += ranks) {
     reals.insert(reals.end(), results.runs[i].reals.begin(), results.runs[i].reals.end());
     integers.insert(integers.end(), results.runs[i].integers.begin(),
                     results.runs[i].integers.end());
@@ -267,7 +269,7 @@ void gather_runs(Communicator& world, StudyResults& results) {
   auto real_at = all_reals.begin();
   auto integer_at = all_integers.begin();
   for (std::size_t rank = 0; rank < ranks; ++rank) {
-    for (std::size_t i = rank; i < runs; i += ranks) {
+    for (std::size_t i = block.first + rank; i < runs; i += ranks) {
       RunTrajectory& run = results.runs[i];
       run.reals.assign(real_at, real_at + static_cast<std::ptrdiff_t>(real_width));
       run.integers.assign(integer_at, integer_at + static_cast<std::ptrdiff_t>(integer_width));
@@ -278,6 +280,26 @@ void gather_runs(Communicator& world, StudyResults& results) {
 }
 
 }  // namespace
+
+std::vector<ContrastSummaryRow> compare_study(const Study& study, StudyResults& results) {
+  const auto replicates = static_cast<std::size_t>(study.replicates);
+  for (const StudyContrast& contrast : study.contrasts) {
+    const std::span<const RunTrajectory> reform(&results.runs[contrast.reform * replicates],
+                                                replicates);
+    const std::span<const RunTrajectory> baseline(&results.runs[contrast.baseline * replicates],
+                                                  replicates);
+    results.contrasts.push_back(
+        compare_runs(results.metrics, results.rows, reform, baseline, study.confidence));
+  }
+  std::vector<ContrastSummaryRow> summary =
+      summarize_contrasts(study, results, study.summary_metrics, study.summary_window);
+  if (study.households && !study.contrasts.empty()) {
+    results.households = household_grid(study, results);
+  }
+  if (study.budget && !study.contrasts.empty()) results.budget = budget_grid(study, results);
+  results.panels.clear();  // compared; the file holds the summaries
+  return summary;
+}
 
 StudyOutcome execute_study(const StudyRequest& request) {
   const auto start = std::chrono::steady_clock::now();
@@ -296,9 +318,11 @@ StudyOutcome execute_study(const StudyRequest& request) {
   StudyResults& results = outcome.results;
   for (std::size_t r = 0; r < replicates; ++r)
     results.seeds.push_back(replicate_seed(study.seed, r));
-  // This rank's runs: a fixed deal, run i to rank i % ranks.
+  // The runs of this process (all, or a part's block), then this rank's: a
+  // fixed deal, the block's j-th run to rank j % ranks.
+  const RunBlock block = request.part ? part_runs(runs, *request.part) : RunBlock{0, runs};
   std::vector<std::size_t> my_runs;
-  for (auto i = static_cast<std::size_t>(world.rank()); i < runs;
+  for (std::size_t i = block.first + static_cast<std::size_t>(world.rank()); i < block.last;
        i += static_cast<std::size_t>(world.size())) {
     my_runs.push_back(i);
   }
@@ -332,15 +356,17 @@ StudyOutcome execute_study(const StudyRequest& request) {
         results.rows = study.variants.front().scenario.steps + 1;
         const std::uint64_t trajectory_bytes = plan.trajectory_bytes;
         // Rank 0 ends up holding every run's trajectory and the contrasts'
-        // statistics; another rank its own runs' trajectories.
+        // statistics (a part's rank 0: its block's trajectories); another
+        // rank its own runs' trajectories.
         const std::uint64_t held =
-            world.is_root() ? held_results_bytes(study, trajectory_bytes, runs)
-                            : trajectory_bytes * static_cast<std::uint64_t>(my_runs.size());
+            !world.is_root() ? trajectory_bytes * static_cast<std::uint64_t>(my_runs.size())
+            : request.part   ? trajectory_bytes * static_cast<std::uint64_t>(block.size())
+                             : held_results_bytes(study, trajectory_bytes, runs);
         outcome.jobs = choose_jobs(study.file, request.jobs, outcome.threads, local_runs,
                                    per_run + trajectory_bytes, held, available);
       },
       "study");
-  if (!world.is_root()) prebuilt[0].reset();
+  if (my_runs.empty() || my_runs.front() != 0) prebuilt[0].reset();  // another rank's, or part's
 
   set_phase("running the study");
   results.runs.resize(runs);
@@ -414,31 +440,15 @@ StudyOutcome execute_study(const StudyRequest& request) {
       },
       "study");
   outcome.runs_completed = world.sum(completed);
-  outcome.complete = outcome.runs_completed == static_cast<std::int64_t>(runs);
+  outcome.complete = outcome.runs_completed == static_cast<std::int64_t>(block.size());
   if (!outcome.complete) {
     outcome.wall_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return outcome;
   }
   set_phase("comparing the runs");
-  if (world.size() > 1) gather_runs(world, results);
-  if (world.is_root()) {
-    for (const StudyContrast& contrast : study.contrasts) {
-      const std::span<const RunTrajectory> reform(&results.runs[contrast.reform * replicates],
-                                                  replicates);
-      const std::span<const RunTrajectory> baseline(&results.runs[contrast.baseline * replicates],
-                                                    replicates);
-      results.contrasts.push_back(
-          compare_runs(results.metrics, results.rows, reform, baseline, study.confidence));
-    }
-    outcome.summary =
-        summarize_contrasts(study, results, study.summary_metrics, study.summary_window);
-    if (study.households && !study.contrasts.empty()) {
-      results.households = household_grid(study, results);
-    }
-    if (study.budget && !study.contrasts.empty()) results.budget = budget_grid(study, results);
-    results.panels.clear();  // compared; the file holds the summaries
-  }
+  if (world.size() > 1) gather_runs(world, results, block);
+  if (world.is_root() && !request.part) outcome.summary = compare_study(study, results);
   outcome.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   set_phase("writing the study file");
@@ -447,6 +457,13 @@ StudyOutcome execute_study(const StudyRequest& request) {
       world,
       [&] {
         if (!world.is_root() || request.output.empty()) return;
+        if (request.part) {
+          write_study_part(request.output, study, results,
+                           {*request.part, request.command_line, outcome.threads, outcome.jobs,
+                            world.size(), outcome.wall_seconds},
+                           request.overwrite);
+          return;
+        }
         write_study_file(request.output, study, results,
                          {request.command_line, outcome.threads, outcome.jobs, outcome.wall_seconds,
                           world.size()},

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "cpsim/engine/model.hpp"
 #include "cpsim/engine/simulation.hpp"
 #include "cpsim/engine/study.hpp"
+#include "cpsim/engine/study_parts.hpp"
 #include "cpsim/engine/study_results.hpp"
 
 namespace cpsim::app {
@@ -27,6 +29,9 @@ struct StudyRequest {
   /// gathered to rank 0, which alone computes the contrasts and writes the
   /// file (null: one process).
   Communicator* communicator = nullptr;
+  /// With `--part I/N`: only the part's block of runs (study_parts.hpp),
+  /// written to `output` as a part file, no contrasts.
+  std::optional<PartNumber> part;
   /// Called (from any thread, never concurrently) after each of this rank's
   /// runs with (runs done, runs total on this rank).
   std::function<void(std::int64_t, std::int64_t)> on_progress;
@@ -76,6 +81,10 @@ std::uint64_t model_run_bytes(const Study& study, const ModelInfo& model);
 int choose_jobs(const std::filesystem::path& study_file, int requested, int threads,
                 std::int64_t runs, std::uint64_t per_run, std::uint64_t results,
                 std::uint64_t available);
+
+/// With every run's trajectory (and panels) in `results`: the contrasts, the
+/// household comparison and the budget; returns the printed summary.
+std::vector<ContrastSummaryRow> compare_study(const Study& study, StudyResults& results);
 
 /// Throws ScenarioError (bad study, memory), OutputError or SimulationError
 /// (naming the scenario and replicate).

@@ -3,7 +3,8 @@
 # Idempotent: installs only what is missing. Needs root (or sudo).
 #   scripts/install-deps.sh          # build, run, analyse (scripts/quickstart.sh)
 #   scripts/install-deps.sh --test   # also what only the tests need: a headless browser
-#                                    # (chromium) that renders the policy brief (scripts/test.sh)
+#                                    # (chromium) that renders the policy brief, and Slurm with
+#                                    # munge for the one-node Slurm test (scripts/test.sh)
 set -euo pipefail
 
 packages=(
@@ -18,7 +19,8 @@ packages=(
   clang-14 libclang-rt-14-dev libfuzzer-14-dev
 )
 if [ "${1:-}" = "--test" ]; then
-  packages+=(chromium)
+  # slurm-wlm and munge: tests/slurm/test_slurm.sh starts a one-node Slurm.
+  packages+=(chromium slurm-wlm munge)
 fi
 
 missing=()

@@ -391,28 +391,13 @@ void write_study_file(const std::filesystem::path& path, const Study& study,
     writer.write(file.get(), info);
     context.check(file.close(), "cannot close the file");
   } catch (...) {
-    // Truncate first so that HDF5's last metadata write on close has room
-    // (see RunWriter::Impl::abandon), then delete the unfinished file.
-    std::error_code ignored;
-    std::filesystem::resize_file(partial, 0, ignored);
-    file.reset();
-    std::filesystem::remove(partial, ignored);
+    discard_partial(file, partial);
     throw;
   }
   publish(partial, path, overwrite);
 }
 
-bool is_study_file(const std::filesystem::path& path) {
-  const SilenceErrors silence;
-  std::error_code error;
-  if (!std::filesystem::is_regular_file(path, error) || H5Fis_hdf5(path.c_str()) <= 0) {
-    H5Eclear2(H5E_DEFAULT);
-    return false;
-  }
-  Hid file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
-  if (!file.valid()) return false;
-  return attribute_text(file.get(), "format") == std::string(kFormat);
-}
+bool is_study_file(const std::filesystem::path& path) { return has_format(path, kFormat); }
 
 StudyFileSummary read_study_summary(const std::filesystem::path& path) {
   const SilenceErrors silence;

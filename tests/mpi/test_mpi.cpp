@@ -57,6 +57,22 @@ TEST(MpiStudy, OneAndThreeRanksWriteBitIdenticalMetricsAndComparisons) {
   expect_same_datasets(dir.file("one.h5"), dir.file("three.h5"));
 }
 
+TEST(MpiStudy, PartsRunOnSeveralRanksMergeIntoTheOneProcessFile) {
+  // --part under mpirun deals the part's block of runs to the ranks.
+  const TempDir dir;
+  const std::string study =
+      scenario("studies/kinetic-lambda.yaml") + " --replicates 3 --threads 1 -q -f ";
+  ASSERT_EQ(run_cpsim("study " + study + "-o " + dir.file("one.h5")).exit_code, 0);
+  const ProcessResult first = run_mpi(2, "study " + study + "--part 1/2 -o " + dir.file("p1.h5"));
+  ASSERT_EQ(first.exit_code, 0) << first.output;
+  const ProcessResult second = run_mpi(3, "study " + study + "--part 2/2 -o " + dir.file("p2.h5"));
+  ASSERT_EQ(second.exit_code, 0) << second.output;
+  const ProcessResult merge = run_cpsim("study -q --merge " + dir.file("p2.h5") + " " +
+                                        dir.file("p1.h5") + " -o " + dir.file("merged.h5"));
+  ASSERT_EQ(merge.exit_code, 0) << merge.output;
+  expect_same_datasets(dir.file("one.h5"), dir.file("merged.h5"));
+}
+
 TEST(MpiErrors, AModelThatIsNotDecomposedRefusesWithOneLine) {
   const TempDir dir;
   const ProcessResult result =

@@ -13,6 +13,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cpsim/engine/errors.hpp"
@@ -351,12 +352,20 @@ inline void publish(const std::filesystem::path& partial, const std::filesystem:
   }
 }
 
+/// Deletes the unfinished `partial` after a failure while writing it:
+/// truncated first so that HDF5's last metadata write on close has room (see
+/// RunWriter::Impl::abandon), then closed and removed.
+inline void discard_partial(Hid& file, const std::filesystem::path& partial) noexcept {
+  std::error_code ignored;
+  std::filesystem::resize_file(partial, 0, ignored);
+  file.reset();
+  std::filesystem::remove(partial, ignored);
+}
+
 /// Writes a whole file as NAME.partial and renames it to `final_path` when
 /// `write(context, file, partial)` has returned and the file is closed; on
-/// any error the partial file is truncated (so HDF5's last metadata write on
-/// close has room, see RunWriter::Impl::abandon) and deleted, and the error
-/// propagates. The calibration file uses it; the study file does the same
-/// inline.
+/// any error the partial file is discarded and the error propagates. The
+/// calibration file uses it.
 template <class Write>
 inline void write_complete_file(const std::filesystem::path& final_path, bool overwrite,
                                 const Write& write) {
@@ -369,10 +378,7 @@ inline void write_complete_file(const std::filesystem::path& final_path, bool ov
     write(context, file.get(), partial);
     context.check(file.close(), "cannot close the file");
   } catch (...) {
-    std::error_code ignored;
-    std::filesystem::resize_file(partial, 0, ignored);
-    file.reset();
-    std::filesystem::remove(partial, ignored);
+    discard_partial(file, partial);
     throw;
   }
   publish(partial, final_path, overwrite);
@@ -496,6 +502,20 @@ inline std::optional<std::string> attribute_text(hid_t object, const char* name)
   std::optional<FileAttribute> value = read_attribute(object, name);
   if (!value) return std::nullopt;
   return std::move(value->text);
+}
+
+/// True if `path` is a regular HDF5 file whose root attribute `format` is
+/// `format` (cpsim-study, cpsim-study-part).
+inline bool has_format(const std::filesystem::path& path, std::string_view format) {
+  const SilenceErrors silence;
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(path, error) || H5Fis_hdf5(path.c_str()) <= 0) {
+    H5Eclear2(H5E_DEFAULT);
+    return false;
+  }
+  Hid file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+  if (!file.valid()) return false;
+  return attribute_text(file.get(), "format") == std::string(format);
 }
 
 /// Root attribute names in creation order (name order if not tracked).
