@@ -157,10 +157,20 @@ void check_comparison_specs(const Study& study, const Simulation& simulation,
   }
 }
 
-std::unique_ptr<Simulation> build_run(const ModelInfo& model, const StudyVariant& variant,
-                                      std::uint64_t seed) {
+/// Replicate r of variant v (with its parameter draw, if the study has them).
+std::unique_ptr<Simulation> build_run(const ModelInfo& model, const Study& study, std::size_t v,
+                                      std::size_t r, std::uint64_t seed) {
+  const StudyVariant& variant = study.variants[v];
   auto simulation = std::make_unique<Simulation>(seed, variant.scenario.steps);
-  simulation->build(model.create(), variant.scenario.parameters);
+  if (study.parameter_draws) {
+    // A variant's own `set:` and sweep keys keep the values it gives them.
+    std::vector<std::string> kept;
+    for (const Override& o : variant.overrides) kept.push_back(o.path);
+    simulation->build(model.create(),
+                      with_draw(variant.scenario.parameters, *study.parameter_draws, r, kept));
+  } else {
+    simulation->build(model.create(), variant.scenario.parameters);
+  }
   return simulation;
 }
 
@@ -213,12 +223,16 @@ StudyPlan plan_study(const Study& study, const ModelInfo& model, std::uint64_t s
   // in a variant without it; docs/studies.md). The first is kept (a study
   // runs it like any other run); the others are built again when run.
   const auto start = std::chrono::steady_clock::now();
-  plan.first = build_run(model, study.variants.front(), seed);
+  plan.first = build_run(model, study, 0, 0, seed);
   plan.first_build_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   plan.variant_metrics.push_back(plan.first->metrics());
   for (std::size_t v = 1; v < study.variants.size(); ++v) {
-    plan.variant_metrics.push_back(build_run(model, study.variants[v], seed)->metrics());
+    // A design's points differ only in numbers: they declare the first
+    // point's metrics (each run checks that it does).
+    plan.variant_metrics.push_back(study.sensitivity
+                                       ? plan.variant_metrics.front()
+                                       : build_run(model, study, v, 0, seed)->metrics());
   }
   std::vector<const MetricSet*> sets;
   for (const MetricSet& set : plan.variant_metrics) sets.push_back(&set);
@@ -230,6 +244,10 @@ StudyPlan plan_study(const Study& study, const ModelInfo& model, std::uint64_t s
   }
   check_comparison_specs(study, *plan.first, plan.metrics, ranks);
   check_summary_metrics(study, plan.metrics);
+  if (study.sensitivity) {
+    check_sensitivity_outcomes(*study.sensitivity, plan.metrics,
+                               study.variants.front().scenario.model);
+  }
   const std::uint64_t panel_bytes =
       study.households && !study.contrasts.empty()
           ? panel_bytes_per_household(*study.households) *
@@ -357,7 +375,7 @@ StudyOutcome execute_study(const StudyRequest& request) {
     const StudyVariant& variant = study.variants[v];
     try {
       std::unique_ptr<Simulation> simulation = std::move(prebuilt[index]);
-      if (!simulation) simulation = build_run(*model, variant, results.seeds[r]);
+      if (!simulation) simulation = build_run(*model, study, v, r, results.seeds[r]);
       if (!same_metrics(simulation->metrics(), variant_metrics[v])) {
         throw SimulationError(
             "its metrics differ from those of replicate 0 (their shapes depend on the seed)");
@@ -437,6 +455,7 @@ StudyOutcome execute_study(const StudyRequest& request) {
       results.households = household_grid(study, results);
     }
     if (study.budget && !study.contrasts.empty()) results.budget = budget_grid(study, results);
+    if (study.sensitivity) results.sensitivity = study_sensitivity(study, results);
     results.panels.clear();  // compared; the file holds the summaries
   }
   outcome.wall_seconds =

@@ -21,6 +21,8 @@
 //                             # default: the model's steps_per_year, else 0)
 //   households: {table: households, income: income_ytd, persons: {...}, groups: {...}}
 //   budget: {spending: policy_spending, revenue: {metric: flow_matrix, ...}}
+//   sensitivity: {method: sobol, samples: 1024, parameters: {...}, outcomes: [...]}
+//   parameter_uncertainty: {calibration: FILE.h5, draws: multivariate_normal}
 //
 // Loading validates everything (keys with did-you-mean, types, ranges, the
 // scenario files and their overrides) before anything runs; every problem is
@@ -33,8 +35,10 @@
 
 #include "cpsim/engine/budget_comparison.hpp"
 #include "cpsim/engine/household_comparison.hpp"
+#include "cpsim/engine/parameter_draws.hpp"
 #include "cpsim/engine/parameters.hpp"
 #include "cpsim/engine/scenario.hpp"
+#include "cpsim/engine/sensitivity.hpp"
 
 namespace cpsim {
 
@@ -96,6 +100,13 @@ struct Study {
   /// `budget:`: each contrast's yearly budget at full scale.
   std::optional<BudgetSpec> budget;
   SourceLocation budget_location;
+  /// `sensitivity:`: a global sensitivity design over the one scenario's
+  /// parameters; `variants` are then its points, in design order
+  /// (docs/studies.md, "Sensitivity").
+  std::optional<SensitivityDesign> sensitivity;
+  /// `parameter_uncertainty:`: replicate r of every variant runs with draw r
+  /// (docs/studies.md, "Parameter uncertainty").
+  std::optional<ParameterDraws> parameter_draws;
 };
 
 /// Loads and validates a study; `replicates` (from the command line)
