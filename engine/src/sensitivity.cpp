@@ -193,10 +193,18 @@ SensitivityDesign read_sensitivity(const Node& node, const ParamSchema& schema, 
   const std::string& name = method.as_string("a method");
   if (name == "sobol") {
     design.method = SensitivityMethod::Sobol;
-    block.check_keys({"method", "samples", "bootstrap", "parameters", "outcomes"});
+    for (const char* key : {"trajectories", "levels"}) {
+      if (const yaml::Entry* entry = block.find_entry(key)) {
+        yaml::fail(entry->key_location, block.path + "." + key,
+                   "a Morris design's; a Sobol design takes `samples`");
+      }
+    }
   } else if (name == "morris") {
     design.method = SensitivityMethod::Morris;
-    block.check_keys({"method", "trajectories", "levels", "bootstrap", "parameters", "outcomes"});
+    if (const yaml::Entry* samples = block.find_entry("samples")) {
+      yaml::fail(samples->key_location, block.path + ".samples",
+                 "Sobol's base samples; a Morris design takes `trajectories` (and `levels`)");
+    }
   } else {
     method.fail("expected morris or sobol, found " + method.describe() +
                 yaml::suggestion(name, std::vector<std::string>{"morris", "sobol"}));
