@@ -184,8 +184,8 @@ int command_study(const std::vector<std::string>& args, std::ostream& out, std::
                            std::min(study.summary_window, outcome.results.rows - 1),
                            study.replicates);
     if (outcome.results.sensitivity) {
-      for (const ResultTable& table : sensitivity_tables(
-               *study.sensitivity, *outcome.results.sensitivity, study.confidence)) {
+      for (const ResultTable& table :
+           sensitivity_tables(*study.sensitivity, *outcome.results.sensitivity, study.confidence)) {
         print_table(out, table);
       }
     }

@@ -40,17 +40,17 @@ Calibration read_calibration(const fs::path& file, const Node& where) {
   Calibration calibration;
   try {
     const FileContext context(name);
-    Hid h5 = context.own(H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose,
-                         "cannot open");
+    Hid h5 =
+        context.own(H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "cannot open");
     if (!has_link(h5.get(), "calibration") ||
         H5Lexists(h5.get(), "calibration/parameters", H5P_DEFAULT) <= 0) {
-      refuse("no group /calibration/parameters (a calibration written by `cpsim calibrate` is "
-             "expected)");
+      refuse(
+          "no group /calibration/parameters (a calibration written by `cpsim calibrate` is "
+          "expected)");
     }
     Hid group = context.own(H5Gopen2(h5.get(), "calibration/parameters", H5P_DEFAULT), H5Gclose,
                             "cannot open /calibration/parameters");
-    calibration.names =
-        read_strings(context, group.get(), "name", "/calibration/parameters/name");
+    calibration.names = read_strings(context, group.get(), "name", "/calibration/parameters/name");
     if (calibration.names.empty()) refuse("/calibration/parameters/name: missing or empty");
     const std::size_t n = calibration.names.size();
     std::vector<hsize_t> dims;
@@ -143,8 +143,8 @@ ParameterDraws read_parameter_draws(const Node& node, const fs::path& folder,
     double lower = calibration.lower[i];
     double upper = calibration.upper[i];
     const double estimate = calibration.estimate[i];
-    if (!std::isfinite(estimate) || std::isnan(lower) || std::isnan(upper) || !(lower <= estimate) ||
-        !(estimate <= upper)) {
+    if (!std::isfinite(estimate) || std::isnan(lower) || std::isnan(upper) ||
+        !(lower <= estimate) || !(estimate <= upper)) {
       file.fail(prefix + "parameter '" + path + "': expected lower <= estimate <= upper, found " +
                 detail::format_double(lower) + ", " + detail::format_double(estimate) + ", " +
                 detail::format_double(upper));

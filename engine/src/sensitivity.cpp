@@ -3,8 +3,8 @@
 // The estimators are in sensitivity_estimators.cpp.
 #include "cpsim/engine/sensitivity.hpp"
 
-#include <boost/random/sobol.hpp>
 #include <algorithm>
+#include <boost/random/sobol.hpp>
 #include <cmath>
 #include <iomanip>
 #include <numeric>
@@ -94,7 +94,8 @@ void morris_points(SensitivityDesign& design, std::uint64_t seed) {
       if (down) x[i] += delta;
     }
     std::iota(order.begin(), order.end(), std::size_t{0});
-    for (std::size_t i = k; i-- > 1;) std::swap(order[i], order[to_index(stream.word(t, 2, i), i + 1)]);
+    for (std::size_t i = k; i-- > 1;)
+      std::swap(order[i], order[to_index(stream.word(t, 2, i), i + 1)]);
     auto put_row = [&](std::size_t row) {
       for (std::size_t i = 0; i < k; ++i) {
         const ScenarioParameter& q = design.parameters[i];
@@ -217,8 +218,10 @@ SensitivityDesign read_sensitivity(const Node& node, const ParamSchema& schema, 
   if (const Node* levels = block.find("levels")) {
     design.levels = levels->as_integer(yaml::Bounds{2.0, 1000.0, false});
     if (design.levels % 2 != 0) {
-      levels->fail("expected an even number of levels (the step is p / (2 (p - 1)) levels apart), "
-                   "found " + levels->describe());
+      levels->fail(
+          "expected an even number of levels (the step is p / (2 (p - 1)) levels apart), "
+          "found " +
+          levels->describe());
     }
   }
   if (const Node* bootstrap = block.find("bootstrap")) {
@@ -239,12 +242,13 @@ SensitivityDesign read_sensitivity(const Node& node, const ParamSchema& schema, 
                         spec->type == ParamType::Integer, range.items[0].as_real(),
                         range.items[1].as_real()};
     if (!(p.lower < p.upper)) {
-      range.fail("expected low < high, found [" + range.items[0].text + ", " +
-                 range.items[1].text + "]");
+      range.fail("expected low < high, found [" + range.items[0].text + ", " + range.items[1].text +
+                 "]");
     }
     for (std::size_t end = 0; end < 2; ++end) {
       const double value = end == 0 ? p.lower : p.upper;
-      const bool below = spec->min && (spec->min_exclusive ? value <= *spec->min : value < *spec->min);
+      const bool below =
+          spec->min && (spec->min_exclusive ? value <= *spec->min : value < *spec->min);
       const bool above = spec->max && value > *spec->max;
       if (below || above) {
         range.items[end].fail("outside the parameter's range [" + bound_text(spec->min, "-inf") +
@@ -267,7 +271,8 @@ SensitivityDesign read_sensitivity(const Node& node, const ParamSchema& schema, 
                                    " steps is longer than the runs (" + std::to_string(steps) +
                                    " steps)");
     }
-    if (!labels.insert(outcome.label).second) item.fail("duplicate outcome '" + outcome.label + "'");
+    if (!labels.insert(outcome.label).second)
+      item.fail("duplicate outcome '" + outcome.label + "'");
     design.outcomes.push_back(std::move(outcome));
   }
   if (design.outcomes.empty()) outcomes.fail("expected at least one outcome");

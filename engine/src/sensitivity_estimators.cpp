@@ -55,13 +55,16 @@ void store(SensitivityIndex& index, std::size_t at, const std::vector<double>& b
 
 SensitivityIndex make_index(std::string name, std::string unit, std::string description,
                             std::size_t size) {
-  return {std::move(name), std::move(unit), std::move(description),
-          std::vector<double>(size, kNaN), std::vector<double>(size, kNaN),
+  return {std::move(name),
+          std::move(unit),
+          std::move(description),
+          std::vector<double>(size, kNaN),
+          std::vector<double>(size, kNaN),
           std::vector<double>(size, kNaN)};
 }
 
-void sobol_indices(const SensitivityDesign& design, const std::vector<double>& y,
-                   double confidence, std::uint64_t seed, SensitivityResults& results) {
+void sobol_indices(const SensitivityDesign& design, const std::vector<double>& y, double confidence,
+                   std::uint64_t seed, SensitivityResults& results) {
   const std::size_t k = design.parameters.size();
   const std::size_t outcomes = design.outcomes.size();
   const auto n = static_cast<std::size_t>(design.samples);
@@ -71,11 +74,11 @@ void sobol_indices(const SensitivityDesign& design, const std::vector<double>& y
       "first-order Sobol index: the share of the outcome's variance explained by the parameter "
       "alone (Saltelli et al. 2010 estimator)",
       k * outcomes);
-  SensitivityIndex total = make_index(
-      "total", "1",
-      "total Sobol index: the share of the variance the parameter explains with all its "
-      "interactions (Jansen estimator)",
-      k * outcomes);
+  SensitivityIndex total =
+      make_index("total", "1",
+                 "total Sobol index: the share of the variance the parameter explains with all its "
+                 "interactions (Jansen estimator)",
+                 k * outcomes);
   const Resamples draw(seed, n);
   std::vector<double> s1(resamples);
   std::vector<double> st(resamples);
@@ -141,8 +144,7 @@ void morris_indices(const SensitivityDesign& design, const std::vector<double>& 
       k * outcomes);
   SensitivityIndex mu = make_index("mu", unit, "mean elementary effect (signed)", k * outcomes);
   SensitivityIndex sigma = make_index(
-      "sigma", unit,
-      "standard deviation of the elementary effects: non-linearity and interactions",
+      "sigma", unit, "standard deviation of the elementary effects: non-linearity and interactions",
       k * outcomes);
   const Resamples draw(seed, r);
   // effects[t * k + i]: trajectory t's elementary effect of parameter i.
@@ -155,8 +157,8 @@ void morris_indices(const SensitivityDesign& design, const std::vector<double>& 
       for (std::size_t step = 0; step < k; ++step) {
         const std::size_t i = design.morris_order[t * k + step];
         const std::size_t row = t * (k + 1) + step;
-        effects[t * k + i] = (y[(row + 1) * outcomes + o] - y[row * outcomes + o]) /
-                             design.morris_step[t * k + i];
+        effects[t * k + i] =
+            (y[(row + 1) * outcomes + o] - y[row * outcomes + o]) / design.morris_step[t * k + i];
       }
     }
     for (std::size_t i = 0; i < k; ++i) {
@@ -234,8 +236,7 @@ SensitivityResults estimate_sensitivity(const SensitivityDesign& design,
 }
 
 std::vector<ResultTable> sensitivity_tables(const SensitivityDesign& design,
-                                            const SensitivityResults& results,
-                                            double confidence) {
+                                            const SensitivityResults& results, double confidence) {
   const std::size_t k = design.parameters.size();
   const std::size_t outcomes = design.outcomes.size();
   const bool sobol = design.method == SensitivityMethod::Sobol;
@@ -265,8 +266,8 @@ std::vector<ResultTable> sensitivity_tables(const SensitivityDesign& design,
     }
     table.columns.push_back({"rank", "", rank});
     table.columns.push_back({"parameter", "", names});
-    const std::vector<std::size_t> shown = sobol ? std::vector<std::size_t>{1, 0}
-                                                 : std::vector<std::size_t>{0, 1, 2};
+    const std::vector<std::size_t> shown =
+        sobol ? std::vector<std::size_t>{1, 0} : std::vector<std::size_t>{0, 1, 2};
     for (const std::size_t which : shown) {
       const SensitivityIndex& index = results.indices.at(which);
       std::vector<double> estimate, lower, upper;

@@ -29,10 +29,10 @@ using yaml::Node;
 
 const std::vector<std::string>& study_keys() {
   static const std::vector<std::string> keys = {
-      "name",       "description",    "seed",       "replicates", "steps",
-      "confidence", "scenario",       "scenarios",  "sweeps",     "compare",
-      "metrics",    "summary_window", "households", "budget",     "sensitivity",
-      "parameter_uncertainty"};
+      "name",       "description", "seed",        "replicates",
+      "steps",      "confidence",  "scenario",    "scenarios",
+      "sweeps",     "compare",     "metrics",     "summary_window",
+      "households", "budget",      "sensitivity", "parameter_uncertainty"};
   return keys;
 }
 

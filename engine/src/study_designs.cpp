@@ -31,9 +31,9 @@ void expand_points(Study& study) {
     for (std::size_t p = 0; p < k; ++p) {
       const ScenarioParameter& parameter = design.parameters[p];
       const double value = design.points[i * k + p];
-      point.overrides.push_back(
-          {parameter.path, parameter.integer ? std::to_string(std::llround(value))
-                                             : exact_text(value)});
+      point.overrides.push_back({parameter.path, parameter.integer
+                                                     ? std::to_string(std::llround(value))
+                                                     : exact_text(value)});
       set_parameter(point.scenario.parameters, parameter, value);
     }
     study.variants.push_back(std::move(point));
@@ -69,8 +69,8 @@ void read(Study& study, const yaml::Node& root, const std::filesystem::path& fol
   if (root.find("compare") != nullptr) {
     refuse("a sensitivity design has no contrasts; leave out `compare:`");
   }
-  study.sensitivity = read_sensitivity(*sensitivity, model.schema, study.seed, study.replicates,
-                                       steps);
+  study.sensitivity =
+      read_sensitivity(*sensitivity, model.schema, study.seed, study.replicates, steps);
   expand_points(study);
 }
 

@@ -53,15 +53,14 @@ void write_sensitivity(const FileContext& context, hid_t root, const Study& stud
   }
   write_scalar_attribute<std::int64_t>(context, group.get(), where, "bootstrap", design.bootstrap);
   write_scalar_attribute<double>(context, group.get(), where, "confidence", study.confidence);
-  write_scalar_attribute<std::int64_t>(context, group.get(), where, "replicates",
-                                       study.replicates);
+  write_scalar_attribute<std::int64_t>(context, group.get(), where, "replicates", study.replicates);
 
   const std::size_t k = design.parameters.size();
   const std::size_t outcomes = design.outcomes.size();
   std::vector<std::string> outcome_labels;
   for (const SensitivityOutcome& o : design.outcomes) outcome_labels.push_back(o.label);
-  Hid parameter = write_string_dimension(context, group.get(), where, "parameter",
-                                         paths(design.parameters));
+  Hid parameter =
+      write_string_dimension(context, group.get(), where, "parameter", paths(design.parameters));
   Hid outcome = write_string_dimension(context, group.get(), where, "outcome", outcome_labels);
   std::vector<std::int64_t> points(design.point_count());
   for (std::size_t i = 0; i < points.size(); ++i) points[i] = static_cast<std::int64_t>(i);
@@ -77,10 +76,11 @@ void write_sensitivity(const FileContext& context, hid_t root, const Study& stud
   }
   write_array(context, group.get(), where, "range_low", {{parameter.get(), k}}, "parameter", low,
               "", "lower end of the range the design samples");
-  write_array(context, group.get(), where, "range_high", {{parameter.get(), k}}, "parameter",
-              high, "", "upper end of the range the design samples");
-  write_array(context, group.get(), where, "sample", {{point.get(), points.size()}, {parameter.get(), k}},
-              "point parameter", design.points, "",
+  write_array(context, group.get(), where, "range_high", {{parameter.get(), k}}, "parameter", high,
+              "", "upper end of the range the design samples");
+  write_array(context, group.get(), where, "sample",
+              {{point.get(), points.size()}, {parameter.get(), k}}, "point parameter",
+              design.points, "",
               "each design point's parameter values (integer parameters rounded when run)");
   write_array(context, group.get(), where, "response",
               {{point.get(), points.size()}, {outcome.get(), outcomes}}, "point outcome",
@@ -88,8 +88,8 @@ void write_sensitivity(const FileContext& context, hid_t root, const Study& stud
   for (const SensitivityIndex& index : results.indices) {
     const std::vector<std::pair<hid_t, hsize_t>> axes = {{parameter.get(), k},
                                                          {outcome.get(), outcomes}};
-    write_array(context, group.get(), where, index.name, axes, "parameter outcome",
-                index.estimate, index.unit, index.description);
+    write_array(context, group.get(), where, index.name, axes, "parameter outcome", index.estimate,
+                index.unit, index.description);
     write_array(context, group.get(), where, index.name + "_lower", axes, "parameter outcome",
                 index.lower, index.unit, "lower end of the bootstrap interval of " + index.name);
     write_array(context, group.get(), where, index.name + "_upper", axes, "parameter outcome",
@@ -112,8 +112,7 @@ void write_parameter_draws(const FileContext& context, hid_t root, const Study& 
   const auto replicates = static_cast<std::size_t>(study.replicates);
   std::vector<std::int64_t> indices(replicates);
   for (std::size_t r = 0; r < replicates; ++r) indices[r] = static_cast<std::int64_t>(r);
-  Hid replicate = write_scale<std::int64_t>(context, group.get(), "replicate",
-                                            where + "/replicate",
+  Hid replicate = write_scale<std::int64_t>(context, group.get(), "replicate", where + "/replicate",
                                             std::span<const std::int64_t>(indices), 0, false);
   write_units(context, replicate.get(), where + "/replicate", "1", "replicate");
   Hid parameter =
@@ -123,8 +122,9 @@ void write_parameter_draws(const FileContext& context, hid_t root, const Study& 
     low.push_back(p.lower);
     high.push_back(p.upper);
   }
-  write_array(context, group.get(), where, "value", {{replicate.get(), replicates}, {parameter.get(), n}},
-              "replicate parameter", draws.values, "", "the parameter's value in replicate r");
+  write_array(context, group.get(), where, "value",
+              {{replicate.get(), replicates}, {parameter.get(), n}}, "replicate parameter",
+              draws.values, "", "the parameter's value in replicate r");
   write_array(context, group.get(), where, "estimate", {{parameter.get(), n}}, "parameter",
               draws.estimate, "", "the calibration's estimate");
   write_array(context, group.get(), where, "lower", {{parameter.get(), n}}, "parameter", low, "",

@@ -60,14 +60,15 @@ TEST(ParameterUncertainty, WidensTheContrastIntervalWhereTheParameterMatters) {
   const auto fixed = run_study(dir, write(dir, "fixed.yaml", contrast_study("")));
   EXPECT_EQ(interval_width(fixed), 0.0);
   // x3 moves y but not the contrast: still width 0, while y itself varies.
-  const auto x3 = run_study(dir, write(dir, "x3.yaml", contrast_study(uncertainty("ishigami-x3-only.h5"))));
+  const auto x3 =
+      run_study(dir, write(dir, "x3.yaml", contrast_study(uncertainty("ishigami-x3-only.h5"))));
   EXPECT_EQ(interval_width(x3), 0.0);
   const auto y = as_doubles(x3.at("metrics/y"));  // (scenario, replicate, step)
   EXPECT_NE(y[1], y[3]);
   // x2 drawn: the effect sin^2 x2 varies by replicate and the interval
   // holds its mean, sin^2 1 = 0.708 near the estimate x2 = 1 (sd 0.3).
-  const auto drawn = run_study(
-      dir, write(dir, "x2.yaml", contrast_study(uncertainty("ishigami.h5"), 40)));
+  const auto drawn =
+      run_study(dir, write(dir, "x2.yaml", contrast_study(uncertainty("ishigami.h5"), 40)));
   EXPECT_GT(interval_width(drawn), 0.05);
   const double low = as_doubles(drawn.at("comparison/ci_low/y"))[1];
   const double high = as_doubles(drawn.at("comparison/ci_high/y"))[1];
@@ -88,7 +89,8 @@ TEST(ParameterUncertainty, DrawsAreBitIdenticalAtAnyThreadsAndJobs) {
   TempDir dir;
   const std::string study = write(dir, "s.yaml", contrast_study(uncertainty("ishigami.h5")));
   testing::DatasetBytes first;
-  for (const std::string options : {"--threads 1 --jobs 1", "--threads 2 --jobs 3", "--threads 4"}) {
+  for (const std::string options :
+       {"--threads 1 --jobs 1", "--threads 2 --jobs 3", "--threads 4"}) {
     const auto data = run_study(dir, study, options);
     ASSERT_TRUE(data.contains("parameter_draws/value"));
     if (first.empty()) {
@@ -162,7 +164,8 @@ sensitivity:
   outcomes: [y, {metric: y, window: 3, statistic: max}]
 )");
   testing::DatasetBytes first;
-  for (const std::string options : {"--threads 1 --jobs 1", "--threads 2 --jobs 3", "--threads 4"}) {
+  for (const std::string options :
+       {"--threads 1 --jobs 1", "--threads 2 --jobs 3", "--threads 4"}) {
     const auto data = run_study(dir, study, options);
     ASSERT_TRUE(data.contains("sensitivity/total"));
     EXPECT_EQ(as_doubles(data.at("sensitivity/total")).size(), 3U * 2U);
@@ -214,7 +217,7 @@ sensitivity:
   auto result = run_cpsim("study " + unknown + " -o " + dir.file("u.h5"));
   EXPECT_EQ(result.exit_code, 2) << result.output;
   EXPECT_NE(result.output.find(unknown + ":10:14: sensitivity.outcomes[0]: model 'ishigami' has no "
-                               "metric 'yy' (did you mean 'y'?)"),
+                                         "metric 'yy' (did you mean 'y'?)"),
             std::string::npos)
       << result.output;
   EXPECT_FALSE(std::filesystem::exists(dir.file("u.h5")));
@@ -232,7 +235,7 @@ sensitivity:
   result = run_cpsim("study " + huge + " -o " + dir.file("h.h5"));
   EXPECT_EQ(result.exit_code, 2) << result.output;
   EXPECT_NE(result.output.find(huge + ":9:12: sensitivity.samples: the design's 1600 runs of "
-                               "100000000 steps keep at least"),
+                                      "100000000 steps keep at least"),
             std::string::npos)
       << result.output;
   EXPECT_FALSE(std::filesystem::exists(dir.file("h.h5")));

@@ -83,14 +83,15 @@ TEST(IshigamiSensitivity, SobolIndicesMatchTheAnalyticOnes) {
   EXPECT_NEAR(exact.first[0], 0.314, 5e-4);
   EXPECT_NEAR(exact.total[2], 0.244, 5e-4);
   TempDir dir;
-  const std::string example = std::string(CPSIM_SOURCE_DIR) + "/scenarios/studies/ishigami-sobol.yaml";
+  const std::string example =
+      std::string(CPSIM_SOURCE_DIR) + "/scenarios/studies/ishigami-sobol.yaml";
   ASSERT_EQ(run_cpsim("study " + example + " -o " + dir.file("s.h5") + " --quiet").exit_code, 0);
   for (const auto& [data, tolerance, width] :
        {std::tuple{testing::read_all_datasets(dir.file("s.h5")), 0.05, 0.25},
         std::tuple{run_study(dir, "large", study_text("5", "  method: sobol\n  samples: 8192\n")),
                    0.02, 0.08}}) {
-    for (const auto& [name, values] :
-         {std::pair{std::string("first_order"), exact.first}, {std::string("total"), exact.total}}) {
+    for (const auto& [name, values] : {std::pair{std::string("first_order"), exact.first},
+                                       {std::string("total"), exact.total}}) {
       const auto estimate = as_doubles(data.at("sensitivity/" + name));
       const auto lower = as_doubles(data.at("sensitivity/" + name + "_lower"));
       const auto upper = as_doubles(data.at("sensitivity/" + name + "_upper"));
@@ -127,8 +128,8 @@ double exact_mu_star(std::size_t i, int p) {
             from[j] = to[j] = other++ == 0 ? u : v;
           }
         }
-        sum += std::abs(ishigami(to[0], to[1], to[2]) - ishigami(from[0], from[1], from[2])) /
-               delta;
+        sum +=
+            std::abs(ishigami(to[0], to[1], to[2]) - ishigami(from[0], from[1], from[2])) / delta;
         ++count;
       }
     }
@@ -149,9 +150,9 @@ TEST(IshigamiSensitivity, MorrisRanksTheInputsAsTheirExactGridEffects) {
   TempDir dir;
   int covered = 0;
   for (const std::string seed : {"1", "2", "3"}) {
-    const auto data = run_study(
-        dir, "morris" + seed,
-        study_text(seed, "  method: morris\n  trajectories: 200\n  levels: 8\n"));
+    const auto data =
+        run_study(dir, "morris" + seed,
+                  study_text(seed, "  method: morris\n  trajectories: 200\n  levels: 8\n"));
     const auto mu_star = as_doubles(data.at("sensitivity/mu_star"));
     const auto lower = as_doubles(data.at("sensitivity/mu_star_lower"));
     const auto upper = as_doubles(data.at("sensitivity/mu_star_upper"));

@@ -23,8 +23,8 @@
 namespace cpsim {
 
 struct ParameterDraws {
-  std::filesystem::path calibration;  ///< as resolved against the study's folder
-  std::string calibration_text;       ///< as written in the study
+  std::filesystem::path calibration;          ///< as resolved against the study's folder
+  std::string calibration_text;               ///< as written in the study
   std::vector<ScenarioParameter> parameters;  ///< lower/upper: the calibration's bounds
   std::vector<double> estimate;
   std::vector<double> covariance;  ///< n x n

@@ -43,8 +43,8 @@ struct StudyResults {
   /// With a `households:` block: panels[run][k], run as in `runs`, k indexing
   /// the study's household years.
   std::vector<std::vector<HouseholdPanel>> panels;
-  std::optional<MeasureGrid> households;  ///< the household comparison
-  std::optional<MeasureGrid> budget;      ///< the budget, every full year
+  std::optional<MeasureGrid> households;          ///< the household comparison
+  std::optional<MeasureGrid> budget;              ///< the budget, every full year
   std::optional<SensitivityResults> sensitivity;  ///< with a `sensitivity:` design
 };
 
