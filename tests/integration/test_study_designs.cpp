@@ -48,6 +48,17 @@ testing::DatasetBytes run_study(const TempDir& dir, const std::string& study,
   return testing::read_all_datasets(out);
 }
 
+/// Runs `study` at 1 thread and 1 job, 2 threads and 3 jobs, and 4
+/// threads; expects every dataset bit-identical and returns them.
+testing::DatasetBytes identical_at_any_threads_and_jobs(const TempDir& dir,
+                                                        const std::string& study) {
+  const auto first = run_study(dir, study, "--threads 1 --jobs 1");
+  for (const std::string options : {"--threads 2 --jobs 3", "--threads 4"}) {
+    EXPECT_TRUE(run_study(dir, study, options) == first) << options;
+  }
+  return first;
+}
+
 double interval_width(const testing::DatasetBytes& data) {
   // /comparison/ci_*/y is (contrast, step): contrast 0, step 1.
   return as_doubles(data.at("comparison/ci_high/y"))[1] -
@@ -87,18 +98,9 @@ TEST(ParameterUncertainty, WidensTheContrastIntervalWhereTheParameterMatters) {
 
 TEST(ParameterUncertainty, DrawsAreBitIdenticalAtAnyThreadsAndJobs) {
   TempDir dir;
-  const std::string study = write(dir, "s.yaml", contrast_study(uncertainty("ishigami.h5")));
-  testing::DatasetBytes first;
-  for (const std::string options :
-       {"--threads 1 --jobs 1", "--threads 2 --jobs 3", "--threads 4"}) {
-    const auto data = run_study(dir, study, options);
-    ASSERT_TRUE(data.contains("parameter_draws/value"));
-    if (first.empty()) {
-      first = data;
-    } else {
-      EXPECT_TRUE(data == first) << options;
-    }
-  }
+  const auto data = identical_at_any_threads_and_jobs(
+      dir, write(dir, "s.yaml", contrast_study(uncertainty("ishigami.h5"))));
+  EXPECT_TRUE(data.contains("parameter_draws/value"));
 }
 
 // The draws have the calibration's mean and covariance (x2: sd 0.3, x3: sd
@@ -163,19 +165,10 @@ sensitivity:
   parameters: {parameters.x1: [-3, 3], parameters.x2: [-3, 3], parameters.b: [0, 0.2]}
   outcomes: [y, {metric: y, window: 3, statistic: max}]
 )");
-  testing::DatasetBytes first;
-  for (const std::string options :
-       {"--threads 1 --jobs 1", "--threads 2 --jobs 3", "--threads 4"}) {
-    const auto data = run_study(dir, study, options);
-    ASSERT_TRUE(data.contains("sensitivity/total"));
-    EXPECT_EQ(as_doubles(data.at("sensitivity/total")).size(), 3U * 2U);
-    EXPECT_EQ(as_doubles(data.at("sensitivity/response")).size(), 32U * 5U * 2U);
-    if (first.empty()) {
-      first = data;
-    } else {
-      EXPECT_TRUE(data == first) << options;
-    }
-  }
+  const auto data = identical_at_any_threads_and_jobs(dir, study);
+  ASSERT_TRUE(data.contains("sensitivity/total"));
+  EXPECT_EQ(as_doubles(data.at("sensitivity/total")).size(), 3U * 2U);
+  EXPECT_EQ(as_doubles(data.at("sensitivity/response")).size(), 32U * 5U * 2U);
 }
 
 TEST(SensitivityStudy, PrintsARankedTablePerOutcome) {
@@ -203,6 +196,15 @@ sensitivity:
   EXPECT_NE(a, std::string::npos) << out;
 }
 
+/// `study` is refused with exit 2 and a message starting with its path
+/// then `message`, and writes no file.
+void expect_refused(const TempDir& dir, const std::string& study, const std::string& message) {
+  const auto result = run_cpsim("study " + study + " -o " + dir.file("refused.h5"));
+  EXPECT_EQ(result.exit_code, 2) << result.output;
+  EXPECT_NE(result.output.find(study + message), std::string::npos) << result.output;
+  EXPECT_FALSE(std::filesystem::exists(dir.file("refused.h5")));
+}
+
 TEST(SensitivityStudy, RefusesAnOutcomeTheModelLacksAndADesignThatCannotFit) {
   TempDir dir;
   const std::string unknown = write(dir, "u.yaml", R"(replicates: 1
@@ -214,13 +216,9 @@ sensitivity:
   parameters: {parameters.x1: [-3, 3]}
   outcomes: [yy]
 )");
-  auto result = run_cpsim("study " + unknown + " -o " + dir.file("u.h5"));
-  EXPECT_EQ(result.exit_code, 2) << result.output;
-  EXPECT_NE(result.output.find(unknown + ":10:14: sensitivity.outcomes[0]: model 'ishigami' has no "
-                                         "metric 'yy' (did you mean 'y'?)"),
-            std::string::npos)
-      << result.output;
-  EXPECT_FALSE(std::filesystem::exists(dir.file("u.h5")));
+  expect_refused(dir, unknown,
+                 ":10:14: sensitivity.outcomes[0]: model 'ishigami' has no metric 'yy' (did you "
+                 "mean 'y'?)");
   // 1,600 runs of 10^8 steps keep at least 1.3 TB of results.
   const std::string huge = write(dir, "h.yaml", R"(replicates: 4
 steps: 100000000
@@ -232,13 +230,9 @@ sensitivity:
   parameters: {parameters.x1: [-3, 3], parameters.x2: [-3, 3]}
   outcomes: [y]
 )");
-  result = run_cpsim("study " + huge + " -o " + dir.file("h.h5"));
-  EXPECT_EQ(result.exit_code, 2) << result.output;
-  EXPECT_NE(result.output.find(huge + ":9:12: sensitivity.samples: the design's 1600 runs of "
-                                      "100000000 steps keep at least"),
-            std::string::npos)
-      << result.output;
-  EXPECT_FALSE(std::filesystem::exists(dir.file("h.h5")));
+  expect_refused(dir, huge,
+                 ":9:12: sensitivity.samples: the design's 1600 runs of 100000000 steps keep at "
+                 "least");
 }
 
 }  // namespace
