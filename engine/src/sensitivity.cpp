@@ -184,7 +184,8 @@ void set_parameter(Parameters& parameters, const ScenarioParameter& parameter, d
 }
 
 SensitivityDesign read_sensitivity(const Node& node, const ParamSchema& schema, std::uint64_t seed,
-                                   std::int64_t replicates, std::int64_t steps) {
+                                   std::int64_t replicates, std::int64_t steps,
+                                   std::uint64_t point_bytes) {
   SensitivityDesign design;
   design.location = node.location.source();
   const Node& block = node.expect_map();
@@ -290,16 +291,19 @@ SensitivityDesign read_sensitivity(const Node& node, const ParamSchema& schema, 
               " replicates = " + std::to_string(points * replicates) + " runs, more than the " +
               std::to_string(kMaxRuns) + " a study may have");
   }
-  // Every run keeps at least its outcomes' metric rows until the end.
-  const double held = static_cast<double>(points) * static_cast<double>(replicates) *
-                      static_cast<double>(steps + 1) * static_cast<double>(sizeof(double)) *
-                      static_cast<double>(design.outcomes.size());
+  // Every point holds a copy of the scenario, and every run keeps at least
+  // its outcomes' metric rows until the end.
+  const double held = static_cast<double>(points) * static_cast<double>(point_bytes) +
+                      static_cast<double>(points) * static_cast<double>(replicates) *
+                          static_cast<double>(steps + 1) * static_cast<double>(sizeof(double)) *
+                          static_cast<double>(design.outcomes.size());
   const std::uint64_t available = available_memory_bytes();
   if (held > static_cast<double>(available)) {
-    size.fail("the design's " + std::to_string(points * replicates) + " runs of " +
-              std::to_string(steps) + " steps keep at least " +
+    size.fail("the design's " + std::to_string(points) + " points and " +
+              std::to_string(points * replicates) + " runs of " + std::to_string(steps) +
+              " steps keep at least " +
               format_bytes(static_cast<std::uint64_t>(std::min(held, 1.8e19))) +
-              " of results, more than the " + format_bytes(available) + " available");
+              " (scenarios and results), more than the " + format_bytes(available) + " available");
   }
 
   if (design.method == SensitivityMethod::Sobol) {

@@ -69,8 +69,12 @@ void read(Study& study, const yaml::Node& root, const std::filesystem::path& fol
   if (root.find("compare") != nullptr) {
     refuse("a sensitivity design has no contrasts; leave out `compare:`");
   }
-  study.sensitivity =
-      read_sensitivity(*sensitivity, model.schema, study.seed, study.replicates, steps);
+  // A point's copy of the scenario: its resolved text and parameter map.
+  const Scenario& base = study.variants.front().scenario;
+  const std::uint64_t point_bytes =
+      sizeof(StudyVariant) + base.resolved_yaml.size() + 256 * base.parameters.values().size();
+  study.sensitivity = read_sensitivity(*sensitivity, model.schema, study.seed, study.replicates,
+                                       steps, point_bytes);
   expand_points(study);
 }
 

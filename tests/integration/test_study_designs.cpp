@@ -231,7 +231,8 @@ sensitivity:
   outcomes: [y]
 )");
   expect_refused(dir, huge,
-                 ":9:12: sensitivity.samples: the design's 1600 runs of 100000000 steps keep at "
+                 ":9:12: sensitivity.samples: the design's 400 points and 1600 runs of 100000000 "
+                 "steps keep at "
                  "least");
 }
 

@@ -85,10 +85,12 @@ struct SensitivityDesign {
 };
 
 /// Reads and checks a `sensitivity:` block against the model's schema,
-/// with the runs the design makes (`replicates` each, `steps` long), and
-/// generates its points. Throws ScenarioError at the offending key.
+/// with the runs the design makes (`replicates` each, `steps` long, each
+/// point a scenario copy of about `point_bytes`), and generates its points.
+/// Throws ScenarioError at the offending key.
 SensitivityDesign read_sensitivity(const yaml::Node& node, const ParamSchema& schema,
-                                   std::uint64_t seed, std::int64_t replicates, std::int64_t steps);
+                                   std::uint64_t seed, std::int64_t replicates, std::int64_t steps,
+                                   std::uint64_t point_bytes);
 
 /// Refuses an outcome whose metric the model lacks or that is not scalar.
 void check_sensitivity_outcomes(const SensitivityDesign& design, const MetricSet& metrics,
