@@ -157,20 +157,11 @@ void check_comparison_specs(const Study& study, const Simulation& simulation,
   }
 }
 
-/// Replicate r of variant v (with its parameter draw, if the study has them).
+/// Replicate r of variant v (with its design point or parameter draw).
 std::unique_ptr<Simulation> build_run(const ModelInfo& model, const Study& study, std::size_t v,
                                       std::size_t r, std::uint64_t seed) {
-  const StudyVariant& variant = study.variants[v];
-  auto simulation = std::make_unique<Simulation>(seed, variant.scenario.steps);
-  if (study.parameter_draws) {
-    // A variant's own `set:` and sweep keys keep the values it gives them.
-    std::vector<std::string> kept;
-    for (const Override& o : variant.overrides) kept.push_back(o.path);
-    simulation->build(model.create(),
-                      with_draw(variant.scenario.parameters, *study.parameter_draws, r, kept));
-  } else {
-    simulation->build(model.create(), variant.scenario.parameters);
-  }
+  auto simulation = std::make_unique<Simulation>(seed, study.variants[v].scenario.steps);
+  simulation->build(model.create(), run_parameters(study, v, r));
   return simulation;
 }
 
@@ -208,9 +199,13 @@ std::uint64_t held_results_bytes(const Study& study, std::uint64_t trajectory_by
 
 std::uint64_t model_run_bytes(const Study& study, const ModelInfo& model) {
   std::uint64_t per_run = 0;
-  for (const StudyVariant& variant : study.variants) {
-    if (model.estimate_memory) {
-      per_run = std::max(per_run, model.estimate_memory(variant.scenario.parameters).bytes);
+  if (!model.estimate_memory) return 0;
+  // Every replicate's draw where the study draws parameters (one might size
+  // the run), else replicate 0 of each variant.
+  const auto replicates = static_cast<std::size_t>(study.parameter_draws ? study.replicates : 1);
+  for (std::size_t v = 0; v < study.variants.size(); ++v) {
+    for (std::size_t r = 0; r < replicates; ++r) {
+      per_run = std::max(per_run, model.estimate_memory(run_parameters(study, v, r)).bytes);
     }
   }
   return per_run;
@@ -227,12 +222,10 @@ StudyPlan plan_study(const Study& study, const ModelInfo& model, std::uint64_t s
   plan.first_build_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   plan.variant_metrics.push_back(plan.first->metrics());
-  for (std::size_t v = 1; v < study.variants.size(); ++v) {
-    // A design's points differ only in numbers: they declare the first
-    // point's metrics (each run checks that it does).
-    plan.variant_metrics.push_back(study.sensitivity
-                                       ? plan.variant_metrics.front()
-                                       : build_run(model, study, v, 0, seed)->metrics());
+  // A design's points differ only in numbers: they declare the first
+  // point's metrics, held once (each run checks that it does).
+  for (std::size_t v = 1; v < study.variants.size() && !study.sensitivity; ++v) {
+    plan.variant_metrics.push_back(build_run(model, study, v, 0, seed)->metrics());
   }
   std::vector<const MetricSet*> sets;
   for (const MetricSet& set : plan.variant_metrics) sets.push_back(&set);
@@ -376,12 +369,14 @@ StudyOutcome execute_study(const StudyRequest& request) {
     try {
       std::unique_ptr<Simulation> simulation = std::move(prebuilt[index]);
       if (!simulation) simulation = build_run(*model, study, v, r, results.seeds[r]);
-      if (!same_metrics(simulation->metrics(), variant_metrics[v])) {
+      // One layout for all of a design's points (plan_study).
+      const std::size_t layout = study.sensitivity ? 0 : v;
+      if (!same_metrics(simulation->metrics(), variant_metrics[layout])) {
         throw SimulationError(
             "its metrics differ from those of replicate 0 (their shapes depend on the seed)");
       }
-      TrajectoryObserver observer(results.runs[index], remaps[v], stop, request.should_stop, study,
-                                  results.panels[index]);
+      TrajectoryObserver observer(results.runs[index], remaps[layout], stop, request.should_stop,
+                                  study, results.panels[index]);
       const std::int64_t steps = simulation->run_in_current_arena(observer);
       const std::lock_guard lock(mutex);
       if (steps == variant.scenario.steps) {

@@ -17,24 +17,32 @@ std::string exact_text(double value) {
   return text.data();
 }
 
-/// Replaces the study's one variant by one variant per design point: the
-/// scenario with the point's values set (named BASE[point=i]).
+/// Replaces the study's one variant by one variant per design point, named
+/// BASE[point=i], with the point's values as overrides. Point 0 keeps the
+/// scenario whole (its parameters, its resolved text); the others keep a
+/// copy without them, since a point's parameters are point 0's with the
+/// point's values set (run_parameters). With whole copies (and a metric
+/// layout per point) `cpsim validate` of 20,000 points of Xihu 1:100 took
+/// 1.7 GB and 20 s; so, 47 MB and 2.2 s.
 void expand_points(Study& study) {
   const SensitivityDesign& design = *study.sensitivity;
-  const StudyVariant base = std::move(study.variants.front());
+  StudyVariant base = std::move(study.variants.front());
   const std::size_t k = design.parameters.size();
   study.variants.clear();
   study.variants.reserve(design.point_count());
+  Scenario light = base.scenario;
+  light.parameters = Parameters();
+  light.resolved_yaml.clear();
   for (std::size_t i = 0; i < design.point_count(); ++i) {
     StudyVariant point{base.name + "[point=" + std::to_string(i) + "]", base.name, base.overrides,
-                       base.scenario};
+                       i == 0 ? std::move(base.scenario) : light};
     for (std::size_t p = 0; p < k; ++p) {
       const ScenarioParameter& parameter = design.parameters[p];
       const double value = design.points[i * k + p];
       point.overrides.push_back({parameter.path, parameter.integer
                                                      ? std::to_string(std::llround(value))
                                                      : exact_text(value)});
-      set_parameter(point.scenario.parameters, parameter, value);
+      if (i == 0) set_parameter(point.scenario.parameters, parameter, value);
     }
     study.variants.push_back(std::move(point));
   }
@@ -69,10 +77,10 @@ void read(Study& study, const yaml::Node& root, const std::filesystem::path& fol
   if (root.find("compare") != nullptr) {
     refuse("a sensitivity design has no contrasts; leave out `compare:`");
   }
-  // A point's copy of the scenario: its resolved text and parameter map.
-  const Scenario& base = study.variants.front().scenario;
+  // A point: its name, overrides and a scenario without parameters.
   const std::uint64_t point_bytes =
-      sizeof(StudyVariant) + base.resolved_yaml.size() + 256 * base.parameters.values().size();
+      sizeof(StudyVariant) + 64 * (study.variants.front().overrides.size() +
+                                   sensitivity->find("parameters")->entries.size() + 1);
   study.sensitivity = read_sensitivity(*sensitivity, model.schema, study.seed, study.replicates,
                                        steps, point_bytes);
   expand_points(study);
@@ -138,6 +146,24 @@ void emit(YAML::Emitter& out, const Study& study) {
 }  // namespace cpsim::study_designs
 
 namespace cpsim {
+
+Parameters run_parameters(const Study& study, std::size_t variant, std::size_t replicate) {
+  if (study.sensitivity) {
+    const SensitivityDesign& design = *study.sensitivity;
+    Parameters parameters = study.variants.front().scenario.parameters;
+    const std::size_t k = design.parameters.size();
+    for (std::size_t p = 0; p < k; ++p) {
+      set_parameter(parameters, design.parameters[p], design.points[variant * k + p]);
+    }
+    return parameters;
+  }
+  const StudyVariant& v = study.variants[variant];
+  if (!study.parameter_draws) return v.scenario.parameters;
+  // A variant's own `set:` and sweep keys keep the values it gives them.
+  std::vector<std::string> kept;
+  for (const Override& o : v.overrides) kept.push_back(o.path);
+  return with_draw(v.scenario.parameters, *study.parameter_draws, replicate, kept);
+}
 
 SensitivityResults study_sensitivity(const Study& study, const StudyResults& results) {
   const SensitivityDesign& design = *study.sensitivity;

@@ -119,6 +119,11 @@ Study load_study(const std::filesystem::path& file, const ModelRegistry& models,
 Study load_study_text(std::string_view text, const std::filesystem::path& file,
                       const ModelRegistry& models);
 
+/// The parameters replicate r of variant v runs with: the variant's, with
+/// a sensitivity design's point values (a point's scenario holds no
+/// parameters of its own but point 0's) or replicate r's parameter draw.
+Parameters run_parameters(const Study& study, std::size_t variant, std::size_t replicate);
+
 /// The seed of replicate r: splitmix64(splitmix64(study_seed) + (r + 1) *
 /// 0x9e3779b97f4a7c15). It depends on nothing else (not the scenario, the
 /// sweep point, the order of runs or the thread count), so replicate r of
