@@ -117,24 +117,35 @@ std::string study_summary_json(const StudyRequest& request, const StudyOutcome& 
   for (const ContrastSummaryRow& row : outcome.summary) {
     contrasts.push_back(contrast_json(row, final_step, window));
   }
-  return document({{"kind", "study"},
-                   {"study", study.name},
-                   {"study_file", study.file.string()},
-                   {"model", study.variants.front().scenario.model},
-                   {"seed", study.seed},
-                   {"scenarios", std::move(scenarios)},
-                   {"replicates", study.replicates},
-                   {"runs", outcome.runs_completed},
-                   {"steps", final_step},
-                   {"steps_per_year", study.steps_per_year},
-                   {"confidence", study.confidence},
-                   {"summary_window", window},
-                   {"wall_seconds", outcome.wall_seconds},
-                   {"threads", outcome.threads},
-                   {"jobs", outcome.jobs},
-                   {"ranks", outcome.ranks},
-                   {"output", output_json(request.output)},
-                   {"contrasts", std::move(contrasts)}});
+  Json json = {{"kind", "study"},
+               {"study", study.name},
+               {"study_file", study.file.string()},
+               {"model", study.variants.front().scenario.model},
+               {"seed", study.seed},
+               {"scenarios", std::move(scenarios)},
+               {"replicates", study.replicates},
+               {"runs", outcome.runs_completed},
+               {"steps", final_step},
+               {"steps_per_year", study.steps_per_year},
+               {"confidence", study.confidence},
+               {"summary_window", window},
+               {"wall_seconds", outcome.wall_seconds},
+               {"threads", outcome.threads},
+               {"jobs", outcome.jobs},
+               {"ranks", outcome.ranks},
+               {"output", output_json(request.output)},
+               {"contrasts", std::move(contrasts)}};
+  if (outcome.results.sensitivity) {
+    Json tables = Json::array();
+    for (const ResultTable& table :
+         sensitivity_tables(*study.sensitivity, *outcome.results.sensitivity, study.confidence)) {
+      Json entry = table_json(table);
+      entry["name"] = table.name;
+      tables.push_back(std::move(entry));
+    }
+    json["sensitivity"] = std::move(tables);
+  }
+  return document(json);
 }
 
 std::string run_file_json(const std::filesystem::path& path, const FileSummary& summary) {

@@ -100,6 +100,12 @@ void print_study_outcome(std::ostream& out, const StudyRequest& request,
   print_contrast_summary(out, outcome.summary, study.confidence, outcome.results.rows - 1,
                          std::min(study.summary_window, outcome.results.rows - 1),
                          study.replicates);
+  if (outcome.results.sensitivity) {
+    for (const ResultTable& table :
+         sensitivity_tables(*study.sensitivity, *outcome.results.sensitivity, study.confidence)) {
+      print_table(out, table);
+    }
+  }
   out << "\nwrote " << request.output.string() << '\n';
 }
 

@@ -158,10 +158,11 @@ void check_comparison_specs(const Study& study, const Simulation& simulation,
   }
 }
 
-std::unique_ptr<Simulation> build_run(const ModelInfo& model, const StudyVariant& variant,
-                                      std::uint64_t seed) {
-  auto simulation = std::make_unique<Simulation>(seed, variant.scenario.steps);
-  simulation->build(model.create(), variant.scenario.parameters);
+/// Replicate r of variant v (with its design point or parameter draw).
+std::unique_ptr<Simulation> build_run(const ModelInfo& model, const Study& study, std::size_t v,
+                                      std::size_t r, std::uint64_t seed) {
+  auto simulation = std::make_unique<Simulation>(seed, study.variants[v].scenario.steps);
+  simulation->build(model.create(), run_parameters(study, v, r));
   return simulation;
 }
 
@@ -199,9 +200,13 @@ std::uint64_t held_results_bytes(const Study& study, std::uint64_t trajectory_by
 
 std::uint64_t model_run_bytes(const Study& study, const ModelInfo& model) {
   std::uint64_t per_run = 0;
-  for (const StudyVariant& variant : study.variants) {
-    if (model.estimate_memory) {
-      per_run = std::max(per_run, model.estimate_memory(variant.scenario.parameters).bytes);
+  if (!model.estimate_memory) return 0;
+  // Every replicate's draw where the study draws parameters (one might size
+  // the run), else replicate 0 of each variant.
+  const auto replicates = static_cast<std::size_t>(study.parameter_draws ? study.replicates : 1);
+  for (std::size_t v = 0; v < study.variants.size(); ++v) {
+    for (std::size_t r = 0; r < replicates; ++r) {
+      per_run = std::max(per_run, model.estimate_memory(run_parameters(study, v, r)).bytes);
     }
   }
   return per_run;
@@ -214,12 +219,14 @@ StudyPlan plan_study(const Study& study, const ModelInfo& model, std::uint64_t s
   // in a variant without it; docs/studies.md). The first is kept (a study
   // runs it like any other run); the others are built again when run.
   const auto start = std::chrono::steady_clock::now();
-  plan.first = build_run(model, study.variants.front(), seed);
+  plan.first = build_run(model, study, 0, 0, seed);
   plan.first_build_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   plan.variant_metrics.push_back(plan.first->metrics());
-  for (std::size_t v = 1; v < study.variants.size(); ++v) {
-    plan.variant_metrics.push_back(build_run(model, study.variants[v], seed)->metrics());
+  // A design's points differ only in numbers: they declare the first
+  // point's metrics, held once (each run checks that it does).
+  for (std::size_t v = 1; v < study.variants.size() && !study.sensitivity; ++v) {
+    plan.variant_metrics.push_back(build_run(model, study, v, 0, seed)->metrics());
   }
   std::vector<const MetricSet*> sets;
   for (const MetricSet& set : plan.variant_metrics) sets.push_back(&set);
@@ -231,6 +238,10 @@ StudyPlan plan_study(const Study& study, const ModelInfo& model, std::uint64_t s
   }
   check_comparison_specs(study, *plan.first, plan.metrics, ranks);
   check_summary_metrics(study, plan.metrics);
+  if (study.sensitivity) {
+    check_sensitivity_outcomes(*study.sensitivity, plan.metrics,
+                               study.variants.front().scenario.model);
+  }
   const std::uint64_t panel_bytes =
       study.households && !study.contrasts.empty()
           ? panel_bytes_per_household(*study.households) *
@@ -297,6 +308,7 @@ std::vector<ContrastSummaryRow> compare_study(const Study& study, StudyResults& 
     results.households = household_grid(study, results);
   }
   if (study.budget && !study.contrasts.empty()) results.budget = budget_grid(study, results);
+  if (study.sensitivity) results.sensitivity = study_sensitivity(study, results);
   results.panels.clear();  // compared; the file holds the summaries
   return summary;
 }
@@ -383,13 +395,15 @@ StudyOutcome execute_study(const StudyRequest& request) {
     const StudyVariant& variant = study.variants[v];
     try {
       std::unique_ptr<Simulation> simulation = std::move(prebuilt[index]);
-      if (!simulation) simulation = build_run(*model, variant, results.seeds[r]);
-      if (!same_metrics(simulation->metrics(), variant_metrics[v])) {
+      if (!simulation) simulation = build_run(*model, study, v, r, results.seeds[r]);
+      // One layout for all of a design's points (plan_study).
+      const std::size_t layout = study.sensitivity ? 0 : v;
+      if (!same_metrics(simulation->metrics(), variant_metrics[layout])) {
         throw SimulationError(
             "its metrics differ from those of replicate 0 (their shapes depend on the seed)");
       }
-      TrajectoryObserver observer(results.runs[index], remaps[v], stop, request.should_stop, study,
-                                  results.panels[index]);
+      TrajectoryObserver observer(results.runs[index], remaps[layout], stop, request.should_stop,
+                                  study, results.panels[index]);
       const std::int64_t steps = simulation->run_in_current_arena(observer);
       const std::lock_guard lock(mutex);
       if (steps == variant.scenario.steps) {

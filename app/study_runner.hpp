@@ -53,7 +53,7 @@ struct StudyOutcome {
 /// What a study needs before it runs (docs/studies.md, "Execution").
 struct StudyPlan {
   MetricSet metrics;                       ///< the union of every variant's
-  std::vector<MetricSet> variant_metrics;  ///< what each variant declares
+  std::vector<MetricSet> variant_metrics;  ///< what each variant declares (a design: once)
   std::uint64_t model_bytes = 0;           ///< the model's estimate of its largest run
   std::uint64_t trajectory_bytes = 0;      ///< one run's metrics and household panels
   std::unique_ptr<Simulation> first;       ///< replicate 0 of the first variant, built

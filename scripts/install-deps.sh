@@ -10,8 +10,8 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config git
   libtbb-dev libboost-program-options-dev libhdf5-dev libyaml-cpp-dev librandom123-dev
-  libgtest-dev libgmock-dev libbenchmark-dev libboost-math-dev nlohmann-json3-dev
-  libnlopt-cxx-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libboost-math-dev libboost-random-dev
+  nlohmann-json3-dev libnlopt-cxx-dev
   libopenmpi-dev openmpi-bin
   python3 python3-numpy python3-h5py python3-h5netcdf python3-xarray python3-pandas
   python3-matplotlib python3-yaml python3-jinja2 python3-pytest python3-nbformat python3-nbclient

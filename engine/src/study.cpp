@@ -16,6 +16,7 @@
 #include "cpsim/engine/model.hpp"
 #include "cpsim/engine/yaml_document.hpp"
 #include "scenario_parts.hpp"
+#include "study_designs.hpp"
 
 namespace cpsim {
 namespace {
@@ -28,9 +29,10 @@ using yaml::Node;
 
 const std::vector<std::string>& study_keys() {
   static const std::vector<std::string> keys = {
-      "name",       "description",    "seed",       "replicates", "steps",
-      "confidence", "scenario",       "scenarios",  "sweeps",     "compare",
-      "metrics",    "summary_window", "households", "budget"};
+      "name",       "description", "seed",        "replicates",
+      "steps",      "confidence",  "scenario",    "scenarios",
+      "sweeps",     "compare",     "metrics",     "summary_window",
+      "households", "budget",      "sensitivity", "parameter_uncertainty"};
   return keys;
 }
 
@@ -130,7 +132,10 @@ void emit_study(YAML::Emitter& out, const Study& study) {
   out << YAML::Key << "confidence" << YAML::Value << study.confidence;
   out << YAML::Key << "summary_window" << YAML::Value << study.summary_window;
   out << YAML::Key << "scenarios" << YAML::Value << YAML::BeginMap;
+  // A design's points follow from its block and the seed.
+  if (study.sensitivity) study_designs::emit_design_scenario(out, study);
   for (const StudyVariant& variant : study.variants) {
+    if (study.sensitivity) break;
     out << YAML::Key << variant.name << YAML::Value << YAML::BeginMap;
     out << YAML::Key << "file" << YAML::Value << variant.scenario.file.string();
     if (!variant.overrides.empty()) {
@@ -155,6 +160,7 @@ void emit_study(YAML::Emitter& out, const Study& study) {
   if (!study.summary_metrics.empty()) {
     out << YAML::Key << "metrics" << YAML::Value << YAML::Flow << study.summary_metrics;
   }
+  study_designs::emit(out, study);
   if (study.households) emit_households(out, *study.households);
   if (study.budget) {
     const BudgetSpec& b = *study.budget;
@@ -465,6 +471,8 @@ Study study_from_document(const Node& root, const fs::path& file, const ModelReg
       study.summary_locations.push_back(item.location.source());
     }
   }
+
+  study_designs::read(study, root, folder, models);
 
   YAML::Emitter emitter;
   emit_study(emitter, study);

@@ -12,6 +12,7 @@
 #include "detail/hdf5.hpp"
 #include "detail/hdf5_io.hpp"
 #include "measure_grid_io.hpp"
+#include "study_designs_io.hpp"
 
 namespace cpsim {
 
@@ -75,6 +76,8 @@ class StudyFileWriter {
       }
       write_measure_grid(context_, root, "households", *results_.households, attributes);
     }
+    if (results_.sensitivity) write_sensitivity(context_, root, study_, *results_.sensitivity);
+    if (study_.parameter_draws) write_parameter_draws(context_, root, study_);
     if (results_.budget) {
       const BudgetSpec& spec = *study_.budget;
       write_measure_grid(
@@ -100,6 +103,7 @@ class StudyFileWriter {
     bytes += study_.resolved_yaml.size();
     if (results_.households) bytes += measure_grid_bytes(*results_.households);
     if (results_.budget) bytes += measure_grid_bytes(*results_.budget);
+    bytes += design_bytes(study_, results_);
     for (const auto& variant : study_.variants)
       bytes += variant.scenario.resolved_yaml.size() + 256;
     return bytes;

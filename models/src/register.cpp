@@ -10,6 +10,7 @@ void register_validation_models(ModelRegistry& registry) {
   registry.add(boltzmann_model_info());
   registry.add(kinetic_exchange_model_info());
   registry.add(harris_todaro_model_info());
+  registry.add(ishigami_model_info());
 }
 
 void register_all_models(ModelRegistry& registry) {

@@ -73,6 +73,23 @@ TEST(MpiStudy, PartsRunOnSeveralRanksMergeIntoTheOneProcessFile) {
   expect_same_datasets(dir.file("one.h5"), dir.file("merged.h5"));
 }
 
+// A sensitivity design's points and parameter draws are dealt like any
+// study's runs; rank 0 estimates the indices from the gathered rows.
+TEST(MpiStudy, SensitivityDesignsAndParameterDrawsAreBitIdenticalOnThreeRanks) {
+  const TempDir dir;
+  for (const std::string name : {"ishigami-morris.yaml", "ishigami-uncertainty.yaml"}) {
+    const std::string study = scenario("studies/" + name) + " --threads 2 -q -f -o ";
+    const ProcessResult one = run_cpsim("study " + study + dir.file("one.h5"));
+    ASSERT_EQ(one.exit_code, 0) << one.output;
+    const ProcessResult three = run_mpi(3, "study " + study + dir.file("three.h5"));
+    ASSERT_EQ(three.exit_code, 0) << three.output;
+    const DatasetBytes datasets = read_all_datasets(dir.file("three.h5"));
+    EXPECT_EQ(datasets.count("sensitivity/mu_star") + datasets.count("parameter_draws/value"), 1U)
+        << name;
+    expect_same_datasets(dir.file("one.h5"), dir.file("three.h5"));
+  }
+}
+
 TEST(MpiErrors, AModelThatIsNotDecomposedRefusesWithOneLine) {
   const TempDir dir;
   const ProcessResult result =

@@ -5,4 +5,5 @@ namespace cpsim::models {
 ModelInfo boltzmann_model_info();
 ModelInfo kinetic_exchange_model_info();
 ModelInfo harris_todaro_model_info();
+ModelInfo ishigami_model_info();
 }  // namespace cpsim::models

@@ -21,6 +21,8 @@
 //                             # default: the model's steps_per_year, else 0)
 //   households: {table: households, income: income_ytd, persons: {...}, groups: {...}}
 //   budget: {spending: policy_spending, revenue: {metric: flow_matrix, ...}}
+//   sensitivity: {method: sobol, samples: 1024, parameters: {...}, outcomes: [...]}
+//   parameter_uncertainty: {calibration: FILE.h5, draws: multivariate_normal}
 //
 // Loading validates everything (keys with did-you-mean, types, ranges, the
 // scenario files and their overrides) before anything runs; every problem is
@@ -33,8 +35,10 @@
 
 #include "cpsim/engine/budget_comparison.hpp"
 #include "cpsim/engine/household_comparison.hpp"
+#include "cpsim/engine/parameter_draws.hpp"
 #include "cpsim/engine/parameters.hpp"
 #include "cpsim/engine/scenario.hpp"
+#include "cpsim/engine/sensitivity.hpp"
 
 namespace cpsim {
 
@@ -96,6 +100,13 @@ struct Study {
   /// `budget:`: each contrast's yearly budget at full scale.
   std::optional<BudgetSpec> budget;
   SourceLocation budget_location;
+  /// `sensitivity:`: a global sensitivity design over the one scenario's
+  /// parameters; `variants` are then its points, in design order
+  /// (docs/studies.md, "Sensitivity").
+  std::optional<SensitivityDesign> sensitivity;
+  /// `parameter_uncertainty:`: replicate r of every variant runs with draw r
+  /// (docs/studies.md, "Parameter uncertainty").
+  std::optional<ParameterDraws> parameter_draws;
 };
 
 /// Loads and validates a study; `replicates` (from the command line)
@@ -107,6 +118,11 @@ Study load_study(const std::filesystem::path& file, const ModelRegistry& models,
 /// from disk, relative to it); for text already in memory (fuzz targets).
 Study load_study_text(std::string_view text, const std::filesystem::path& file,
                       const ModelRegistry& models);
+
+/// The parameters replicate r of variant v runs with: the variant's, with
+/// a sensitivity design's point values (a point's scenario holds no
+/// parameters of its own but point 0's) or replicate r's parameter draw.
+Parameters run_parameters(const Study& study, std::size_t variant, std::size_t replicate);
 
 /// The seed of replicate r: splitmix64(splitmix64(study_seed) + (r + 1) *
 /// 0x9e3779b97f4a7c15). It depends on nothing else (not the scenario, the

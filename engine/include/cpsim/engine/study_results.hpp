@@ -11,6 +11,7 @@
 #include "cpsim/engine/household_comparison.hpp"
 #include "cpsim/engine/measures.hpp"
 #include "cpsim/engine/metrics.hpp"
+#include "cpsim/engine/sensitivity.hpp"
 
 namespace cpsim {
 
@@ -42,8 +43,9 @@ struct StudyResults {
   /// With a `households:` block: panels[run][k], run as in `runs`, k indexing
   /// the study's household years.
   std::vector<std::vector<HouseholdPanel>> panels;
-  std::optional<MeasureGrid> households;  ///< the household comparison
-  std::optional<MeasureGrid> budget;      ///< the budget, every full year
+  std::optional<MeasureGrid> households;          ///< the household comparison
+  std::optional<MeasureGrid> budget;              ///< the budget, every full year
+  std::optional<SensitivityResults> sensitivity;  ///< with a `sensitivity:` design
 };
 
 /// Replicate r of `reform` against replicate r of `baseline`, per step and
@@ -57,6 +59,10 @@ ContrastStatistics compare_runs(const MetricSet& metrics, std::int64_t rows,
 MeasureGrid household_grid(const Study& study, const StudyResults& results);
 /// The budget of every contrast at every full year, summarised.
 MeasureGrid budget_grid(const Study& study, const StudyResults& results);
+
+/// The study's sensitivity design estimated from its runs: each point's
+/// outcomes averaged over replicates, then the indices (needs every run).
+SensitivityResults study_sensitivity(const Study& study, const StudyResults& results);
 
 /// One line of the printed summary: a contrast and a scalar metric.
 struct ContrastSummaryRow {
