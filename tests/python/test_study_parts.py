@@ -84,6 +84,13 @@ compare:
         check(study_files.differences(whole, merged) == ["/metrics/gini: values differ"],
               "tiny: a changed value went unnoticed")
 
+        # A sensitivity design (its points share one scenario) and a study
+        # with parameter draws: the indices and the draws come through the merge.
+        for name in ("ishigami-morris", "ishigami-uncertainty"):
+            w, _, m = split_and_merge(cpsim, f"{source}/scenarios/studies/{name}.yaml", tmp, name, 3)
+            diffs = study_files.differences(w, m)
+            check(not diffs, f"{name}: merged differs from the whole study: {diffs[:5]}")
+
         # Part I of N: runs floor((I-1) runs / N) .. floor(I runs / N) - 1 of 9.
         for i, path in enumerate(parts, start=1):
             with h5py.File(path, "r") as f:
