@@ -77,10 +77,12 @@ void read(Study& study, const yaml::Node& root, const std::filesystem::path& fol
   if (root.find("compare") != nullptr) {
     refuse("a sensitivity design has no contrasts; leave out `compare:`");
   }
-  // A point: its name, overrides and a scenario without parameters.
+  // A point: its name, overrides and a scenario without parameters. (A block
+  // without `parameters:` is refused, located, by read_sensitivity.)
+  const yaml::Node* varied = sensitivity->is_map() ? sensitivity->find("parameters") : nullptr;
   const std::uint64_t point_bytes =
       sizeof(StudyVariant) + 64 * (study.variants.front().overrides.size() +
-                                   sensitivity->find("parameters")->entries.size() + 1);
+                                   (varied != nullptr ? varied->entries.size() : 0) + 1);
   study.sensitivity = read_sensitivity(*sensitivity, model.schema, study.seed, study.replicates,
                                        steps, point_bytes);
   expand_points(study);
