@@ -94,10 +94,9 @@ MemoryEstimate estimate_memory(const cpsim::Parameters& parameters) {
       static_cast<double>(p.population.urban_communities + p.population.villages);
   // Each region's last household is trimmed to fit its quota: one more per region.
   // A household table fixes the count (a table of small households needs more rows).
-  const double households =
-      p.household_table.table
-          ? static_cast<double>(p.household_table.table->total_households)
-          : std::ceil(residents / std::max(members, 1.0)) + regions;
+  const double households = p.household_table.table
+                                ? static_cast<double>(p.household_table.table->total_households)
+                                : std::ceil(residents / std::max(members, 1.0)) + regions;
   const double firms =
       std::max(1.0, std::round(residents * p.firms.count_per_1000_residents / 1000.0));
   const double villages = static_cast<double>(p.population.villages);
