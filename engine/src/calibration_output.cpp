@@ -65,13 +65,7 @@ class CalibrationWriter {
  private:
   void write_root_attributes(hid_t root, const StudyRunInfo& info) {
     const std::string where = "/";
-    write_string_attribute(context_, root, where, "format", std::string(kFormat));
-    write_scalar_attribute<std::int32_t>(context_, root, where, "format_version", kFormatVersion);
-    write_string_attribute(context_, root, where, "cpsim_version", std::string(version()));
-    write_string_attribute(context_, root, where, "git_commit", std::string(git_commit()));
-    write_string_attribute(context_, root, where, "created", detail::utc_now_iso8601());
-    write_string_attribute(context_, root, where, "hostname", detail::host_name());
-    write_string_attribute(context_, root, where, "command_line", info.command_line);
+    detail::write_provenance(context_, root, kFormat, kFormatVersion, info.command_line);
     write_string_attribute(context_, root, where, "calibration_name", calibration_.name);
     write_string_attribute(context_, root, where, "calibration_file", calibration_.file.string());
     write_scalar_attribute<std::int32_t>(context_, root, where, "threads", info.threads);

@@ -123,13 +123,7 @@ class StudyFileWriter {
 
   void write_attributes(hid_t root, const StudyRunInfo& info) {
     const std::string where = "/";
-    write_string_attribute(context_, root, where, "format", std::string(kFormat));
-    write_scalar_attribute<std::int32_t>(context_, root, where, "format_version", kFormatVersion);
-    write_string_attribute(context_, root, where, "cpsim_version", std::string(version()));
-    write_string_attribute(context_, root, where, "git_commit", std::string(git_commit()));
-    write_string_attribute(context_, root, where, "created", utc_now_iso8601());
-    write_string_attribute(context_, root, where, "hostname", host_name());
-    write_string_attribute(context_, root, where, "command_line", info.command_line);
+    write_provenance(context_, root, kFormat, kFormatVersion, info.command_line);
     write_string_attribute(context_, root, where, "study_name", study_.name);
     write_string_attribute(context_, root, where, "study_file", study_.file.string());
     write_string_attribute(context_, root, where, "model", study_.variants.front().scenario.model);

@@ -182,13 +182,7 @@ void write_study_part(const std::filesystem::path& path, const Study& study,
     ensure_room(context, file.get(), partial, bytes, objects, 0, "cannot write the part");
     const hid_t root = file.get();
     const std::string at = "/";
-    write_string_attribute(context, root, at, "format", std::string(kPartFormat));
-    write_scalar_attribute<std::int32_t>(context, root, at, "format_version", kPartFormatVersion);
-    write_string_attribute(context, root, at, "cpsim_version", std::string(version()));
-    write_string_attribute(context, root, at, "git_commit", std::string(git_commit()));
-    write_string_attribute(context, root, at, "created", utc_now_iso8601());
-    write_string_attribute(context, root, at, "hostname", host_name());
-    write_string_attribute(context, root, at, "command_line", info.command_line);
+    write_provenance(context, root, kPartFormat, kPartFormatVersion, info.command_line);
     write_string_attribute(context, root, at, "study_name", study.name);
     write_string_attribute(context, root, at, "study_file", study.file.string());
     std::error_code error;

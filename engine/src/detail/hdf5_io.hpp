@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cpsim/engine/build_info.hpp"
 #include "cpsim/engine/errors.hpp"
 #include "cpsim/engine/output.hpp"
 #include "hdf5.hpp"
@@ -224,6 +225,21 @@ inline std::string host_name() {
   std::array<char, 256> name{};
   if (gethostname(name.data(), name.size() - 1) != 0) return "unknown";
   return std::string(name.data());
+}
+
+/// The attributes a study, study-part or calibration file opens with: its
+/// format and version, the cpsim version and commit that wrote it, when,
+/// where, and by which command.
+inline void write_provenance(const FileContext& context, hid_t root, std::string_view format,
+                             std::int32_t format_version, const std::string& command_line) {
+  const std::string at = "/";
+  write_string_attribute(context, root, at, "format", std::string(format));
+  write_scalar_attribute<std::int32_t>(context, root, at, "format_version", format_version);
+  write_string_attribute(context, root, at, "cpsim_version", std::string(version()));
+  write_string_attribute(context, root, at, "git_commit", std::string(git_commit()));
+  write_string_attribute(context, root, at, "created", utc_now_iso8601());
+  write_string_attribute(context, root, at, "hostname", host_name());
+  write_string_attribute(context, root, at, "command_line", command_line);
 }
 
 /// Throws OutputError unless the disk and the file size limit (ulimit -f)
