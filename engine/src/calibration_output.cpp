@@ -7,6 +7,7 @@
 
 #include "cpsim/engine/build_info.hpp"
 #include "cpsim/engine/errors.hpp"
+#include "cpsim/engine/input_files.hpp"
 #include "cpsim/engine/study.hpp"  // replicate_seed
 #include "detail/hdf5_io.hpp"
 
@@ -74,6 +75,11 @@ class CalibrationWriter {
     write_scalar_attribute<double>(context_, root, where, "wall_seconds", info.wall_seconds);
     write_scalar_attribute<std::int8_t>(context_, root, where, "complete", 1);
     write_string_attribute(context_, root, where, "calibration_yaml", calibration_.resolved_yaml);
+    // Every file read so far: the calibration file, the scenario and its
+    // parents, their tables. Nothing else is read before the file is written.
+    std::string files;
+    for (const std::string& file : input_files::recorded()) files += file + "\n";
+    write_string_attribute(context_, root, where, "input_files", files);
   }
 
   void write_calibration_attributes(hid_t group, const std::string& where) {

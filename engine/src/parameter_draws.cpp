@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "cpsim/engine/errors.hpp"
+#include "cpsim/engine/input_files.hpp"
 #include "cpsim/engine/random.hpp"
 #include "detail/hdf5.hpp"
 #include "detail/hdf5_io.hpp"
@@ -32,6 +33,7 @@ Calibration read_calibration(const fs::path& file, const Node& where) {
   const auto status = fs::status(file, error);
   if (!fs::exists(status)) refuse("cannot read calibration file (no such file)");
   if (!fs::is_regular_file(status)) refuse("not a regular file");
+  input_files::record(file);
   const SilenceErrors silence;
   if (H5Fis_hdf5(file.c_str()) <= 0) {
     H5Eclear2(H5E_DEFAULT);

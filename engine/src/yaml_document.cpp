@@ -16,6 +16,7 @@
 #include <utility>
 
 #include "cpsim/engine/yaml_document.hpp"
+#include "cpsim/engine/input_files.hpp"
 #include "yaml_scalar.hpp"
 
 namespace cpsim::yaml {
@@ -384,6 +385,7 @@ std::optional<std::string> read_text_file(const fs::path& file, std::uintmax_t m
   if (std::string problem = type_problem(info.st_mode); !problem.empty()) {
     throw FileRefused(name, std::move(problem));
   }
+  input_files::record(file);
   std::string text;
   std::array<char, 65536> buffer{};
   while (true) {
