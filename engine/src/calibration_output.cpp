@@ -260,6 +260,7 @@ void write_calibration_file(const std::filesystem::path& path, const Calibration
 CalibrationEstimate read_calibration_estimate(const std::filesystem::path& path) {
   const detail::SilenceErrors silence;
   detail::check_input_file(path);
+  input_files::record(path);
   const std::string name = path.string();
   if (H5Fis_hdf5(path.c_str()) <= 0) {
     H5Eclear2(H5E_DEFAULT);

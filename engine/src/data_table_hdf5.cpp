@@ -7,6 +7,7 @@
 
 #include "cpsim/engine/data_table.hpp"
 #include "cpsim/engine/errors.hpp"
+#include "cpsim/engine/input_files.hpp"
 #include "detail/hdf5.hpp"
 #include "detail/hdf5_io.hpp"
 
@@ -81,6 +82,7 @@ DataTable DataTable::read_hdf5(const std::string& file, const std::string& path)
   const std::string source = file + ":" + path;
   const FileContext context(file);
   detail::check_input_file(file);  // a FIFO would block H5Fis_hdf5
+  input_files::record(file);
   if (H5Fis_hdf5(file.c_str()) <= 0) throw OutputError(file + ": cannot open (not an HDF5 file)");
   Hid h5 = context.own(H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "cannot open");
   const H5I_type_t type = path == "/" ? H5I_GROUP : detail::object_type(h5.get(), path);

@@ -25,6 +25,7 @@
 
 #include "cpsim/engine/build_info.hpp"
 #include "cpsim/engine/errors.hpp"
+#include "cpsim/engine/input_files.hpp"
 #include "detail/hdf5.hpp"
 #include "detail/hdf5_io.hpp"
 #include "detail/serial_worker.hpp"
@@ -686,6 +687,7 @@ FileSummary read_summary(const std::filesystem::path& path) {
   const detail::SilenceErrors silence;
   const FileContext context(path.string());
   check_input_file(path);
+  input_files::record(path);
   const htri_t is_hdf5 = H5Fis_hdf5(path.c_str());
   if (is_hdf5 == 0) throw OutputError(path.string() + ": not a cpsim output file (not HDF5)");
   if (is_hdf5 < 0) context.fail("cannot open");

@@ -6,6 +6,7 @@
 
 #include "cpsim/engine/build_info.hpp"
 #include "cpsim/engine/errors.hpp"
+#include "cpsim/engine/input_files.hpp"
 #include "cpsim/engine/random.hpp"
 #include "detail/hdf5.hpp"
 #include "detail/hdf5_io.hpp"
@@ -237,6 +238,7 @@ bool is_study_part(const std::filesystem::path& path) { return has_format(path, 
 StudyPart read_study_part(const std::filesystem::path& path, bool with_runs) {
   const SilenceErrors silence;
   check_input_file(path);
+  input_files::record(path);
   if (!is_study_part(path)) {
     throw OutputError(path.string() + ": not a cpsim study part (written by cpsim study --part)");
   }

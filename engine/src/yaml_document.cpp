@@ -15,8 +15,8 @@
 #include <unordered_map>
 #include <utility>
 
-#include "cpsim/engine/yaml_document.hpp"
 #include "cpsim/engine/input_files.hpp"
+#include "cpsim/engine/yaml_document.hpp"
 #include "yaml_scalar.hpp"
 
 namespace cpsim::yaml {

@@ -67,28 +67,4 @@ inline std::optional<std::int64_t> read_root_integer_attribute(const std::string
   return value;
 }
 
-/// A variable-length string root attribute of `path` (as cpsim writes
-/// them); nullopt when the file or the attribute is missing.
-inline std::optional<std::string> read_root_string_attribute(const std::string& path,
-                                                             const char* name) {
-  const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (file < 0) return std::nullopt;
-  std::optional<std::string> value;
-  if (H5Aexists(file, name) > 0) {
-    const hid_t attribute = H5Aopen(file, name, H5P_DEFAULT);
-    const hid_t type = H5Tcopy(H5T_C_S1);
-    H5Tset_size(type, H5T_VARIABLE);
-    H5Tset_cset(type, H5T_CSET_UTF8);
-    char* text = nullptr;
-    if (attribute >= 0 && H5Aread(attribute, type, &text) >= 0 && text != nullptr) {
-      value = std::string(text);
-      H5free_memory(text);
-    }
-    H5Tclose(type);
-    if (attribute >= 0) H5Aclose(attribute);
-  }
-  H5Fclose(file);
-  return value;
-}
-
 }  // namespace cpsim::testing

@@ -18,7 +18,6 @@
 
 #include "cpsim/engine/build_info.hpp"
 #include "cpsim/engine/errors.hpp"
-#include "cpsim/engine/input_files.hpp"
 #include "cpsim/engine/output.hpp"
 #include "hdf5.hpp"
 
@@ -595,7 +594,6 @@ inline void check_input_file(const std::filesystem::path& path) {
   if (!std::filesystem::exists(status)) throw OutputError(name + ": cannot open (no such file)");
   switch (status.type()) {
     case std::filesystem::file_type::regular:
-      input_files::record(path);
       return;
     case std::filesystem::file_type::directory:
       throw OutputError(name + ": a folder, not a file");
