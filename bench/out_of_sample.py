@@ -74,13 +74,15 @@ def read_figures(path: str) -> dict[tuple[str, int, str], float]:
                 for r in csv.DictReader(f)}
 
 
-def estimate(calibration: str) -> list[tuple[str, float]]:
+def estimate(calibration: str) -> list[tuple[str, float, float]]:
+    """(key path, estimate, standard error) of each calibrated parameter."""
     with h5py.File(calibration, "r") as f:
         if f.attrs.get("format") != "cpsim-calibration":
             sys.exit(f"{calibration}: not a cpsim calibration file")
         group = f["calibration/parameters"]
         names = [n.decode() if isinstance(n, bytes) else str(n) for n in group["name"][:]]
-        return list(zip(names, (float(v) for v in group["estimate"][:])))
+        return list(zip(names, (float(v) for v in group["estimate"][:]),
+                        (float(v) for v in group["standard_error"][:])))
 
 
 def run(cpsim: str, scenario: str, seed: int, steps: int, sets: list[str], out: str,
@@ -295,7 +297,7 @@ def main() -> None:
                         os.path.join(ROOT, "scenarios", "calibrations", "zhejiang-2021.yaml"),
                         "-o", args.calibration, "--quiet"], check=True)
     params = estimate(args.calibration)
-    sets = [f"{name}={value!r}" for name, value in params]
+    sets = [f"{name}={value!r}" for name, value, _ in params]
     held = read_figures(os.path.join(zhejiang, "held-out-2022-2025.csv"))
     observed = read_figures(os.path.join(zhejiang, "observed-2018-2021.csv"))
     folder = args.keep or tempfile.mkdtemp(prefix="cpsim-oos-")
@@ -310,7 +312,7 @@ def main() -> None:
             args.threads)
         xihu.append(yearly(out))
     table, wins = zhejiang_table(runs, held, observed)
-    fit = "\n".join(f"| `{name}` | {value:.4g} |" for name, value in params)
+    fit = "\n".join(f"| `{name}` | {value:.4g} | {se:.2g} |" for name, value, se in params)
     year1 = {k: float(np.mean([r[k][0] for r in runs])) for k in LABELS if k in runs[0]}
     xihu_rows = []
     for indicator in ("urban_income", "rural_income", "urban_rural_ratio"):
@@ -331,7 +333,9 @@ def main() -> None:
         f"from the estimate of "
         f"`{os.path.basename(args.calibration)}`; Xihu at 1:100 (`xihu-small.yaml`) for 24 "
         f"months. Model year 1 = 2021.\n\n"
-        f"Estimate (calibrated on 2021 only):\n\n| parameter | estimate |\n|---|---|\n{fit}\n\n"
+        f"Estimate (calibrated on 2021 only; standard errors from the file, large where a "
+        f"parameter hardly moves the 2021 moments at 1:1000):\n\n"
+        f"| parameter | estimate | standard error |\n|---|---|---|\n{fit}\n\n"
         f"Calibration year 2021, model mean: urban {year1['urban_income']:,.0f}, rural "
         f"{year1['rural_income']:,.0f} RMB, ratio {year1['urban_rural_ratio']:.3f}, "
         f"population change {year1['population_change_per_1000']:+.1f} per 1000 (natural "
