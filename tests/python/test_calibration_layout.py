@@ -55,6 +55,11 @@ method: {{algorithm: LN_BOBYQA, max_evaluations: 15}}
             return
         with h5py.File(out, "r") as f:
             check(f.attrs["format"] == "cpsim-calibration", "root format")
+            # Every file the process read, one absolute path a line: here
+            # the calibration and the scenario it names.
+            files = f.attrs["input_files"].splitlines()
+            check(os.path.realpath(path) in map(os.path.realpath, files) and len(files) == 2,
+                  f"input_files: {files}")
             c = f["calibration"]
             for name in ("scenario", "model", "method", "objective", "evaluations", "seeds",
                          "converged"):
