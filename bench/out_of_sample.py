@@ -22,8 +22,9 @@ Steps:
     income = *_income_per_capita_ytd at step 12y; ratio = their quotient
     (urban_rural_ratio_ytd); growth = the year's level over the last; the
     year's population change, net migration (arriving_persons -
-    departing_persons summed over the year) and natural change (the rest),
-    each per 1000 residents of the December before; unemployment = the
+    departing_persons summed over the year) and natural change (births -
+    deaths of the year, at step 12y; in files without those metrics, the
+    rest of the change), each per 1000 residents of the December before; unemployment = the
     year's mean of unemployment_rate; urbanisation = 1 - rural_resident_share
     in December.
  4. Held-out figures: scenarios/zhejiang/held-out-2022-2025.csv (read only
@@ -101,6 +102,11 @@ def yearly(path: str) -> dict[str, np.ndarray]:
             "urban_income_per_capita_ytd", "rural_income_per_capita_ytd", "population",
             "arriving_persons", "departing_persons", "unemployment_rate",
             "rural_resident_share")}
+        # Births and deaths of the year, recorded at its last step (models
+        # with ages); without them natural change is the rest of the change.
+        for name in ("births", "deaths"):
+            if name in f["metrics"]:
+                m[name] = f["metrics"][name][:]
     years = (len(m["population"]) - 1) // 12
     out: dict[str, list[float]] = {k: [] for k in (
         "urban_income", "rural_income", "urban_rural_ratio", "population_change_per_1000",
@@ -119,7 +125,8 @@ def yearly(path: str) -> dict[str, np.ndarray]:
         out["urban_rural_ratio"].append(urban / rural)
         out["population_change_per_1000"].append(1000 * change / start)
         out["net_migration_per_1000"].append(1000 * net / start)
-        out["natural_increase_per_1000"].append(1000 * (change - net) / start)
+        natural = float(m["births"][b] - m["deaths"][b]) if "births" in m else change - net
+        out["natural_increase_per_1000"].append(1000 * natural / start)
         out["surveyed_unemployment"].append(float(m["unemployment_rate"][a + 1:b + 1].mean()))
         out["urbanisation"].append(1.0 - float(m["rural_resident_share"][b]))
     result = {k: np.array(v) for k, v in out.items()}
