@@ -6,8 +6,8 @@
 # UndefinedBehaviorSanitizer.
 #   scripts/test.sh            # what CI runs
 #   scripts/test.sh --quick    # Release suite only
-# The fuzzers run for CPSIM_FUZZ_SECONDS (default 60) in all, a fifth each,
-# over the kept corpora (tests/fuzz/README.md).
+# Each of the five fuzzers runs for CPSIM_FUZZ_SECONDS (default 60) over its
+# kept corpora (tests/fuzz/README.md), as many at once as there are cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 quick=0
@@ -24,30 +24,56 @@ cmake --build build -j"$jobs"
 ctest --test-dir build --output-on-failure -j"$jobs" --timeout 900
 
 if [ $quick -eq 0 ]; then
-  # The five targets share the time: a fifth each to the scenario, study,
-  # --set, household-table and calibration targets, each over its own kept corpus.
-  fuzz_seconds=$(( ${CPSIM_FUZZ_SECONDS:-60} / 5 ))
+  # Each target gets CPSIM_FUZZ_SECONDS over its own kept corpus; the targets
+  # run side by side, one a core, so five take 3 x 60 s on two cores.
+  fuzz_seconds=${CPSIM_FUZZ_SECONDS:-60}
   echo "== libFuzzer: scenario, study, --set, household-table and calibration parsing, ${fuzz_seconds} s each"
   cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang-14 \
     -DCMAKE_CXX_COMPILER=clang++-14 -DCPSIM_BUILD_FUZZERS=ON -DCPSIM_BUILD_TESTS=OFF \
     -DCPSIM_BUILD_BENCH=OFF >/dev/null
   cmake --build build-fuzz --target fuzz_scenario fuzz_study fuzz_overrides fuzz_household_table \
     fuzz_calibration -j"$jobs"
-  fuzz() {  # TARGET CORPUS...
+  fuzz_log=$(mktemp -d)
+  fuzz() {  # TARGET CORPUS...: runs in the background, output to its log
     local target=$1 work
     shift
     work=$(mktemp -d)
     # New inputs go to the scratch folder; the kept corpora are only read.
     # Inputs over 16 KiB are skipped (fuzz::kMaxInputBytes).
-    build-fuzz/tests/fuzz/"$target" -max_len=16384 -max_total_time="$fuzz_seconds" -timeout=10 \
-      -print_final_stats=1 "$work" "$@" 2>&1 | tail -n 3
-    rm -rf "$work"
+    (rc=0
+     build-fuzz/tests/fuzz/"$target" -max_len=16384 -max_total_time="$fuzz_seconds" -timeout=10 \
+       -print_final_stats=1 "$work" "$@" >"$fuzz_log/$target" 2>&1 || rc=$?
+     echo $rc >"$fuzz_log/$target.rc"
+     rm -rf "$work") &
   }
-  fuzz fuzz_scenario tests/fuzz/corpus tests/data/bad-scenarios
-  fuzz fuzz_study tests/data/bad-studies scenarios/studies
-  fuzz fuzz_overrides tests/fuzz/corpus-overrides
-  fuzz fuzz_household_table tests/fuzz/corpus-households tests/data/bad-tables/households
-  fuzz fuzz_calibration tests/data/bad-calibrations scenarios/calibrations
+  fuzz_wait() {  # reports the finished targets; fails if one found a crash
+    wait
+    local rc=0 log
+    for log in "$fuzz_log"/*.rc; do
+      [ -e "$log" ] || continue
+      echo "-- ${log%.rc}" | sed "s|$fuzz_log/||"
+      tail -n 3 "${log%.rc}"
+      if [ "$(cat "$log")" != 0 ]; then rc=1; tail -n 40 "${log%.rc}"; fi
+      rm -f "$log" "${log%.rc}"
+    done
+    return $rc
+  }
+  targets=(
+    "fuzz_scenario tests/fuzz/corpus tests/data/bad-scenarios"
+    "fuzz_study tests/data/bad-studies scenarios/studies"
+    "fuzz_overrides tests/fuzz/corpus-overrides"
+    "fuzz_household_table tests/fuzz/corpus-households tests/data/bad-tables/households"
+    "fuzz_calibration tests/data/bad-calibrations scenarios/calibrations"
+  )
+  running=0
+  for target in "${targets[@]}"; do
+    # shellcheck disable=SC2086
+    fuzz $target
+    running=$((running + 1))
+    if [ $running -ge "$jobs" ]; then fuzz_wait; running=0; fi
+  done
+  fuzz_wait
+  rm -rf "$fuzz_log"
 
   echo "== ThreadSanitizer: the parallel tests (unit and validation labels)"
   # Suppressions cover oneTBB internals only; see tests/tsan.supp for why.

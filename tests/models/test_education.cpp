@@ -77,9 +77,15 @@ TEST(Education, PublicEducationInVillagesRaisesRuralEntrantsSkill) {
 }
 
 TEST(Education, MoreHouseholdEducationSpendingRaisesEntrantsSkill) {
-  const CompletedRun base = run_xihu("scenarios/xihu-small.yaml", 48);
-  const CompletedRun more =
-      run_xihu("scenarios/xihu-small.yaml", 48, {"parameters.education.private_share=0.12"});
+  // A closed boundary: who lives in the district then does not depend on the
+  // labour market, so the same children enter in both runs.
+  const std::vector<std::string> closed{"parameters.in_migration.rate_annual=0",
+                                        "parameters.in_migration.return_rate_annual=0",
+                                        "parameters.in_migration.return_unemployed_annual=0"};
+  std::vector<std::string> more_spending = closed;
+  more_spending.emplace_back("parameters.education.private_share=0.12");
+  const CompletedRun base = run_xihu("scenarios/xihu-small.yaml", 48, closed);
+  const CompletedRun more = run_xihu("scenarios/xihu-small.yaml", 48, more_spending);
   EXPECT_GT(mean(yearly(more, "household_education_spending")),
             1.5 * mean(yearly(base, "household_education_spending")));
   for (const std::size_t g : {urban, rural}) {

@@ -112,6 +112,25 @@ TEST(HouseholdTable, LargeHouseholdsSplitIntoPiecesOfTwoWorkersKeepingMoneyAndMe
   EXPECT_NEAR(static_cast<double>(table.residents), 1000.0, 8.0);
 }
 
+TEST(HouseholdTable, ChildrenAndElderlyBeyondTwoGoToTheNextPieces) {
+  // 2 working-age, 3 children, 5 elderly: pieces of (2, 2, 2), (0, 1, 2), (0, 0, 1).
+  const std::string text = kHeader + "urban,local_urban,3,2,5,9000,8000,1000,0,10\n" +
+                           "rural,local_agricultural,0,1,0,4000,0,800,900,10\n";
+  const HouseholdTable table = models::economy::expand_household_table(
+      DataTable::parse_csv(text, "t.csv"), small_district(1000));
+  ASSERT_EQ(table.households.size(), 4U);
+  const auto& first = table.households[0];
+  const auto& second = table.households[1];
+  const auto& third = table.households[2];
+  EXPECT_EQ(first.workers + first.children + first.elderly, 6);
+  EXPECT_EQ(second.workers, 0);
+  EXPECT_EQ(second.children, 1);
+  EXPECT_EQ(second.elderly, 2);
+  EXPECT_EQ(third.children + third.workers, 0);
+  EXPECT_EQ(third.elderly, 1);
+  EXPECT_EQ(first.deposits + second.deposits + third.deposits, 100000);  // fen
+}
+
 template <class T>
 const std::vector<T>& column(const AgentTable& table, std::string_view name) {
   return std::get<std::vector<T>>(table.column_data(table.find_column(name)));

@@ -121,15 +121,19 @@ MemberAges draw_member_ages(const DemographyParameters& d, const LifeTable& life
     if ((m.bits & female_worker(slot)) == 0)
       m.bits &= static_cast<std::uint8_t>(~staff_worker(slot));
   }
-  // Children: uniform over the ages their older parent allows (at least 18
-  // years younger). Recent cohorts are no larger than older ones in
-  // Hangzhou (births fell from 11.3 per 1,000 in 2018 to 7.6 in 2021).
-  const int oldest_child = std::max(0, std::min(static_cast<int>(std::ceil(entry)) - 1,
-                                                workers > 0 ? oldest_parent - 18 : max_age));
+  // Children: uniform over the ages that make their older parent 18 to 45
+  // years older (any age below the entry age in a household without
+  // workers). Recent cohorts are no larger than older ones in Hangzhou
+  // (births fell from 11.3 per 1,000 in 2018 to 7.6 in 2021).
+  const int last_child_age = static_cast<int>(std::ceil(entry)) - 1;
+  const int oldest_child =
+      std::max(0, std::min(last_child_age, workers > 0 ? oldest_parent - 18 : last_child_age));
+  const int youngest_child =
+      std::min(oldest_child, std::max(0, workers > 0 ? oldest_parent - 45 : 0));
   for (int k = 0; k < children; ++k) {
     const std::uint64_t word = b[static_cast<std::size_t>(k)];
-    m.child[static_cast<std::size_t>(k)] =
-        static_cast<std::uint8_t>(std::floor(half(word, 1) * (oldest_child + 1)));
+    m.child[static_cast<std::size_t>(k)] = static_cast<std::uint8_t>(
+        youngest_child + std::floor(half(word, 1) * (oldest_child - youngest_child + 1)));
     if (half(word, 0) < female_birth) m.bits |= female_child(k);
   }
   for (int k = 0; k < elderly; ++k) {

@@ -51,7 +51,7 @@ struct MemberAges {
 /// entry age to below their retirement age (to below `oldest_worker` when it
 /// is lower, as for arrivals), in a couple the man (slot 0) -2 to +6 years
 /// older than the woman (slot 1); children uniform over the ages below the
-/// entry age that leave their older parent at least 18 years older; the retired above their
+/// entry age that make their older parent 18 to 45 years older; the retired above their
 /// retirement age, weighted by survivors and cohort size (demography.setup_cohort_decline).
 MemberAges draw_member_ages(const DemographyParameters& d, const LifeTable& life, int workers,
                             int children, int elderly, bool rural, double oldest_worker,

@@ -10,10 +10,11 @@
 //   stands for); optional skill_1, skill_2 (skill factors) or wage_1, wage_2
 //   (gross RMB/month) of the first two working-age members. Other columns
 //   are ignored. Every bad cell is one located ScenarioError (exit 2).
-// * A row with more than two working-age members (the state holds two
-//   workers a household) becomes several model households: the first holds
-//   two workers with every child and elderly member, each further one the
-//   next two workers; deposits and housing wealth are split by members.
+// * A row with more than two working-age, elderly or children (the state
+//   holds two of each a household) becomes several model households: piece
+//   k holds members 2k+1 and 2k+2 of each kind, a piece with children needs
+//   an adult; deposits and housing wealth are split by members. Members'
+//   ages and sexes are drawn as for generated households (R16).
 // * Weights expand to population.residents without random numbers: H =
 //   round(residents x sum(w) / sum(w x members)) households, row r gets
 //   floor(H w_r / sum(w)) copies and the rows with the largest remainders
