@@ -149,7 +149,8 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
       // The checkpoint's own scenario, resolved as it was (relative data
       // files from the folder the run started in).
       if (!collect_overrides(vm).empty()) {
-        throw po::error("--set, --seed and --steps need the SCENARIO the checkpoint was written by");
+        throw po::error(
+            "--set, --seed and --steps need the SCENARIO the checkpoint was written by");
       }
       const CheckpointHeader header = read_checkpoint_header(request.restart);
       request.scenario =
@@ -206,8 +207,8 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
         << result.wall_seconds << " s"
         << (world.size() > 1 ? " on " + std::to_string(world.size()) + " MPI ranks" : "") << '\n';
     if (result.restarted_at >= 0) {
-      out << "restarted from " << request.restart.string() << " after step "
-          << result.restarted_at << '\n';
+      out << "restarted from " << request.restart.string() << " after step " << result.restarted_at
+          << '\n';
     }
     if (result.checkpoints > 0) {
       out << "wrote " << result.checkpoints << " checkpoint" << (result.checkpoints > 1 ? "s" : "")

@@ -37,32 +37,52 @@ static_assert(std::is_same_v<hid_t, std::int64_t>, "StateReader keeps a hid_t as
 
 hid_t file_type(StateElement element) {
   switch (element) {
-    case StateElement::i8: return H5Type<std::int8_t>::file();
-    case StateElement::u8: return H5Type<std::uint8_t>::file();
-    case StateElement::i16: return H5Type<std::int16_t>::file();
-    case StateElement::u16: return H5Type<std::uint16_t>::file();
-    case StateElement::i32: return H5Type<std::int32_t>::file();
-    case StateElement::u32: return H5Type<std::uint32_t>::file();
-    case StateElement::i64: return H5Type<std::int64_t>::file();
-    case StateElement::u64: return H5Type<std::uint64_t>::file();
-    case StateElement::f32: return H5Type<float>::file();
-    case StateElement::f64: return H5Type<double>::file();
+    case StateElement::i8:
+      return H5Type<std::int8_t>::file();
+    case StateElement::u8:
+      return H5Type<std::uint8_t>::file();
+    case StateElement::i16:
+      return H5Type<std::int16_t>::file();
+    case StateElement::u16:
+      return H5Type<std::uint16_t>::file();
+    case StateElement::i32:
+      return H5Type<std::int32_t>::file();
+    case StateElement::u32:
+      return H5Type<std::uint32_t>::file();
+    case StateElement::i64:
+      return H5Type<std::int64_t>::file();
+    case StateElement::u64:
+      return H5Type<std::uint64_t>::file();
+    case StateElement::f32:
+      return H5Type<float>::file();
+    case StateElement::f64:
+      return H5Type<double>::file();
   }
   throw std::logic_error("unknown state element type");
 }
 
 hid_t memory_type(StateElement element) {
   switch (element) {
-    case StateElement::i8: return H5Type<std::int8_t>::memory();
-    case StateElement::u8: return H5Type<std::uint8_t>::memory();
-    case StateElement::i16: return H5Type<std::int16_t>::memory();
-    case StateElement::u16: return H5Type<std::uint16_t>::memory();
-    case StateElement::i32: return H5Type<std::int32_t>::memory();
-    case StateElement::u32: return H5Type<std::uint32_t>::memory();
-    case StateElement::i64: return H5Type<std::int64_t>::memory();
-    case StateElement::u64: return H5Type<std::uint64_t>::memory();
-    case StateElement::f32: return H5Type<float>::memory();
-    case StateElement::f64: return H5Type<double>::memory();
+    case StateElement::i8:
+      return H5Type<std::int8_t>::memory();
+    case StateElement::u8:
+      return H5Type<std::uint8_t>::memory();
+    case StateElement::i16:
+      return H5Type<std::int16_t>::memory();
+    case StateElement::u16:
+      return H5Type<std::uint16_t>::memory();
+    case StateElement::i32:
+      return H5Type<std::int32_t>::memory();
+    case StateElement::u32:
+      return H5Type<std::uint32_t>::memory();
+    case StateElement::i64:
+      return H5Type<std::int64_t>::memory();
+    case StateElement::u64:
+      return H5Type<std::uint64_t>::memory();
+    case StateElement::f32:
+      return H5Type<float>::memory();
+    case StateElement::f64:
+      return H5Type<double>::memory();
   }
   throw std::logic_error("unknown state element type");
 }
@@ -70,13 +90,17 @@ hid_t memory_type(StateElement element) {
 std::size_t element_size(StateElement element) {
   switch (element) {
     case StateElement::i8:
-    case StateElement::u8: return 1;
+    case StateElement::u8:
+      return 1;
     case StateElement::i16:
-    case StateElement::u16: return 2;
+    case StateElement::u16:
+      return 2;
     case StateElement::i32:
     case StateElement::u32:
-    case StateElement::f32: return 4;
-    default: return 8;
+    case StateElement::f32:
+      return 4;
+    default:
+      return 8;
   }
 }
 
@@ -107,8 +131,8 @@ std::pair<Hid, std::size_t> open_array(const FileContext& context, hid_t locatio
     throw OutputError(context.path() + ": " + name +
                       " is missing (the checkpoint does not hold this model's state)");
   }
-  Hid dataset = context.own(H5Dopen2(location, name.c_str(), H5P_DEFAULT), H5Dclose,
-                            "cannot open " + name);
+  Hid dataset =
+      context.own(H5Dopen2(location, name.c_str(), H5P_DEFAULT), H5Dclose, "cannot open " + name);
   Hid type = context.own(H5Dget_type(dataset.get()), H5Tclose, "cannot read the type of " + name);
   if (H5Tequal(type.get(), file_type_id) <= 0) {
     throw OutputError(context.path() + ": " + name + " has another element type than expected");
@@ -228,8 +252,7 @@ void read_table(const FileContext& context, const Hid& group, const std::string&
         return;
       }
       std::vector<T> all(count);
-      read_all(context, dataset.get(), where + "/" + name, H5Type<T>::memory(), all.data(),
-               count);
+      read_all(context, dataset.get(), where + "/" + name, H5Type<T>::memory(), all.data(), count);
       for (std::size_t k = 0; k < rows.size(); ++k) values[k] = all[rows[k]];
     });
   }
@@ -380,8 +403,8 @@ void write_checkpoint(const std::filesystem::path& path, const Simulation& simul
     if (history != nullptr) history->copy_history(partial);
 
     // Marked complete last: a file without the mark was never finished.
-    file = context.own(H5Fopen(partial.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose,
-                       "cannot reopen");
+    file =
+        context.own(H5Fopen(partial.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose, "cannot reopen");
     write_scalar_attribute<std::int8_t>(context, file.get(), at, "complete", 1);
     context.check(file.close(), "cannot close the file");
     sync_to_disk(partial, false);
@@ -445,7 +468,8 @@ CheckpointHeader read_checkpoint_header(const std::filesystem::path& path) {
   const std::string hash = text("scenario_hash");
   header.scenario_hash = scenario_hash(header.scenario_yaml);
   if (hash != hex(header.scenario_hash)) {
-    throw OutputError(path.string() + ": damaged checkpoint (its scenario does not match its hash)");
+    throw OutputError(path.string() +
+                      ": damaged checkpoint (its scenario does not match its hash)");
   }
   header.step = integer("step");
   header.has_history = integer("history") != 0;
@@ -468,8 +492,8 @@ void restore_checkpoint(const std::filesystem::path& path, Simulation& simulatio
   const FileContext context(path.string());
   Hid file = open_checkpoint(context, path);
   if (!has_link(file.get(), "tables")) throw OutputError(path.string() + ": holds no /tables");
-  Hid tables = context.own(H5Gopen2(file.get(), "tables", H5P_DEFAULT), H5Gclose,
-                           "cannot open /tables");
+  Hid tables =
+      context.own(H5Gopen2(file.get(), "tables", H5P_DEFAULT), H5Gclose, "cannot open /tables");
   const bool whole = simulation.communicator().size() == 1;
   for (const auto& table : simulation.tables()) {
     restore_table(context, tables.get(), *table, whole || table->replicated());
@@ -490,13 +514,13 @@ void replay_history(const std::filesystem::path& path, const Simulation& simulat
   if (!has_link(file.get(), "history")) {
     throw OutputError(path.string() + ": holds no metric rows (its run wrote no file)");
   }
-  Hid history = context.own(H5Gopen2(file.get(), "history", H5P_DEFAULT), H5Gclose,
-                            "cannot open /history");
+  Hid history =
+      context.own(H5Gopen2(file.get(), "history", H5P_DEFAULT), H5Gclose, "cannot open /history");
   const MetricSet& metrics = simulation.metrics();
   const auto read_matrix = [&](const char* name, hid_t type, std::size_t width, auto& values) {
     const std::string where = std::string("/history/") + name;
-    Hid dataset = context.own(H5Dopen2(history.get(), name, H5P_DEFAULT), H5Dclose,
-                              "cannot open " + where);
+    Hid dataset =
+        context.own(H5Dopen2(history.get(), name, H5P_DEFAULT), H5Dclose, "cannot open " + where);
     const auto dims = dataset_dims(context, dataset.get(), where);
     if (dims.empty() || (width > 0 && (dims.size() != 2 || dims[1] != width))) {
       throw OutputError(path.string() + ": " + where + " does not match this run's metrics");

@@ -625,15 +625,15 @@ void RunWriter::copy_history(const std::filesystem::path& checkpoint) {
   impl.submit_rows();
   impl.worker->drain();  // the writer thread is idle until the next hand-over
   const FileContext target(checkpoint.string());
-  Hid file = target.own(H5Fopen(checkpoint.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose,
-                        "cannot open");
+  Hid file =
+      target.own(H5Fopen(checkpoint.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose, "cannot open");
   Hid history = create_group(target, file.get(), "history", "/history");
 
   // Metric rows, read back through the open datasets (their chunk cache).
   const auto rows = static_cast<std::size_t>(impl.rows_written);
   std::vector<std::int64_t> steps(rows);
   read_all(impl.context, impl.step_dataset.get(), "/metrics/step", H5T_NATIVE_INT64, steps.data(),
-                 rows);
+           rows);
   std::vector<double> reals(rows * impl.real_count);
   std::vector<std::int64_t> integers(rows * impl.integer_count);
   for (const auto& metric : impl.metrics) {
@@ -643,10 +643,10 @@ void RunWriter::copy_history(const std::filesystem::path& checkpoint) {
     std::vector<std::int64_t> integer_values(real ? 0 : rows * size);
     if (real) {
       read_all(impl.context, metric.dataset.get(), "/metrics/" + metric.spec.name,
-                     H5T_NATIVE_DOUBLE, real_values.data(), rows * size);
+               H5T_NATIVE_DOUBLE, real_values.data(), rows * size);
     } else {
-      read_all(impl.context, metric.dataset.get(), "/metrics/" + metric.spec.name,
-                     H5T_NATIVE_INT64, integer_values.data(), rows * size);
+      read_all(impl.context, metric.dataset.get(), "/metrics/" + metric.spec.name, H5T_NATIVE_INT64,
+               integer_values.data(), rows * size);
     }
     const std::size_t width = real ? impl.real_count : impl.integer_count;
     for (std::size_t r = 0; r < rows; ++r) {
@@ -682,9 +682,9 @@ void RunWriter::copy_history(const std::filesystem::path& checkpoint) {
                                   H5Gclose, "cannot open /snapshots/" + table);
     Hid copy = create_group(target, snapshots.get(), table, "/history/snapshots/" + table);
     for (const auto& step : link_names(impl.context, source.get(), "/snapshots/" + table)) {
-      target.check(H5Ocopy(source.get(), step.c_str(), copy.get(), step.c_str(), H5P_DEFAULT,
-                           H5P_DEFAULT),
-                   "cannot copy /snapshots/" + table + "/" + step);
+      target.check(
+          H5Ocopy(source.get(), step.c_str(), copy.get(), step.c_str(), H5P_DEFAULT, H5P_DEFAULT),
+          "cannot copy /snapshots/" + table + "/" + step);
     }
   }
   target.check(snapshots.close(), "cannot close /history/snapshots");

@@ -40,15 +40,24 @@ enum class StateElement : std::uint8_t { i8, u8, i16, u16, i32, u32, i64, u64, f
 template <class T>
 constexpr StateElement state_element() {
   using U = std::remove_cv_t<T>;
-  if constexpr (std::is_same_v<U, std::int8_t>) return StateElement::i8;
-  else if constexpr (std::is_same_v<U, std::uint8_t>) return StateElement::u8;
-  else if constexpr (std::is_same_v<U, std::int16_t>) return StateElement::i16;
-  else if constexpr (std::is_same_v<U, std::uint16_t>) return StateElement::u16;
-  else if constexpr (std::is_same_v<U, std::int32_t>) return StateElement::i32;
-  else if constexpr (std::is_same_v<U, std::uint32_t>) return StateElement::u32;
-  else if constexpr (std::is_same_v<U, std::int64_t>) return StateElement::i64;
-  else if constexpr (std::is_same_v<U, std::uint64_t>) return StateElement::u64;
-  else if constexpr (std::is_same_v<U, float>) return StateElement::f32;
+  if constexpr (std::is_same_v<U, std::int8_t>)
+    return StateElement::i8;
+  else if constexpr (std::is_same_v<U, std::uint8_t>)
+    return StateElement::u8;
+  else if constexpr (std::is_same_v<U, std::int16_t>)
+    return StateElement::i16;
+  else if constexpr (std::is_same_v<U, std::uint16_t>)
+    return StateElement::u16;
+  else if constexpr (std::is_same_v<U, std::int32_t>)
+    return StateElement::i32;
+  else if constexpr (std::is_same_v<U, std::uint32_t>)
+    return StateElement::u32;
+  else if constexpr (std::is_same_v<U, std::int64_t>)
+    return StateElement::i64;
+  else if constexpr (std::is_same_v<U, std::uint64_t>)
+    return StateElement::u64;
+  else if constexpr (std::is_same_v<U, float>)
+    return StateElement::f32;
   else {
     static_assert(std::is_same_v<U, double>, "a state array holds integers, float or double");
     return StateElement::f64;
@@ -77,7 +86,7 @@ class StateWriter {
     field(name, std::span<const T>(values));
   }
   template <class T>
-    requires std::is_arithmetic_v<T>
+  requires std::is_arithmetic_v<T>
   void field(std::string_view name, const T& value) {
     if constexpr (std::is_same_v<T, bool>) {
       const std::uint8_t byte = value ? 1 : 0;
@@ -127,7 +136,7 @@ class StateReader {
     field(name, std::span<T>(values));
   }
   template <class T>
-    requires std::is_arithmetic_v<T>
+  requires std::is_arithmetic_v<T>
   void field(std::string_view name, T& value) {
     if constexpr (std::is_same_v<T, bool>) {
       std::uint8_t byte = 0;
