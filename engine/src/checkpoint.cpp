@@ -483,7 +483,7 @@ void check_checkpoint_scenario(const CheckpointHeader& header, const Scenario& s
                       "' from " + header.scenario_file + ", hash " + hex(header.scenario_hash) +
                       "), not by " + scenario.file.string() + " as resolved here (hash " +
                       hex(scenario_hash(scenario.resolved_yaml)) +
-                      "): the same file, --set values, seed and steps are needed");
+                      "): a restart needs the same scenario file, --set values, seed and steps");
 }
 
 void restore_checkpoint(const std::filesystem::path& path, Simulation& simulation) {
