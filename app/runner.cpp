@@ -76,7 +76,8 @@ class RunObserver final : public StepObserver {
     if (simulation.current_step() == last_checkpoint_) return;
     const auto start = std::chrono::steady_clock::now();
     agree_on_errors(world_, [&] {
-      write_checkpoint(request_.checkpoint, simulation, request_.scenario, writer_);
+      write_checkpoint(request_.checkpoint, simulation, request_.scenario, writer_,
+                       request_.command_line);
     });
     last_checkpoint_ = simulation.current_step();
     ++checkpoints_;

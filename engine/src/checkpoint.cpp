@@ -1,8 +1,9 @@
 // Checkpoint files (checkpoint.hpp; layout: docs/checkpoint.md):
 //   /               attributes: format "cpsim-checkpoint", format_version,
-//                   cpsim_version, git_commit, model, scenario_name,
-//                   scenario_file, scenario_yaml, scenario_hash, seed, step,
-//                   ranks, created, hostname, history, complete (written last)
+//                   cpsim_version, git_commit, created, hostname, command_line,
+//                   model, scenario_name, scenario_file, scenario_yaml,
+//                   scenario_hash, seed, step, ranks, history, complete
+//                   (written last)
 //   /tables/TABLE   agent (global ids) and one dataset per column, by name
 //   /model/...      the model's arrays (StateWriter), by their paths
 //   /history        metric rows and snapshots the run had written
@@ -35,73 +36,42 @@ constexpr std::string_view kFormat = "cpsim-checkpoint";
 constexpr std::int32_t kFormatVersion = 1;
 static_assert(std::is_same_v<hid_t, std::int64_t>, "StateReader keeps a hid_t as int64");
 
+/// Calls f(T{}) with T the element type `element` stands for.
+template <class F>
+decltype(auto) with_element_type(StateElement element, F&& f) {
+  switch (element) {
+    case StateElement::i8:
+      return f(std::int8_t{});
+    case StateElement::u8:
+      return f(std::uint8_t{});
+    case StateElement::i16:
+      return f(std::int16_t{});
+    case StateElement::u16:
+      return f(std::uint16_t{});
+    case StateElement::i32:
+      return f(std::int32_t{});
+    case StateElement::u32:
+      return f(std::uint32_t{});
+    case StateElement::i64:
+      return f(std::int64_t{});
+    case StateElement::u64:
+      return f(std::uint64_t{});
+    case StateElement::f32:
+      return f(float{});
+    case StateElement::f64:
+      return f(double{});
+  }
+  throw std::logic_error("unknown state element type");
+}
+
 hid_t file_type(StateElement element) {
-  switch (element) {
-    case StateElement::i8:
-      return H5Type<std::int8_t>::file();
-    case StateElement::u8:
-      return H5Type<std::uint8_t>::file();
-    case StateElement::i16:
-      return H5Type<std::int16_t>::file();
-    case StateElement::u16:
-      return H5Type<std::uint16_t>::file();
-    case StateElement::i32:
-      return H5Type<std::int32_t>::file();
-    case StateElement::u32:
-      return H5Type<std::uint32_t>::file();
-    case StateElement::i64:
-      return H5Type<std::int64_t>::file();
-    case StateElement::u64:
-      return H5Type<std::uint64_t>::file();
-    case StateElement::f32:
-      return H5Type<float>::file();
-    case StateElement::f64:
-      return H5Type<double>::file();
-  }
-  throw std::logic_error("unknown state element type");
+  return with_element_type(element, [](auto tag) { return H5Type<decltype(tag)>::file(); });
 }
-
 hid_t memory_type(StateElement element) {
-  switch (element) {
-    case StateElement::i8:
-      return H5Type<std::int8_t>::memory();
-    case StateElement::u8:
-      return H5Type<std::uint8_t>::memory();
-    case StateElement::i16:
-      return H5Type<std::int16_t>::memory();
-    case StateElement::u16:
-      return H5Type<std::uint16_t>::memory();
-    case StateElement::i32:
-      return H5Type<std::int32_t>::memory();
-    case StateElement::u32:
-      return H5Type<std::uint32_t>::memory();
-    case StateElement::i64:
-      return H5Type<std::int64_t>::memory();
-    case StateElement::u64:
-      return H5Type<std::uint64_t>::memory();
-    case StateElement::f32:
-      return H5Type<float>::memory();
-    case StateElement::f64:
-      return H5Type<double>::memory();
-  }
-  throw std::logic_error("unknown state element type");
+  return with_element_type(element, [](auto tag) { return H5Type<decltype(tag)>::memory(); });
 }
-
 std::size_t element_size(StateElement element) {
-  switch (element) {
-    case StateElement::i8:
-    case StateElement::u8:
-      return 1;
-    case StateElement::i16:
-    case StateElement::u16:
-      return 2;
-    case StateElement::i32:
-    case StateElement::u32:
-    case StateElement::f32:
-      return 4;
-    default:
-      return 8;
-  }
+  return with_element_type(element, [](auto tag) { return sizeof(tag); });
 }
 
 /// A 1-D dataset of `count` elements at `name` (intermediate groups made),
@@ -334,7 +304,8 @@ std::uint64_t scenario_hash(std::string_view resolved_yaml) {
 }
 
 void write_checkpoint(const std::filesystem::path& path, const Simulation& simulation,
-                      const Scenario& scenario, RunWriter* history) {
+                      const Scenario& scenario, RunWriter* history,
+                      const std::string& command_line) {
   Communicator& world = simulation.communicator();
   // The collective part first (gathers, the model's own state), so that a
   // rank that fails to write cannot leave the others waiting in a gather.
@@ -362,12 +333,7 @@ void write_checkpoint(const std::filesystem::path& path, const Simulation& simul
   try {
     const hid_t root = file.get();
     const std::string at = "/";
-    write_string_attribute(context, root, at, "format", std::string(kFormat));
-    write_scalar_attribute<std::int32_t>(context, root, at, "format_version", kFormatVersion);
-    write_string_attribute(context, root, at, "cpsim_version", std::string(version()));
-    write_string_attribute(context, root, at, "git_commit", std::string(git_commit()));
-    write_string_attribute(context, root, at, "created", utc_now_iso8601());
-    write_string_attribute(context, root, at, "hostname", host_name());
+    write_provenance(context, root, kFormat, kFormatVersion, command_line);
     write_string_attribute(context, root, at, "model", scenario.model);
     write_string_attribute(context, root, at, "scenario_name", scenario.name);
     write_string_attribute(context, root, at, "scenario_file", scenario.file.string());

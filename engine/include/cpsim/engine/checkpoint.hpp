@@ -182,8 +182,10 @@ std::uint64_t scenario_hash(std::string_view resolved_yaml);
 /// calls it (tables split over ranks are gathered to rank 0, which writes).
 /// Throws OutputError when the file cannot be written (no PATH.partial is
 /// left behind).
+/// `command_line`: the run's, recorded with the cpsim version and commit.
 void write_checkpoint(const std::filesystem::path& path, const Simulation& simulation,
-                      const Scenario& scenario, RunWriter* history);
+                      const Scenario& scenario, RunWriter* history,
+                      const std::string& command_line);
 
 /// Opens `path` and reads its header. Throws OutputError (exit 3) if it is
 /// missing, not an HDF5 file, truncated or no complete cpsim checkpoint, and
