@@ -190,9 +190,12 @@ void read_table(const FileContext& context, const Hid& group, const std::string&
     }
   }
 
-  auto [agent, count] = open_array(context, group.get(), "agent", H5Type<AgentId>::file());
+  // Not a structured binding: the column lambda below captures the count.
+  const auto agent = open_array(context, group.get(), "agent", H5Type<AgentId>::file());
+  const std::size_t count = agent.second;
   std::vector<AgentId> ids(count);
-  read_all(context, agent.get(), where + "/agent", H5Type<AgentId>::memory(), ids.data(), count);
+  read_all(context, agent.first.get(), where + "/agent", H5Type<AgentId>::memory(), ids.data(),
+           count);
   // A table split over ranks keeps the rows whose agents this rank holds.
   std::vector<std::size_t> rows;
   if (!take_all_rows) {
