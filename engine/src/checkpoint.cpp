@@ -417,10 +417,8 @@ CheckpointHeader read_checkpoint_header(const std::filesystem::path& path) {
     }
     return *value;
   };
-  if (!attribute_text(root, "complete") && !read_attribute(root, "complete")) {
-    throw OutputError(path.string() + ": an unfinished checkpoint (its writing was interrupted)");
-  }
-  if (integer("complete") != 1) {
+  const auto complete = read_attribute(root, "complete");
+  if (!complete || complete->text != "1") {
     throw OutputError(path.string() + ": an unfinished checkpoint (its writing was interrupted)");
   }
   CheckpointHeader header;
