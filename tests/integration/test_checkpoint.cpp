@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "cpsim/engine/build_info.hpp"
+#include "support/corpus.hpp"
 #include "support/hdf5_read.hpp"
 #include "support/process.hpp"
 #include "support/same_datasets.hpp"
@@ -168,27 +169,7 @@ TEST(Checkpoint, AStopSignalWritesACheckpointOfTheLastStep) {
 
 // ---------------------------------------------------------- refused cases
 
-/// A case of tests/data/bad-checkpoints (README.md there).
-struct BadCase {
-  std::string name;
-  fs::path file;
-};
-
-std::vector<BadCase> bad_cases() {
-  std::vector<BadCase> cases;
-  for (const auto& entry :
-       fs::directory_iterator(std::string(CPSIM_TEST_DATA) + "/bad-checkpoints")) {
-    if (entry.path().extension() != ".case") continue;
-    std::string name = entry.path().stem().string();
-    for (char& ch : name) {
-      if (std::isalnum(static_cast<unsigned char>(ch)) == 0) ch = '_';
-    }
-    cases.push_back({name, entry.path()});
-  }
-  std::sort(cases.begin(), cases.end(),
-            [](const BadCase& a, const BadCase& b) { return a.name < b.name; });
-  return cases;
-}
+const fs::path bad_dir = fs::path(CPSIM_TEST_DATA) / "bad-checkpoints";
 
 std::string replace_all(std::string text, const std::string& from, const std::string& to) {
   for (std::size_t at = 0; (at = text.find(from, at)) != std::string::npos; at += to.size()) {
@@ -225,7 +206,8 @@ void set_attribute(const std::string& path, const std::string& name, const std::
   H5Fclose(file);
 }
 
-class BadCheckpoint : public ::testing::TestWithParam<BadCase> {
+// A case of tests/data/bad-checkpoints (README.md there): NAME.case, NAME.expected.
+class BadCheckpoint : public ::testing::TestWithParam<std::string> {
  protected:
   // One run writes the checkpoint that every case starts from.
   static void SetUpTestSuite() {
@@ -243,8 +225,8 @@ class BadCheckpoint : public ::testing::TestWithParam<BadCase> {
 TempDir* BadCheckpoint::base_ = nullptr;
 
 TEST_P(BadCheckpoint, IsRefusedWithTheExpectedLine) {
-  const BadCase& c = GetParam();
-  const YAML::Node spec = YAML::LoadFile(c.file.string());
+  const fs::path file = bad_dir / (GetParam() + ".case");
+  const YAML::Node spec = YAML::LoadFile(file.string());
   const TempDir dir;
   const std::string checkpoint = dir.file("given.ckpt.h5");
   fs::copy_file(base_->file("base.ckpt.h5"), checkpoint);
@@ -273,7 +255,7 @@ TEST_P(BadCheckpoint, IsRefusedWithTheExpectedLine) {
   } else if (kind == "delete") {
     fs::remove(checkpoint);
   } else {
-    ASSERT_EQ(kind, "none") << c.file;
+    ASSERT_EQ(kind, "none") << file;
   }
   const auto substitute = [&](std::string text) {
     text = replace_all(std::move(text), "{checkpoint}", checkpoint);
@@ -283,11 +265,8 @@ TEST_P(BadCheckpoint, IsRefusedWithTheExpectedLine) {
   };
   const auto result = run_cpsim(substitute(spec["args"].as<std::string>()));
   EXPECT_EQ(result.exit_code, spec["exit"].as<int>()) << result.output;
-  std::ifstream expected_file(fs::path(c.file).replace_extension(".expected"));
-  std::string expected;
-  std::getline(expected_file, expected);
-  expected = substitute(expected);
-  ASSERT_FALSE(expected.empty()) << c.file << ": no .expected line";
+  const std::string expected = substitute(testing::expected_error(bad_dir, GetParam()));
+  ASSERT_FALSE(expected.empty()) << file << ": no .expected line";
   ASSERT_FALSE(result.output.empty());
   EXPECT_EQ(result.output.back(), '\n');
   const std::string line = result.output.substr(0, result.output.size() - 1);
@@ -303,10 +282,9 @@ TEST_P(BadCheckpoint, IsRefusedWithTheExpectedLine) {
   EXPECT_FALSE(fs::exists(dir.file("out.h5")));
 }
 
-INSTANTIATE_TEST_SUITE_P(Corpus, BadCheckpoint, ::testing::ValuesIn(bad_cases()),
-                         [](const ::testing::TestParamInfo<BadCase>& info) {
-                           return info.param.name;
-                         });
+INSTANTIATE_TEST_SUITE_P(Corpus, BadCheckpoint,
+                         ::testing::ValuesIn(testing::corpus_cases(bad_dir, ".case")),
+                         testing::case_test_name);
 
 }  // namespace
 }  // namespace cpsim
