@@ -307,6 +307,17 @@ int command_info(const std::vector<std::string>& args, std::ostream& out, std::o
     print_study_part_info(out, file);
     return exit_ok;
   }
+  if (is_checkpoint(file)) {
+    if (format == OutputFormat::Json)
+      throw po::error("a checkpoint has text only; leave out --format");
+    const CheckpointHeader header = read_checkpoint_header(file);
+    out << file << ": checkpoint of scenario " << header.scenario_name << " (model " << header.model
+        << ", " << header.scenario_file << ") after step " << header.step << ", cpsim "
+        << header.cpsim_version << (header.has_history ? "" : ", its run wrote no file")
+        << "\ngo on with: cpsim run --restart " << file
+        << (header.has_history ? " -o OUT.h5" : " --no-output") << '\n';
+    return exit_ok;
+  }
   const FileSummary summary = read_summary(file);
   // On stderr, so that stdout stays one document (or the scenario's YAML).
   for (const std::string& warning : summary.warnings) {

@@ -392,6 +392,8 @@ void write_checkpoint(const std::filesystem::path& path, const Simulation& simul
   sync_to_disk(folder, true);
 }
 
+bool is_checkpoint(const std::filesystem::path& path) { return has_format(path, kFormat); }
+
 CheckpointHeader read_checkpoint_header(const std::filesystem::path& path) {
   const SilenceErrors silence;
   const FileContext context(path.string());

@@ -113,6 +113,12 @@ TEST(Checkpoint, NamesTheScenarioAndReplacesAStalePartialFile) {
       << result.output;
   EXPECT_EQ(read_root_integer_attribute(checkpoint, "step"), 9);
   EXPECT_FALSE(fs::exists(checkpoint + ".partial"));
+  const auto info = run_cpsim("info " + checkpoint);
+  EXPECT_EQ(info.exit_code, 0) << info.output;
+  EXPECT_NE(info.output.find("checkpoint of scenario boltzmann (model boltzmann, " +
+                             scenario("boltzmann.yaml") + ") after step 9"),
+            std::string::npos)
+      << info.output;
 }
 
 TEST(Checkpoint, WithoutAnOutputFileRestartsWithoutOne) {

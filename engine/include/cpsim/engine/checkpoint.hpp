@@ -187,6 +187,9 @@ void write_checkpoint(const std::filesystem::path& path, const Simulation& simul
                       const Scenario& scenario, RunWriter* history,
                       const std::string& command_line);
 
+/// True if `path` is an HDF5 file with format "cpsim-checkpoint".
+bool is_checkpoint(const std::filesystem::path& path);
+
 /// Opens `path` and reads its header. Throws OutputError (exit 3) if it is
 /// missing, not an HDF5 file, truncated or no complete cpsim checkpoint, and
 /// ScenarioError (exit 2) if another cpsim version wrote it.
