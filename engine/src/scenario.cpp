@@ -104,6 +104,7 @@ Scenario validate(const Node& root, const Location& root_location, const fs::pat
 
   if (const Node* start_date = root.find("start_date")) {
     scenario.start_date = validate_start_date(*start_date, info);
+    scenario.parameters.set_start_date(scenario.start_date);
   }
   if (const Node* policies = root.find("policies")) {
     validate_policies(*policies, info, scenario.start_date, scenario.parameters);

@@ -31,6 +31,7 @@
 
 #include "cpsim/engine/model.hpp"
 #include "cpsim/engine/simulation.hpp"
+#include "economy/ages.hpp"
 #include "economy/alias_table.hpp"
 #include "economy/ledger.hpp"
 #include "economy/state.hpp"
@@ -80,6 +81,22 @@ struct MonthTotals {
   std::int64_t arriving_persons = 0;
   std::int64_t departing_households = 0;  ///< out-migration (return) of migrant households
   std::int64_t departing_persons = 0;
+  std::int64_t births = 0;  ///< demography (yearly, demography.cpp)
+  std::int64_t deaths = 0;
+  std::int64_t retirements = 0;
+  std::int64_t moved_to_care = 0;      ///< a third retired member, out of the district
+  std::int64_t households_formed = 0;  ///< by children leaving their parents
+  std::int64_t households_dissolved = 0;
+  std::int64_t estates_to_government = 0;  ///< dissolved households without an heir
+};
+
+/// A child who enters the labour force this year in a household whose two
+/// worker places are taken: it leaves to form a household
+/// (household_formation.cpp).
+struct Leaver {
+  float skill = 0;
+  std::uint8_t age = 0;
+  bool female = false, staff = false, leaving = false;
 };
 
 /// What in-migrants expect (labour_migration.cpp): the smoothed job-finding
@@ -210,6 +227,19 @@ class Economy {
   void initialise_balances(const StepContext& context);
   void draw_owner(std::size_t firm, const RandomStream& stream, std::uint64_t subject,
                   std::uint64_t step, bool small);
+  // demography.cpp: members' slots (ages.hpp, state.hpp)
+  void set_member_ages(std::size_t i, const MemberAges& ages);
+  /// Removes the worker in `slot` (his job ends); the second worker moves to slot 0.
+  void remove_worker(std::size_t i, int slot);
+  void remove_dependant(std::size_t i, bool child, int slot);
+  void add_dependant(std::size_t i, bool child, std::uint8_t age, bool female);
+  // household_formation.cpp
+  /// Estates of the households left without members go to their heirs.
+  void settle_estates(const StepContext& context, std::span<const std::uint8_t> dissolved);
+  /// This year's leavers (leavers_) form households, in pairs where they can.
+  void form_households(const StepContext& context);
+  /// `count` free household rows: vacant ones in row order, then new rows.
+  std::vector<std::size_t> free_household_rows(std::size_t count);
   // equity_fund.cpp
   void assign_equity_fund();
   /// The sum of the holders' shares and the largest holder, after holdings changed.
@@ -245,6 +275,7 @@ class Economy {
 
   EconomyParameters p_;
   Simulation& simulation_;
+  LifeTable life_;
   Regions regions_;
   AgentTable* households_ = nullptr;
   AgentTable* firms_ = nullptr;
@@ -269,6 +300,8 @@ class Economy {
   std::int64_t government_deposits_at_start_ = 0;  ///< of the month; debt when negative
   double average_wage_ = 0;  ///< RMB/month, for employee pensions; updated yearly
   std::vector<std::uint8_t> firm_exiting_;
+  std::vector<std::array<Leaver, 2>> leavers_;  ///< this year's, by household (demography.cpp)
+  std::uint64_t households_formed_ = 0;         ///< over the run: the serial of the next one's id
   std::vector<std::int64_t> firm_deposits_at_start_;  ///< for the month's profit
 };
 

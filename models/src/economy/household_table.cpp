@@ -193,21 +193,31 @@ HouseholdTable expand_household_table(const DataTable& table, const EconomyParam
   std::uint64_t urban = 0, rural = 0;
   for (std::size_t r = 0; r < rows; ++r) {
     if (copies[r] == 0) continue;
-    // A row of more than two working-age members: pieces of two workers, the
-    // first with the children and elderly; money split by members, the
-    // first piece taking what the division leaves.
+    // A row of more than two working-age, elderly or children: pieces of at
+    // most two of each (the model's slots), the first with the money that
+    // the split by members leaves; each piece with children needs an adult.
     const TableHousehold& whole = row_household[r];
-    const int pieces = std::max(1, (workers[r] + 1) / 2);
+    const auto pieces_for = [](int count) { return (count + 1) / 2; };
+    const int pieces = std::max(
+        {1, pieces_for(workers[r]), pieces_for(whole.elderly), pieces_for(whole.children)});
     std::int64_t deposits_left = whole.deposits, housing_left = whole.housing_wealth;
     const std::size_t first = out.households.size();
     for (int k = 0; k < pieces; ++k) {
       TableHousehold h = whole;
-      h.workers = static_cast<std::uint8_t>(std::min(2, workers[r] - 2 * k));
+      const auto take = [k](int count) {
+        return static_cast<std::uint8_t>(std::clamp(count - 2 * k, 0, 2));
+      };
+      h.workers = take(workers[r]);
+      h.children = take(whole.children);
+      h.elderly = take(whole.elderly);
+      if (h.children > 0 && h.workers + h.elderly == 0) {
+        children.fail(r, std::to_string(whole.children) +
+                             " children need an adult for every two (a household holds at most "
+                             "two children, two working-age and two elderly members)");
+      }
       if (k > 0) {
-        h.children = 0;
-        h.elderly = 0;
         h.skill = {0.0F, 0.0F};
-        const double share = static_cast<double>(h.workers) / members[r];
+        const double share = static_cast<double>(h.workers + h.children + h.elderly) / members[r];
         h.deposits = static_cast<std::int64_t>(static_cast<double>(whole.deposits) * share);
         h.housing_wealth =
             static_cast<std::int64_t>(static_cast<double>(whole.housing_wealth) * share);

@@ -18,7 +18,8 @@
 //    households of one or two workers (the count stochastically rounded from
 //    `migration.arrivals` at the step). Arrival k (counted over the run) draws
 //    its composition, skills (skills.mean_migrant), hukou, insurance and
-//    deposits from `migration.arrivals` keyed by k alone, so a reform and its
+//    deposits and members' ages (workers below in_migration.oldest_arrival_age)
+//    from `migration.arrivals` keyed by k alone, so a reform and its
 //    baseline get the same newcomers in the same order. It settles in an
 //    urban community drawn by residents, unemployed, renting (no housing
 //    wealth, no equity fund units); its deposits come from the rest of the
@@ -79,6 +80,9 @@ void Economy::settle_arrival(std::size_t i, std::uint64_t serial, std::size_t co
   const RandomBlock c = stream.block(serial, 0, 2);
   if (to_unit_interval(c[0]) < in.insured_share) flags |= flag_employee_pension;
   t[h_.flags][i] = flags;
+  set_member_ages(i, draw_member_ages(p_.demography, life_, workers, t[h_.children][i], 0, false,
+                                      in.oldest_arrival_age, stream.block(serial, 0, 4),
+                                      stream.block(serial, 0, 5)));
   t[h_.skill_0][i] =
       draw_skill(p_.skills.mean_migrant, p_.skills.sigma, RandomStream::box_muller(n[0], n[1]));
   t[h_.skill_1][i] =
@@ -166,25 +170,17 @@ void Economy::move_migrants(const StepContext& context) {
                                                                                               : 0));
   std::int64_t arriving_persons = 0;
   if (count > 0) {
-    // Communities by residents at the start of the process, and the vacant
-    // rows (those left this month included), in one pass in row order.
+    // Communities by residents at the start of the process; then the rows
+    // (vacant ones, those left this month included, in row order).
     std::vector<double> residents(regions_.communities, 0.0);
-    std::vector<std::size_t> rows;
     const auto region = t[h_.region];
     for (std::size_t i = 0; i < n; ++i) {
-      if ((flags[i] & flag_vacant) != 0) {
-        if (rows.size() < count) rows.push_back(i);
-      } else if ((flags[i] & flag_rural_resident) == 0) {
+      if ((flags[i] & (flag_vacant | flag_rural_resident)) == 0) {
         residents[region[i]] += members(i);
       }
     }
     const AliasTable communities(residents);
-    if (rows.size() < count) {
-      std::vector<AgentId> new_ids(count - rows.size());
-      for (std::size_t k = 0; k < new_ids.size(); ++k) rows.push_back(n + k);
-      t.append(new_ids);  // ids are set as each arrival settles
-      ledger_.attach(t[h_.deposits], (*firms_)[f_.deposits], (*villages_)[v_.deposits]);
-    }
+    const std::vector<std::size_t> rows = free_household_rows(count);
     for (const std::size_t i : rows) {
       const std::uint64_t serial = outlook_.arrivals++;
       const RandomBlock u = arrivals.block(serial, 0, 3);

@@ -69,9 +69,10 @@ enum class Flow : std::uint8_t {
   social_contributions,   ///< unemployment insurance contributions, to the district's fund
   unemployment_benefits,  ///< unemployment insurance benefits, from the fund
   migration,              ///< deposits households bring into the district or take out of it
+  family,                 ///< gifts to a child's new household, estates to heirs
   deposit_change,
 };
-inline constexpr std::size_t flow_count = 34;
+inline constexpr std::size_t flow_count = 35;
 inline constexpr std::array<std::string_view, flow_count> flow_names{"wages",
                                                                      "income_tax_withheld",
                                                                      "income_tax_settlement",
@@ -105,6 +106,7 @@ inline constexpr std::array<std::string_view, flow_count> flow_names{"wages",
                                                                      "social_contributions",
                                                                      "unemployment_benefits",
                                                                      "migration",
+                                                                     "family",
                                                                      "deposit_change"};
 
 struct Account {

@@ -37,11 +37,13 @@ constexpr std::uint64_t row_bytes(std::tuple<T...> /*columns*/) {
 // The element types of HouseholdColumns, FirmColumns and VillageColumns, in
 // their order; each struct holds one Column<T> handle per column.
 using HouseholdTypes =
-    std::tuple<std::uint16_t, std::uint8_t, std::uint8_t, std::uint8_t, std::uint8_t, float, float,
-               std::int32_t, std::int32_t, std::uint8_t, std::uint8_t, std::uint8_t, std::uint8_t,
-               std::int64_t, std::int64_t, std::int64_t, std::int64_t, std::int64_t, std::int64_t,
-               std::int64_t, float, float, std::int64_t, std::int64_t, std::int64_t, std::int32_t,
-               std::int32_t, std::int32_t, std::int64_t, std::int64_t, std::int64_t, float>;
+    std::tuple<std::uint16_t, std::uint8_t, std::uint8_t, std::uint8_t, std::uint8_t, std::uint8_t,
+               std::uint8_t, std::uint8_t, std::uint8_t, std::uint8_t, std::uint8_t, std::uint8_t,
+               std::uint32_t, float, float, std::int32_t, std::int32_t, std::uint8_t, std::uint8_t,
+               std::uint8_t, std::uint8_t, std::int64_t, std::int64_t, std::int64_t, std::int64_t,
+               std::int64_t, std::int64_t, std::int64_t, float, float, std::int64_t, std::int64_t,
+               std::int64_t, std::int32_t, std::int32_t, std::int32_t, std::int64_t, std::int64_t,
+               std::int64_t, float>;
 using FirmTypes =
     std::tuple<std::uint8_t, std::uint16_t, std::uint8_t, std::uint8_t, std::uint8_t, std::int32_t,
                std::int32_t, std::int32_t, std::int32_t, float, float, double, std::int64_t,

@@ -135,6 +135,7 @@ EconomyMetrics::EconomyMetrics(MetricSet& m, const Economy& economy) : economy_(
   declare_skill_metrics(m);
   declare_fiscal_metrics(m);
   declare_labour_flow_metrics(m);
+  declare_demography_metrics(m);
   // The initial state has lived no month: its incomes, their distribution,
   // the budget's and the villages' flows and the month's matching are not
   // zero but undefined (NaN at step 0). Stocks (population, employment,
@@ -344,6 +345,7 @@ CalibrationSample EconomyMetrics::measure(const StepContext& /*context*/, Metric
   measure_skills(row);
   measure_fiscal(row, sample);
   measure_labour_flows(row);
+  measure_demography(row);
   return sample;
 }
 

@@ -40,6 +40,9 @@ class EconomyMetrics {
   // labour_flow_metrics.cpp: migration across the boundary, unemployment insurance
   void declare_labour_flow_metrics(MetricSet& metrics);
   void measure_labour_flows(MetricRow& row) const;
+  // demography_metrics.cpp: age structure and the year's demographic events
+  void declare_demography_metrics(MetricSet& metrics);
+  void measure_demography(MetricRow& row) const;
 
   const Economy& economy_;
   // Household-sized arrays reused every step: allocating them anew
@@ -76,6 +79,9 @@ class EconomyMetrics {
       departing_persons_, households_, migrant_persons_, benefit_recipients_;
   Metric<double> unemployment_benefits_, social_contributions_, expected_job_finding_,
       outside_wage_gap_;
+  Metric<std::int64_t> population_by_age_, births_, deaths_, retirements_, households_formed_,
+      households_dissolved_, moved_to_care_;
+  Metric<double> old_age_dependency_, mean_age_;
 };
 
 }  // namespace cpsim::models::economy

@@ -380,19 +380,49 @@ BoundSchema<EconomyParameters> bind_economy() {
   bank.real("overdraft_rate_annual", &BankParameters::overdraft_rate_annual, 0.05,
             "Interest on firm overdrafts", 0.0, 1.0, "1/year");
   auto demography = s.section("demography", &EconomyParameters::demography);
-  demography.real("retirement_probability", &DemographyParameters::retirement_probability, 0.03,
-                  "Yearly probability that a worker retires", 0.0, 1.0, "1/year");
-  demography.real("elderly_exit_probability", &DemographyParameters::elderly_exit_probability, 0.06,
-                  "Yearly probability that an elderly member leaves (death, care home)", 0.0, 1.0,
+  demography.real("mortality_background", &DemographyParameters::mortality_background, 0.0003,
+                  "Yearly death probability at every age (accidents, illness of the young)", 0.0,
+                  0.1, "1/year");
+  demography.real("mortality_at_65", &DemographyParameters::mortality_at_65, 0.0085,
+                  "Yearly death probability at 65 above the background (Gompertz level)", 0.0, 1.0,
                   "1/year");
-  demography.real(
-      "labour_entry_probability", &DemographyParameters::labour_entry_probability, 0.12,
-      "Yearly probability that a child enters the labour force (if a worker place is free)", 0.0,
-      1.0, "1/year");
-  demography.real(
-      "birth_probability", &DemographyParameters::birth_probability, 0.055,
-      "Yearly probability of a birth in a working household with fewer than two children", 0.0, 1.0,
-      "1/year");
+  demography.real("mortality_growth", &DemographyParameters::mortality_growth, 0.095,
+                  "Growth of the death probability per year of age (Gompertz slope, log)", 0.0, 0.3,
+                  "1/year of age");
+  demography.real("total_fertility", &DemographyParameters::total_fertility, 1.1,
+                  "Births per woman over her life at the age schedule (total fertility rate)", 0.0,
+                  8.0, "births/woman");
+  demography.real("fertility_peak_age", &DemographyParameters::fertility_peak_age, 29.5,
+                  "Mean age of mothers at birth", 15.0, 45.0, "years");
+  demography.real("fertility_spread", &DemographyParameters::fertility_spread, 5.0,
+                  "Standard deviation of mothers' age at birth", 1.0, 15.0, "years");
+  demography.real("single_fertility_factor", &DemographyParameters::single_fertility_factor, 0.1,
+                  "Fertility of a woman without a partner in the household, relative", 0.0, 1.0,
+                  "1");
+  demography.real("male_births_per_female", &DemographyParameters::male_births_per_female, 1.11,
+                  "Sex ratio at birth (boys per girl)", 0.5, 2.0, "1");
+  demography.real("labour_entry_age_urban", &DemographyParameters::labour_entry_age_urban, 22,
+                  "Age at which an urban child enters the labour force", 15, 30, "years");
+  demography.real("labour_entry_age_rural", &DemographyParameters::labour_entry_age_rural, 20,
+                  "Age at which a village child enters the labour force", 15, 30, "years");
+  demography.real("retirement_age_men", &DemographyParameters::retirement_age_men, 60,
+                  "Legal retirement age of men", 40, 80, "years");
+  demography.real("retirement_age_women", &DemographyParameters::retirement_age_women, 50,
+                  "Legal retirement age of women workers", 40, 80, "years");
+  demography.real("retirement_age_women_staff", &DemographyParameters::retirement_age_women_staff,
+                  55, "Legal retirement age of women cadres and staff", 40, 80, "years");
+  demography.real("women_staff_share", &DemographyParameters::women_staff_share, 0.5,
+                  "Share of working women who retire at the staff age", 0.0, 1.0, "1");
+  demography.boolean("retirement_reform", &DemographyParameters::retirement_reform, false,
+                     "The 2025 gradual retirement-age reform: men 60 to 63, women 50 to 55 and 55 "
+                     "to 58 by birth cohort (needs the scenario's start_date)");
+  demography.real("setup_cohort_decline", &DemographyParameters::setup_cohort_decline, 0.04,
+                  "The retired at set-up: cohort size falls by this per year of age (log), which "
+                  "gives Hangzhou's 65+ to 60+ ratio of 0.72 (2021 population bulletin)",
+                  0.0, 0.5, "1/year of age");
+  demography.real("formation_gift_share", &DemographyParameters::formation_gift_share, 0.1,
+                  "Share of the parents' deposits given to a child who forms a household", 0.0, 1.0,
+                  "1");
   demography.real("training_gain", &DemographyParameters::training_gain, 0.01,
                   "Yearly skill growth of an employed worker (log)", 0.0, 1.0, "1/year");
   auto education = s.section("education", &EconomyParameters::education);
@@ -502,6 +532,10 @@ BoundSchema<EconomyParameters> bind_economy() {
   in.real("child_probability", &InMigrationParameters::child_probability, 0.25,
           "Probability of each of up to two children in an arriving household (assumption)", 0.0,
           1.0, "1");
+  in.real("oldest_arrival_age", &InMigrationParameters::oldest_arrival_age, 45,
+          "Arriving workers are of working age below this age (uniform; assumption: the floating "
+          "population is young, 2020 census)",
+          15, 80, "years");
   // population from a household table (household_table.cpp)
   auto table = s.section("household_table", &EconomyParameters::household_table);
   table.string("file", &HouseholdTableParameters::file, "",
@@ -558,6 +592,22 @@ EconomyParameters read_parameters(const cpsim::Parameters& p) {
   }
   if (e.population.residents < e.population.urban_communities + e.population.villages) {
     p.fail("population.residents", "fewer residents than regions");
+  }
+  const DemographyParameters& d = e.demography;
+  if (d.retirement_age_women > d.retirement_age_women_staff) {
+    p.fail("demography.retirement_age_women",
+           "must not exceed demography.retirement_age_women_staff");
+  }
+  for (const double entry : {d.labour_entry_age_urban, d.labour_entry_age_rural}) {
+    if (entry >= d.retirement_age_women) {
+      p.fail("demography.labour_entry_age_urban",
+             "labour entry ages must be below every retirement age");
+    }
+  }
+  if (!p.start_date().empty()) e.demography.start_year = std::stoi(p.start_date().substr(0, 4));
+  if (d.retirement_reform && e.demography.start_year == 0) {
+    p.fail("demography.retirement_reform",
+           "the reform follows birth cohorts: the scenario needs a start_date (YYYY-MM of step 1)");
   }
   e.region_table.table = read_region_table(p, e);  // before the households: sets the counts
   e.household_table.table = read_household_table(p, e);

@@ -189,11 +189,29 @@ struct BankParameters {
 
 /// Yearly probabilities and rates.
 struct DemographyParameters {
-  double retirement_probability = 0;
-  double elderly_exit_probability = 0;
-  double labour_entry_probability = 0;
-  double birth_probability = 0;
+  // Mortality (Gompertz-Makeham): q(a) = background + at_65 x exp(growth x (a - 65)).
+  double mortality_background = 0;  ///< 1/year, at every age
+  double mortality_at_65 = 0;       ///< 1/year
+  double mortality_growth = 0;      ///< per year of age (log)
+  // Fertility: births per woman and year at age a = total x normal(a; peak, spread).
+  double total_fertility = 0;
+  double fertility_peak_age = 0;
+  double fertility_spread = 0;
+  double single_fertility_factor = 0;  ///< a woman without a partner in the household
+  double male_births_per_female = 0;   ///< sex ratio at birth
+  // Labour entry and retirement (years of age).
+  double labour_entry_age_urban = 0;
+  double labour_entry_age_rural = 0;
+  double retirement_age_men = 0;
+  double retirement_age_women = 0;        ///< workers
+  double retirement_age_women_staff = 0;  ///< cadres and staff
+  double women_staff_share = 0;
+  bool retirement_reform = false;   ///< the 2025 gradual rise of retirement ages
+  double formation_gift_share = 0;  ///< of the parents' deposits, to a child's new household
+  double setup_cohort_decline = 0;  ///< of the retired at set-up, per year of age (log)
   double training_gain = 0;
+  /// Calendar year of step 1 (the scenario's start_date); 0 without one.
+  int start_year = 0;
 };
 
 /// Children's human capital (education.hpp).
@@ -228,6 +246,7 @@ struct InMigrationParameters {
   double rural_hukou_share = 0;
   double insured_share = 0;
   double deposits_months = 0;
+  double oldest_arrival_age = 0;
   double second_worker_probability = 0;
   double child_probability = 0;
 };

@@ -115,7 +115,7 @@ std::vector<std::int64_t> count_generated_households(const EconomyParameters& p,
 }  // namespace
 
 Economy::Economy(Simulation& simulation, const EconomyParameters& parameters)
-    : p_(parameters), simulation_(simulation) {
+    : p_(parameters), simulation_(simulation), life_(parameters.demography) {
   const StepContext setup{0, simulation.seed()};
   create_regions();
   create_households(setup);
@@ -182,6 +182,20 @@ void Economy::create_households(const StepContext& context) {
       t.add_column<std::uint8_t>({"workers", "persons", "Members in the labour force (0-2)"});
   h_.children = t.add_column<std::uint8_t>({"children", "persons", "Children"});
   h_.elderly = t.add_column<std::uint8_t>({"elderly", "persons", "Retired members"});
+  h_.age_0 = t.add_column<std::uint8_t>({"age_0", "years", "Age of the first worker"});
+  h_.age_1 = t.add_column<std::uint8_t>({"age_1", "years", "Age of the second worker"});
+  h_.child_age_0 = t.add_column<std::uint8_t>({"child_age_0", "years", "Age of the first child"});
+  h_.child_age_1 = t.add_column<std::uint8_t>({"child_age_1", "years", "Age of the second child"});
+  h_.elder_age_0 =
+      t.add_column<std::uint8_t>({"elder_age_0", "years", "Age of the first retired member"});
+  h_.elder_age_1 =
+      t.add_column<std::uint8_t>({"elder_age_1", "years", "Age of the second retired member"});
+  h_.person_bits = t.add_column<std::uint8_t>(
+      {"person_bits", "bits",
+       "Women: 1, 2 workers; 4, 8 children; 16, 32 retired; 64, 128 working women retiring at "
+       "the staff age"});
+  h_.heir = t.add_column<std::uint32_t>(
+      {"heir", "1", "1 + row of the household a child of this one formed (heir); 0 none"});
   h_.skill_0 = t.add_column<float>({"skill_0", "1", "Skill factor of the first worker"});
   h_.skill_1 = t.add_column<float>({"skill_1", "1", "Skill factor of the second worker"});
   h_.employer_0 = t.add_column<std::int32_t>(
@@ -244,6 +258,7 @@ void Economy::create_households(const StepContext& context) {
   // gives and draws the rest as a generated one of its group would.
   const RandomStream stream = context.stream("population.households");
   const RandomStream skills = context.stream("population.skills");
+  const RandomStream ages = context.stream("population.ages");
   auto region = t[h_.region];
   auto flags = t[h_.flags];
   auto workers = t[h_.workers];
@@ -299,6 +314,9 @@ void Economy::create_households(const StepContext& context) {
               f = static_cast<std::uint8_t>(f | flag_employee_pension);
             }
             flags[i] = f;
+            set_member_ages(
+                i, draw_member_ages(p_.demography, life_, c.workers, c.children, c.elderly, rural,
+                                    max_age, ages.block(i, 0, 0), ages.block(i, 0, 1)));
             const RandomBlock n = skills.block(i, 0, 1);
             const double z0 = RandomStream::box_muller(n[0], n[1]);
             const double z1 = RandomStream::box_muller(n[2], n[3]);

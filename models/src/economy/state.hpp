@@ -52,6 +52,23 @@ inline constexpr bool small_business(std::int32_t owner) {
   return owner >= 0 || owner == owner_rest_of_world;
 }
 
+// ------------------------------------------------------------ person bits
+// Ages sit in two slots per group (workers, children, elderly: a household
+// holds at most two of each); `person_bits` holds each slot's sex and the
+// retirement type of a working woman.
+inline constexpr std::uint8_t female_worker(int slot) {
+  return static_cast<std::uint8_t>(1U << slot);
+}
+inline constexpr std::uint8_t female_child(int slot) {
+  return static_cast<std::uint8_t>(4U << slot);
+}
+inline constexpr std::uint8_t female_elder(int slot) {
+  return static_cast<std::uint8_t>(16U << slot);
+}
+/// A working woman who retires at the staff (cadre) age.
+inline constexpr std::uint8_t staff_worker(int slot) {
+  return static_cast<std::uint8_t>(64U << slot);
+}
 inline constexpr double fen_per_rmb = 100.0;
 
 /// A lognormal draw with the given mean and log-sd from a standard normal.
@@ -89,6 +106,13 @@ struct HouseholdColumns {
   Column<std::uint8_t> workers;
   Column<std::uint8_t> children;
   Column<std::uint8_t> elderly;
+  Column<std::uint8_t> age_0, age_1;              ///< of the workers in slots 0 and 1, years
+  Column<std::uint8_t> child_age_0, child_age_1;  ///< valid below `children`
+  Column<std::uint8_t> elder_age_0, elder_age_1;  ///< valid below `elderly`
+  Column<std::uint8_t> person_bits;               ///< sexes and retirement types (above)
+  /// 1 + row of the household a child of this one formed (its estate's
+  /// heir); 0 when none is known.
+  Column<std::uint32_t> heir;
   Column<float> skill_0, skill_1;
   Column<std::int32_t> employer_0, employer_1;
   Column<std::uint8_t> months_unemployed_0, months_unemployed_1;

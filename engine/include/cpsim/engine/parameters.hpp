@@ -114,12 +114,18 @@ class Parameters {
   void add_policy(PolicyInstance policy);
   [[nodiscard]] const std::vector<PolicyInstance>& policies() const noexcept { return policies_; }
 
+  /// The scenario's `start_date:` ("YYYY-MM" of step 1, "" when not given):
+  /// models whose rules follow the calendar (birth cohorts) read it.
+  void set_start_date(std::string start_date) { start_date_ = std::move(start_date); }
+  [[nodiscard]] const std::string& start_date() const noexcept { return start_date_; }
+
  private:
   const ParamValue& get(std::string_view path) const;
   std::map<std::string, ParamValue, std::less<>> values_;
   std::map<std::string, SourceLocation, std::less<>> locations_;
   std::string key_prefix_ = "parameters.";
   std::vector<PolicyInstance> policies_;
+  std::string start_date_;
 };
 
 /// One entry of a scenario's `policies:` map: an instance of one of the
