@@ -19,7 +19,7 @@ namespace cpsim::models::economy {
 // MigrationOutlook) changes these sizes: list it in EconomyState::fields
 // below (or say there why a restart does not need it), then update the
 // number. EconomyParameters is left out: its fields are scenario parameters.
-static_assert(sizeof(Economy) - sizeof(EconomyParameters) == 3056,
+static_assert(sizeof(Economy) - sizeof(EconomyParameters) == 6808,
               "Economy changed: list the new member in EconomyState::fields (checkpoint.cpp)");
 static_assert(sizeof(EntrantSkills) == 40 && sizeof(FiscalRuleState) == 24 &&
                   sizeof(MigrationOutlook) == 24,
@@ -42,7 +42,8 @@ struct EconomyState {
   /// and the table pointers and column handles (set by the constructor), the
   /// tables themselves (saved by the engine), the ledger's balances at the
   /// start of the step (set by begin_month), regions_.area_names (set by the
-  /// constructor, never changed).
+  /// constructor, never changed), life_ (the life table, from the
+  /// parameters), leavers_ (filled and emptied within age_population).
   template <class Self, class Archive>
   static void fields(Self& e, Archive& a) {
     Archive regions = a.group("regions");
@@ -84,6 +85,7 @@ struct EconomyState {
     a.field("average_wage", e.average_wage_);
     a.field("firm_exiting", e.firm_exiting_);
     a.field("firm_deposits_at_start", e.firm_deposits_at_start_);
+    a.field("households_formed", e.households_formed_);
   }
 };
 
