@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <limits>
 #include <optional>
+#include <system_error>
 
 #include "cpsim/engine/checkpoint.hpp"
 #include "cpsim/engine/decomposition.hpp"
@@ -147,9 +148,14 @@ RunResult execute_run(const RunRequest& request) {
                             "to continue one: restart it with --no-output");
       }
     }
+    // A path that cannot be resolved is compared as given.
+    const auto resolved = [](const std::filesystem::path& path) {
+      std::error_code error;
+      const std::filesystem::path full = std::filesystem::weakly_canonical(path, error);
+      return error ? path : full;
+    };
     if (request.checkpoint_every > 0 && !request.output.empty() &&
-        std::filesystem::weakly_canonical(request.checkpoint) ==
-            std::filesystem::weakly_canonical(request.output)) {
+        resolved(request.checkpoint) == resolved(request.output)) {
       throw ScenarioError(request.checkpoint.string() +
                           ": the checkpoint cannot be the output file");
     }
