@@ -14,6 +14,7 @@
 
 #include "calibration_info.hpp"
 #include "console.hpp"
+#include "cpsim/engine/checkpoint.hpp"
 #include "cpsim/engine/communicator.hpp"
 #include "cpsim/engine/errors.hpp"
 #include "cpsim/engine/model.hpp"
@@ -76,12 +77,29 @@ std::vector<Override> collect_overrides(const po::variables_map& vm) {
   return overrides;
 }
 
-void add_scenario_options(po::options_description& options) {
-  options.add_options()("scenario", po::value<std::string>()->required(), "scenario YAML file")(
+void add_scenario_options(po::options_description& options, bool required = true) {
+  auto* scenario = po::value<std::string>();
+  if (required) scenario->required();
+  options.add_options()("scenario", scenario, "scenario YAML file")(
       "set", po::value<std::vector<std::string>>()->composing(),
       "override a scenario value: --set key.path=value (repeatable)")(
       "seed", po::value<std::string>(), "random seed (same as --set seed=S)")(
       "steps", po::value<std::string>(), "number of steps (same as --set steps=T)");
+}
+
+/// --checkpoint, or OUT.ckpt.h5 beside the output (NAME.ckpt.h5 without one).
+std::filesystem::path checkpoint_option(const po::variables_map& vm,
+                                        const std::filesystem::path& output,
+                                        const std::string& name) {
+  if (vm.count("checkpoint") != 0U) {
+    const std::string& value = vm["checkpoint"].as<std::string>();
+    if (value.empty()) throw po::error("--checkpoint: expected a file name, found an empty string");
+    return value;
+  }
+  if (output.empty()) return name + ".ckpt.h5";
+  std::filesystem::path path = output;
+  if (path.extension() == ".h5") path.replace_extension();
+  return path.string() + ".ckpt.h5";
 }
 
 }  // namespace
@@ -89,7 +107,7 @@ void add_scenario_options(po::options_description& options) {
 int command_run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
                 Communicator& world) {
   po::options_description options("cpsim run options");
-  add_scenario_options(options);
+  add_scenario_options(options, false);  // a checkpoint names its own
   options.add_options()("output,o", po::value<std::string>(),
                         "output HDF5 file (default: SCENARIO-NAME.h5 in the current folder)")(
       "threads,t", po::value<int>()->default_value(0),
@@ -98,6 +116,12 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
       "no-output", "run without writing a file")("profile",
                                                  "print the wall time spent in each phase");
   options.add_options()("format", po::value<std::string>(), format_option_help);
+  options.add_options()("checkpoint-every", po::value<std::int64_t>(),
+                        "write a checkpoint after every N steps (docs/checkpoint.md)")(
+      "checkpoint", po::value<std::string>(),
+      "the checkpoint file (default: OUT.ckpt.h5 beside the output, or NAME.ckpt.h5)")(
+      "restart", po::value<std::string>(),
+      "go on from this checkpoint (same cpsim; SCENARIO, if given, must be its scenario)");
   po::variables_map vm;
   bool help_shown = false;
   OutputFormat format = OutputFormat::Text;
@@ -109,18 +133,45 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
     help_shown = !parse(args, options, "scenario", vm, out,
                         "usage: cpsim run SCENARIO [-o out.h5] [--threads N] [--seed S] "
                         "[--steps T] [--set key=value]... [--force] [--quiet] "
-                        "[--format text|json]");
+                        "[--format text|json] [--checkpoint-every N [--checkpoint PATH]]\n"
+                        "       cpsim run --restart CHECKPOINT.h5 [SCENARIO] [-o out.h5] "
+                        "[--threads N] [...]");
     if (help_shown) return;
     format = output_format(vm);
     threads = thread_option(vm, "threads");
     set_phase("reading the scenario");
     const ModelRegistry registry = make_registry();
-    request.scenario =
-        load_scenario(vm["scenario"].as<std::string>(), collect_overrides(vm), registry);
+    if (vm.count("restart") != 0U) request.restart = vm["restart"].as<std::string>();
+    if (vm.count("scenario") != 0U) {
+      request.scenario =
+          load_scenario(vm["scenario"].as<std::string>(), collect_overrides(vm), registry);
+    } else if (!request.restart.empty()) {
+      // The checkpoint's own scenario, resolved as it was (relative data
+      // files from the folder the run started in).
+      if (!collect_overrides(vm).empty()) {
+        throw po::error(
+            "--set, --seed and --steps need the SCENARIO the checkpoint was written by");
+      }
+      const CheckpointHeader header = read_checkpoint_header(request.restart);
+      request.scenario =
+          load_scenario_text(header.scenario_yaml, header.scenario_file, {}, registry);
+    } else {
+      throw po::error("the option '--scenario' is required but missing");
+    }
     if (vm.count("no-output") == 0U) {
       // The scenario's name has no '/' (the loader refuses one), so the
       // default file lands in the working folder.
       request.output = output_option(vm, request.scenario.name + ".h5");
+    }
+    if (vm.count("checkpoint-every") != 0U) {
+      request.checkpoint_every = vm["checkpoint-every"].as<std::int64_t>();
+      if (request.checkpoint_every < 1 || request.checkpoint_every > kMaxSteps) {
+        throw po::error("--checkpoint-every: expected 1 to " + std::to_string(kMaxSteps) +
+                        " steps, found " + std::to_string(request.checkpoint_every));
+      }
+      request.checkpoint = checkpoint_option(vm, request.output, request.scenario.name);
+    } else if (vm.count("checkpoint") != 0U) {
+      throw po::error("--checkpoint needs --checkpoint-every N");
     }
   });
   if (help_shown) return exit_ok;
@@ -155,6 +206,14 @@ int command_run(const std::vector<std::string>& args, std::ostream& out, std::os
         << request.scenario.steps << " steps in " << std::fixed << std::setprecision(2)
         << result.wall_seconds << " s"
         << (world.size() > 1 ? " on " + std::to_string(world.size()) + " MPI ranks" : "") << '\n';
+    if (result.restarted_at >= 0) {
+      out << "restarted from " << request.restart.string() << " after step " << result.restarted_at
+          << '\n';
+    }
+    if (result.checkpoints > 0) {
+      out << "wrote " << result.checkpoints << " checkpoint" << (result.checkpoints > 1 ? "s" : "")
+          << " to " << request.checkpoint.string() << '\n';
+    }
     ResultTable summary{"summary",
                         "metrics at the first step where each is defined (step 0, or step 1 for "
                         "one with no value in the initial state) and at the last step",
@@ -246,6 +305,17 @@ int command_info(const std::vector<std::string>& args, std::ostream& out, std::o
     if (format == OutputFormat::Json)
       throw po::error("a study part has text only; leave out --format");
     print_study_part_info(out, file);
+    return exit_ok;
+  }
+  if (is_checkpoint(file)) {
+    if (format == OutputFormat::Json)
+      throw po::error("a checkpoint has text only; leave out --format");
+    const CheckpointHeader header = read_checkpoint_header(file);
+    out << file << ": checkpoint of scenario " << header.scenario_name << " (model " << header.model
+        << ", " << header.scenario_file << ") after step " << header.step << ", cpsim "
+        << header.cpsim_version << (header.has_history ? "" : ", its run wrote no file")
+        << "\ngo on with: cpsim run --restart " << file
+        << (header.has_history ? " -o OUT.h5" : " --no-output") << '\n';
     return exit_ok;
   }
   const FileSummary summary = read_summary(file);

@@ -6,7 +6,9 @@
 #include <filesystem>
 #include <limits>
 #include <optional>
+#include <system_error>
 
+#include "cpsim/engine/checkpoint.hpp"
 #include "cpsim/engine/decomposition.hpp"
 #include "cpsim/engine/errors.hpp"
 #include "cpsim/engine/model.hpp"
@@ -46,17 +48,42 @@ class RunObserver final : public StepObserver {
       output_seconds_ +=
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     }
+    record(row);
+    // None after the last step: the run's file is then its result.
+    if (request_.checkpoint_every > 0 && step > 0 && step < simulation.steps() &&
+        step % request_.checkpoint_every == 0) {
+      checkpoint(simulation);
+    }
+    if (request_.on_progress) request_.on_progress(step, simulation.steps());
+    bool stop = request_.should_stop && request_.should_stop();
+    // Ranks stop together, at the same step, or the others would wait forever.
+    if (world_.size() > 1) stop = world_.max(stop ? 1 : 0) != 0;
+    return !stop;
+  }
+
+  /// Keeps the first defined and the last values of a row (of this run,
+  /// or of the run a checkpoint continues).
+  void record(const MetricRow& row) {
     // NaN until the metric's first defined step (step 1 for one undefined
     // at step 0), so the summary never shows an undefined value as a number.
     for (std::size_t i = 0; i < scalars_.size(); ++i) {
       if (std::isnan(first_[i])) first_[i] = scalar_value(row, *scalars_[i]);
     }
     last_ = row;
-    if (request_.on_progress) request_.on_progress(step, simulation.steps());
-    bool stop = request_.should_stop && request_.should_stop();
-    // Ranks stop together, at the same step, or the others would wait forever.
-    if (world_.size() > 1) stop = world_.max(stop ? 1 : 0) != 0;
-    return !stop;
+  }
+
+  /// Writes a checkpoint of the state after the current step (every rank).
+  void checkpoint(const Simulation& simulation) {
+    if (simulation.current_step() == last_checkpoint_) return;
+    const auto start = std::chrono::steady_clock::now();
+    agree_on_errors(world_, [&] {
+      write_checkpoint(request_.checkpoint, simulation, request_.scenario, writer_,
+                       request_.command_line);
+    });
+    last_checkpoint_ = simulation.current_step();
+    ++checkpoints_;
+    output_seconds_ +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
 
   std::vector<const MetricSpec*> scalars_;
@@ -65,6 +92,8 @@ class RunObserver final : public StepObserver {
   /// Seconds the steps waited for the writer (handing it rows and snapshot
   /// copies, or a full queue), and then for the file's completion.
   double output_seconds_ = 0;
+  std::int64_t last_checkpoint_ = -1;  ///< step of the last checkpoint written or restored
+  std::int64_t checkpoints_ = 0;
 
  private:
   void snapshot(const Simulation& simulation, std::int64_t step) {
@@ -110,6 +139,26 @@ RunResult execute_run(const RunRequest& request) {
                           " MPI ranks (run it without mpirun; `mpirun cpsim study` spreads "
                           "replicates over ranks)");
     }
+    if (!request.restart.empty()) {
+      const CheckpointHeader header = read_checkpoint_header(request.restart);
+      check_checkpoint_scenario(header, scenario, request.restart);
+      if (!header.has_history && !request.output.empty()) {
+        throw ScenarioError(request.restart.string() +
+                            ": its run wrote no file (--no-output), so it holds no metric rows "
+                            "to continue one: restart it with --no-output");
+      }
+    }
+    // A path that cannot be resolved is compared as given.
+    const auto resolved = [](const std::filesystem::path& path) {
+      std::error_code error;
+      const std::filesystem::path full = std::filesystem::weakly_canonical(path, error);
+      return error ? path : full;
+    };
+    if (request.checkpoint_every > 0 && !request.output.empty() &&
+        resolved(request.checkpoint) == resolved(request.output)) {
+      throw ScenarioError(request.checkpoint.string() +
+                          ": the checkpoint cannot be the output file");
+    }
     check_memory(*info, scenario.parameters, available_memory_bytes());
     // Refuse before allocating anything: a big model takes a while to build.
     if (world.is_root() && !request.output.empty()) {
@@ -134,11 +183,28 @@ RunResult execute_run(const RunRequest& request) {
     }
   });
 
-  set_phase("running the simulation");
   RunObserver observer(request, writer.get(), world, simulation.metrics());
   RunResult result;
+  if (!request.restart.empty()) {
+    set_phase("restoring the checkpoint");
+    agree_on_errors(world, [&] {
+      restore_checkpoint(request.restart, simulation);
+      if (writer) {
+        replay_history(request.restart, simulation, *writer,
+                       [&](std::int64_t, const MetricRow& row) { observer.record(row); });
+      }
+    });
+    result.restarted_at = simulation.current_step();
+    observer.last_checkpoint_ = result.restarted_at;
+  }
+
+  set_phase("running the simulation");
   result.steps_completed = simulation.run(request.threads, observer);
   result.complete = result.steps_completed == scenario.steps;
+  // Stopped early (SIGTERM from a scheduler that preempts the job): keep
+  // what was done for the restart.
+  if (!result.complete && request.checkpoint_every > 0) observer.checkpoint(simulation);
+  result.checkpoints = observer.checkpoints_;
   result.tables = simulation.model()->report(simulation);
   result.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -27,6 +27,13 @@ struct RunRequest {
   std::function<void(std::int64_t, std::int64_t)> on_progress;
   /// Checked after every step; true stops the run (file marked incomplete).
   std::function<bool()> should_stop;
+  /// Writes a checkpoint to `checkpoint` after every `checkpoint_every`
+  /// steps (0: never), and when a stop request ends the run early
+  /// (docs/checkpoint.md).
+  std::int64_t checkpoint_every = 0;
+  std::filesystem::path checkpoint;
+  /// A checkpoint of this scenario to go on from (empty: from step 0).
+  std::filesystem::path restart;
 };
 
 struct RunResult {
@@ -41,6 +48,8 @@ struct RunResult {
   std::vector<double> last_values;  ///< at the last step run (NaN: undefined there)
   std::vector<ResultTable> tables;  ///< the model's report
   ResultTable phase_times;          ///< seconds per phase, in schedule order
+  std::int64_t restarted_at = -1;   ///< the checkpoint's step; -1: ran from step 0
+  std::int64_t checkpoints = 0;     ///< checkpoints written
 };
 
 /// Throws ScenarioError, OutputError or SimulationError; never leaves a file

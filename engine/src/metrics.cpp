@@ -93,6 +93,14 @@ void MetricRow::reset() noexcept {
   std::fill(integers_.begin(), integers_.end(), std::int64_t{0});
 }
 
+void MetricRow::assign(std::span<const double> reals, std::span<const std::int64_t> integers) {
+  if (reals.size() != reals_.size() || integers.size() != integers_.size()) {
+    throw std::invalid_argument("MetricRow::assign: the values do not match the metrics");
+  }
+  std::copy(reals.begin(), reals.end(), reals_.begin());
+  std::copy(integers.begin(), integers.end(), integers_.begin());
+}
+
 namespace {
 const MetricSpec& checked(const MetricSet* set, std::size_t index, std::size_t flat_index,
                           MetricType type) {

@@ -617,6 +617,82 @@ void RunWriter::finish(bool complete, std::int64_t steps_completed, double wall_
 
 const std::filesystem::path& RunWriter::path() const noexcept { return impl_->final_path; }
 
+void RunWriter::copy_history(const std::filesystem::path& checkpoint) {
+  Impl& impl = *impl_;
+  if (impl.finished || !impl.file.valid()) {
+    throw std::logic_error("RunWriter::copy_history after finish()");
+  }
+  const detail::SilenceErrors silence;
+  impl.submit_rows();
+  impl.worker->drain();  // the writer thread is idle until the next hand-over
+  const FileContext target(checkpoint.string());
+  Hid file =
+      target.own(H5Fopen(checkpoint.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose, "cannot open");
+  Hid history = create_group(target, file.get(), "history", "/history");
+
+  // Metric rows, read back through the open datasets (their chunk cache).
+  const auto rows = static_cast<std::size_t>(impl.rows_written);
+  std::vector<std::int64_t> steps(rows);
+  read_all(impl.context, impl.step_dataset.get(), "/metrics/step", H5T_NATIVE_INT64, steps.data(),
+           rows);
+  std::vector<double> reals(rows * impl.real_count);
+  std::vector<std::int64_t> integers(rows * impl.integer_count);
+  for (const auto& metric : impl.metrics) {
+    const std::size_t size = metric.spec.size;
+    const bool real = metric.spec.type == MetricType::Real;
+    std::vector<double> real_values(real ? rows * size : 0);
+    std::vector<std::int64_t> integer_values(real ? 0 : rows * size);
+    if (real) {
+      read_all(impl.context, metric.dataset.get(), "/metrics/" + metric.spec.name,
+               H5T_NATIVE_DOUBLE, real_values.data(), rows * size);
+    } else {
+      read_all(impl.context, metric.dataset.get(), "/metrics/" + metric.spec.name, H5T_NATIVE_INT64,
+               integer_values.data(), rows * size);
+    }
+    const std::size_t width = real ? impl.real_count : impl.integer_count;
+    for (std::size_t r = 0; r < rows; ++r) {
+      for (std::size_t j = 0; j < size; ++j) {
+        const std::size_t to = r * width + metric.spec.offset + j;
+        if (real) {
+          reals[to] = real_values[r * size + j];
+        } else {
+          integers[to] = integer_values[r * size + j];
+        }
+      }
+    }
+  }
+  const auto put = [&](const char* name, hid_t file_type, hid_t memory_type, const void* data,
+                       std::vector<hsize_t> dims) {
+    const std::string where = std::string("/history/") + name;
+    Hid dataset = create_dataset(target, history.get(), name, where, file_type, dims, dims, {}, 0);
+    std::size_t count = 1;
+    for (const hsize_t n : dims) count *= static_cast<std::size_t>(n);
+    write_all(target, dataset.get(), where, memory_type, data, count);
+    target.check(dataset.close(), "cannot close " + where);
+  };
+  put("step", H5T_STD_I64LE, H5T_NATIVE_INT64, steps.data(), {rows});
+  put("reals", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, reals.data(), {rows, impl.real_count});
+  put("integers", H5T_STD_I64LE, H5T_NATIVE_INT64, integers.data(), {rows, impl.integer_count});
+
+  // Snapshots are closed once written: copied as they are stored (deflated
+  // chunks are not recompressed). Their dimension scales do not survive a
+  // copy to another file; the restarted run's write_snapshot makes new ones.
+  Hid snapshots = create_group(target, history.get(), "snapshots", "/history/snapshots");
+  for (const auto& table : link_names(impl.context, impl.snapshots_group.get(), "/snapshots")) {
+    Hid source = impl.context.own(H5Gopen2(impl.snapshots_group.get(), table.c_str(), H5P_DEFAULT),
+                                  H5Gclose, "cannot open /snapshots/" + table);
+    Hid copy = create_group(target, snapshots.get(), table, "/history/snapshots/" + table);
+    for (const auto& step : link_names(impl.context, source.get(), "/snapshots/" + table)) {
+      target.check(
+          H5Ocopy(source.get(), step.c_str(), copy.get(), step.c_str(), H5P_DEFAULT, H5P_DEFAULT),
+          "cannot copy /snapshots/" + table + "/" + step);
+    }
+  }
+  target.check(snapshots.close(), "cannot close /history/snapshots");
+  target.check(history.close(), "cannot close /history");
+  target.check(file.close(), "cannot close the file");
+}
+
 void check_output_destination(const std::filesystem::path& path, bool overwrite) {
   check_destination(path, overwrite);
 }

@@ -124,14 +124,29 @@ std::int64_t Simulation::run(int threads, StepObserver& observer) {
   return completed;
 }
 
+void Simulation::resume_after(std::int64_t step) {
+  if (step < 0 || step > steps_) {
+    throw std::invalid_argument("Simulation::resume_after: step " + std::to_string(step) +
+                                " outside 0.." + std::to_string(steps_));
+  }
+  resume_step_ = step;
+  current_step_ = step;
+}
+
 std::int64_t Simulation::run_in_current_arena(StepObserver& observer) {
   MetricRow row(metrics_);
   StepContext context{0, seed_};
-  current_step_ = 0;
-  measure(context, row);
-  if (!observer.on_step(*this, 0, row)) return 0;
   std::int64_t completed = 0;
-  for (std::int64_t step = 1; step <= steps_; ++step) {
+  if (resume_step_ >= 0) {
+    // The steps up to resume_step_ were run (and measured) before the checkpoint.
+    completed = resume_step_;
+    current_step_ = resume_step_;
+  } else {
+    current_step_ = 0;
+    measure(context, row);
+    if (!observer.on_step(*this, 0, row)) return 0;
+  }
+  for (std::int64_t step = completed + 1; step <= steps_; ++step) {
     context.step = step;
     current_step_ = step;
     run_step(context);

@@ -16,9 +16,14 @@
 #SBATCH --requeue
 #SBATCH --open-mode=append
 # --requeue: after a node failure or preemption Slurm starts the job again.
-# cpsim has no checkpoints yet (issue 13, item 5), so a requeued job runs
-# from step 0 again and replaces the output (--force); the .partial file of
-# the interrupted attempt is overwritten, never taken for a result.
+# The run writes a checkpoint every CPSIM_CHECKPOINT_EVERY steps (default
+# 12: a simulated year of the district economy) to OUT.ckpt.h5, and when
+# Slurm stops it (SIGTERM at preemption or the time limit) at the end of the
+# step it is in. A job that finds that checkpoint goes on from it
+# (`cpsim run --restart`): on any number of ranks and threads, to the file
+# the uninterrupted run writes. A checkpoint of another scenario or another
+# cpsim is refused (exit 2): delete it to start again from step 0.
+# docs/checkpoint.md.
 set -euo pipefail
 
 scenario=${1:?usage: sbatch province-run.sh SCENARIO.yaml OUT.h5 [cpsim run options...]}
@@ -26,19 +31,21 @@ out=${2:?usage: sbatch province-run.sh SCENARIO.yaml OUT.h5 [cpsim run options..
 shift 2
 cpsim=${CPSIM:-cpsim}
 threads=${SLURM_CPUS_PER_TASK:-1}
+checkpoint=${CPSIM_CHECKPOINT:-${out%.h5}.ckpt.h5}
+every=${CPSIM_CHECKPOINT_EVERY:-12}
+restart=()
+if [ -f "$checkpoint" ]; then
+  restart=(--restart "$checkpoint")
+  echo "province-run.sh: going on from $checkpoint"
+fi
 echo "province-run.sh: attempt $((${SLURM_RESTART_COUNT:-0} + 1)), ${SLURM_NTASKS:-1} ranks x $threads threads"
-
-# CHECKPOINT HOOK (when `cpsim run --checkpoint-every N` and `--restart`
-# exist, issue 13 item 5): resume from the last complete checkpoint of an
-# earlier attempt instead of step 0, e.g.
-#   checkpoint="$out.checkpoint.h5"
-#   if [ "${SLURM_RESTART_COUNT:-0}" -gt 0 ] && [ -f "$checkpoint" ]; then
-#     restart=(--restart "$checkpoint"); fi
-#   ... cpsim run "${restart[@]}" --checkpoint-every 12 ...
-# A checkpoint restarts on any rank count, so a requeue may get other nodes.
 
 # srun starts one cpsim per task; Open MPI picks up the ranks through PMIx
 # (Debian's slurm-wlm and openmpi: --mpi=pmix). mpirun inside the allocation
 # works as well: mpirun -q "$cpsim" run ...
+# The output is written as OUT.h5.partial and renamed when the run ends, so
+# an interrupted attempt never leaves a file that looks like a result
+# (--force replaces the incomplete file a stopped attempt marked as such).
 srun --mpi="${CPSIM_SRUN_MPI:-pmix}" --cpus-per-task="$threads" \
-  "$cpsim" run "$scenario" -o "$out" --threads "$threads" --force --quiet "$@"
+  "$cpsim" run "$scenario" "${restart[@]}" -o "$out" --threads "$threads" --force --quiet \
+  --checkpoint "$checkpoint" --checkpoint-every "$every" "$@"

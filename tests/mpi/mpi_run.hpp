@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <string>
 
-#include "support/hdf5_read.hpp"
 #include "support/process.hpp"
+#include "support/same_datasets.hpp"
 
 namespace cpsim::testing {
 
@@ -33,20 +33,6 @@ inline std::string scenario(const std::string& name) {
 
 inline std::size_t count_lines(const std::string& text) {
   return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
-}
-
-/// Every dataset of `expected_path` is in `actual_path` with the same bytes,
-/// and there are no others.
-inline void expect_same_datasets(const std::string& expected_path, const std::string& actual_path) {
-  const DatasetBytes expected = read_all_datasets(expected_path);
-  const DatasetBytes actual = read_all_datasets(actual_path);
-  ASSERT_FALSE(expected.empty()) << expected_path;
-  ASSERT_EQ(expected.size(), actual.size()) << actual_path;
-  for (const auto& [name, bytes] : expected) {
-    const auto found = actual.find(name);
-    ASSERT_NE(found, actual.end()) << actual_path << " lacks " << name;
-    EXPECT_TRUE(found->second == bytes) << actual_path << ": " << name << " differs";
-  }
 }
 
 }  // namespace cpsim::testing

@@ -11,7 +11,11 @@
 #      equals the one-process study (tests/python/study_files.py);
 #   2. with MPI built in, submits examples/slurm/province-run.sh (srun, 2
 #      ranks) on the district economy at 1:100 (6 months) and checks that the file equals the
-#      one-process run and records 2 ranks.
+#      one-process run and records 2 ranks;
+#   3. with MPI, submits province-run.sh for 24 months with a checkpoint
+#      after month 12, deletes its file and requeues the job (scontrol
+#      requeue): the second attempt must go on from the checkpoint to the
+#      one-process file.
 # Every daemon is stopped at exit (trap). Exits 77 (skipped, with the reason)
 # when not root or Slurm/munge are not installed (scripts/install-deps.sh
 # --test installs them), 1 on a failure (with the daemons' logs).
@@ -183,4 +187,31 @@ diffs = study_files.differences('run-one.h5', 'run-ranks.h5')
 for d in diffs: print(d, file=sys.stderr)
 sys.exit(1 if diffs else 0)" || fail "the srun run differs from the one-process run"
 echo "run: srun over $ranks ranks equals the one-process run"
+
+# --- 3. a requeued run goes on from its checkpoint (province-run.sh, --requeue).
+# 24 months, a checkpoint after month 12. The first attempt runs to the end;
+# its file is then deleted, as if the attempt had been killed after the
+# checkpoint, and the job is requeued: the second attempt must go on from
+# month 12 to the file of the run that never stopped.
+"$cpsim" run "$scenario" -o requeue-one.h5 --threads 1 --quiet --steps 24 || fail "one-process run"
+requeued=$(sbatch --parsable --export=ALL,CPSIM_CHECKPOINT_EVERY=12 --ntasks=$ranks \
+  --cpus-per-task=1 --mem-per-cpu=500M --time=00:10:00 --output=requeue.out \
+  "$source_dir/examples/slurm/province-run.sh" "$scenario" requeue.h5 --steps 24) ||
+  fail "sbatch province-run.sh (requeue)"
+requeued=${requeued%%;*}
+wait_job "$requeued" 300 || fail "the first attempt did not complete"
+[ -f requeue.ckpt.h5 ] || fail "the first attempt left no requeue.ckpt.h5"
+rm -f requeue.h5
+scontrol requeue "$requeued" || fail "scontrol requeue"
+sleep 1
+wait_job "$requeued" 400 || fail "the requeued attempt did not complete"
+grep -q "going on from requeue.ckpt.h5" requeue.out || fail "the requeued attempt did not restart"
+$python -c "
+import sys
+sys.path.insert(0, '$source_dir/tests/python')
+import study_files
+diffs = study_files.differences('requeue-one.h5', 'requeue.h5')
+for d in diffs: print(d, file=sys.stderr)
+sys.exit(1 if diffs else 0)" || fail "the requeued run differs from the one-process run"
+echo "requeue: the requeued job went on from its checkpoint to the one-process file"
 echo "PASS"

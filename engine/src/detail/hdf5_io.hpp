@@ -105,6 +105,14 @@ inline void write_all(const FileContext& context, hid_t dataset, const std::stri
                 "cannot write dataset " + where);
 }
 
+/// Reads all of a dataset of `count` elements into `data` (nothing for zero).
+inline void read_all(const FileContext& context, hid_t dataset, const std::string& where,
+                     hid_t memory_type, void* data, std::size_t count) {
+  if (count == 0) return;
+  context.check(H5Dread(dataset, memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data),
+                "cannot read dataset " + where);
+}
+
 /// A 1-D dimension scale `name` holding `values`, with storage chunked when
 /// `chunked` (snapshots) or contiguous (fixed dimensions).
 template <class T>

@@ -36,6 +36,11 @@
 #include "economy/ledger.hpp"
 #include "economy/state.hpp"
 
+namespace cpsim {
+class StateWriter;
+class StateReader;
+}  // namespace cpsim
+
 namespace cpsim::models::economy {
 
 ParamSchema economy_schema();
@@ -140,6 +145,12 @@ std::vector<double> equity_fund_holdings(std::span<const double> wealth, double 
 std::int64_t equity_fund_payment(std::int64_t amount, double holding, double total);
 
 class PolicyAccess;
+struct CalibrationSample;
+
+/// Checkpoints (checkpoint.cpp): the calibration samples of the first year,
+/// which the model's report() reads at the end of the run.
+void save_calibration_samples(StateWriter& writer, const std::vector<CalibrationSample>& samples);
+void restore_calibration_samples(StateReader& reader, std::vector<CalibrationSample>& samples);
 
 class Economy {
  public:
@@ -167,6 +178,10 @@ class Economy {
   void age_population(const StepContext& context);
   void update_skills(const StepContext& context);
   void migrate_households(const StepContext& context);
+
+  // --- checkpoints (checkpoint.cpp): the state besides the tables ---
+  void save_state(StateWriter& writer) const;
+  void restore_state(StateReader& reader);
 
   // --- inspection (metrics, tests) ---
   const EconomyParameters& parameters() const { return p_; }
@@ -197,7 +212,8 @@ class Economy {
   double wage_of(std::size_t firm, double skill) const;
 
  private:
-  friend class PolicyAccess;  // policy modules (policies/) act on the state
+  friend class PolicyAccess;   // policy modules (policies/) act on the state
+  friend struct EconomyState;  // checkpoint.cpp: the members a checkpoint holds, listed once
   // population.cpp
   void create_regions();
   void create_households(const StepContext& context);

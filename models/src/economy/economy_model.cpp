@@ -76,6 +76,15 @@ class DistrictEconomyModel final : public Model {
                               static_cast<double>(economy_->parameters().population.residents))};
   }
 
+  void save_state(StateWriter& writer) const override {
+    economy_->save_state(writer);
+    save_calibration_samples(writer, samples_);
+  }
+  void restore_state(StateReader& reader) override {
+    economy_->restore_state(reader);
+    restore_calibration_samples(reader, samples_);
+  }
+
   const Economy& economy() const { return *economy_; }
 
  private:

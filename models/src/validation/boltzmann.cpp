@@ -18,6 +18,7 @@
 #include <numeric>
 #include <vector>
 
+#include "cpsim/engine/checkpoint.hpp"
 #include "cpsim/engine/model.hpp"
 #include "cpsim/engine/parallel.hpp"
 #include "cpsim/engine/scatter.hpp"
@@ -76,6 +77,16 @@ class BoltzmannModel final : public Model {
     simulation.add_measurement([this](const StepContext&, MetricRow& row) {
       metrics_->measure(row, (*agents_)[wealth_], 1.0, initial_total_, theory_);
     });
+  }
+
+  // The synchronous variant's count of next step's givers (a cache of the
+  // table, saved so that a restart need not count).
+  void save_state(StateWriter& writer) const override { state_fields(*this, writer); }
+  void restore_state(StateReader& reader) override { state_fields(*this, reader); }
+  template <class Self, class Archive>
+  static void state_fields(Self& self, Archive& archive) {
+    archive.field("givers", self.givers_);
+    archive.field("givers_known", self.givers_known_);
   }
 
  private:

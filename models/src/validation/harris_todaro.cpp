@@ -25,6 +25,7 @@
 #include <utility>
 #include <vector>
 
+#include "cpsim/engine/checkpoint.hpp"
 #include "cpsim/engine/distribution.hpp"
 #include "cpsim/engine/model.hpp"
 #include "cpsim/engine/parallel.hpp"
@@ -108,6 +109,10 @@ class HarrisTodaroModel final : public Model {
     simulation.add_measurement([this](const StepContext&, MetricRow& row) { measure(row); });
   }
 
+  // The counts the next step and the metrics read besides the table.
+  void save_state(StateWriter& writer) const override { state_fields(*this, writer); }
+  void restore_state(StateReader& reader) override { state_fields(*this, reader); }
+
  private:
   void migrate(const StepContext& context) {
     const auto step = static_cast<std::uint64_t>(context.step);
@@ -157,6 +162,14 @@ class HarrisTodaroModel final : public Model {
       }
     });
     employed_count_ = static_cast<std::int64_t>(jobs);
+  }
+
+  template <class Self, class Archive>
+  static void state_fields(Self& self, Archive& archive) {
+    archive.field("urban_workers", self.urban_workers_);
+    archive.field("employed_count", self.employed_count_);
+    archive.field("moved_in", self.moved_in_);
+    archive.field("moved_out", self.moved_out_);
   }
 
   void declare_metrics(MetricSet& metrics) {

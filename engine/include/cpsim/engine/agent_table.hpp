@@ -107,6 +107,19 @@ class AgentTable {
   /// (stable compaction, so the order stays partition-independent).
   void remove_if_flagged(std::span<const std::uint8_t> flags);
 
+  /// Replaces the agents by those of `new_ids`, every column resized to
+  /// match with zeros: a checkpoint being restored, which then fills the
+  /// columns through with_column().
+  void assign_ids(std::span<const AgentId> new_ids) {
+    ids_.assign(new_ids.begin(), new_ids.end());
+    resize_columns();
+  }
+  /// Calls f(std::span<T>) on column i's elements, T its element type.
+  template <class F>
+  void with_column(std::size_t i, F&& f) {
+    std::visit([&](auto& values) { f(std::span(values)); }, columns_.at(i));
+  }
+
   [[nodiscard]] std::size_t column_count() const noexcept { return columns_.size(); }
   [[nodiscard]] const ColumnInfo& column_info(std::size_t i) const { return infos_.at(i); }
   [[nodiscard]] const ColumnData& column_data(std::size_t i) const { return columns_.at(i); }

@@ -73,6 +73,10 @@ class MetricRow {
   [[nodiscard]] double get(Metric<double> metric, std::size_t flat_index = 0) const;
   [[nodiscard]] std::int64_t get(Metric<std::int64_t> metric, std::size_t flat_index = 0) const;
 
+  /// Every value at once, as reals() and integers() return them (a row read
+  /// back from a checkpoint); throws std::invalid_argument on other sizes.
+  void assign(std::span<const double> reals, std::span<const std::int64_t> integers);
+
   [[nodiscard]] std::span<const double> reals() const noexcept { return reals_; }
   [[nodiscard]] std::span<const std::int64_t> integers() const noexcept { return integers_; }
   /// The values of one metric (its flat, row-major array).

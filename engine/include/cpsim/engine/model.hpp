@@ -16,6 +16,8 @@
 namespace cpsim {
 
 class Simulation;
+class StateWriter;
+class StateReader;
 
 class Model {
  public:
@@ -28,6 +30,17 @@ class Model {
   [[nodiscard]] virtual std::vector<ResultTable> report(const Simulation& /*simulation*/) const {
     return {};
   }
+  /// Checkpoints (checkpoint.hpp, docs/checkpoint.md). The engine saves and
+  /// restores every agent table itself; a model saves here whatever else
+  /// the coming steps or report() read and build() does not set again:
+  /// accounts, counters, smoothed values, lists whose order matters. Caches
+  /// that are rebuilt from the tables need not be saved. restore_state runs
+  /// on a model freshly built from the same scenario, after its tables are
+  /// restored (they may have another size than build() made). Both run on
+  /// every rank; a model whose ranks hold different values gathers them in
+  /// save_state. A model whose whole state lies in its tables keeps these.
+  virtual void save_state(StateWriter& /*writer*/) const {}
+  virtual void restore_state(StateReader& /*reader*/) {}
 };
 
 /// Memory a run would need, and the parameter that drives it (named in the

@@ -61,6 +61,14 @@ class RunWriter {
   void write_snapshot(std::int64_t step, const AgentTable& table);
   void write_table(const ResultTable& table);
 
+  /// Waits until everything handed over so far is written, then copies the
+  /// metric rows (as /history/step, /history/reals and /history/integers:
+  /// rows x values in MetricRow order) and the snapshots (as
+  /// /history/snapshots/TABLE/step_NNNNNN, without dimension scales) written
+  /// so far into the closed HDF5 file `checkpoint`: what a restarted run
+  /// writes again (checkpoint.hpp).
+  void copy_history(const std::filesystem::path& checkpoint);
+
   /// Waits for the writer thread, writes the final attributes (complete,
   /// steps_completed, wall_seconds), closes the file and renames it to its
   /// final name.

@@ -89,6 +89,10 @@ class Simulation {
   /// simulations at once on one arena, each nesting its parallel loops there.
   std::int64_t run_in_current_arena(StepObserver& observer);
 
+  /// The next run() goes on after `step` (a restored checkpoint's): steps
+  /// step+1 .. steps(), without measuring the initial state again.
+  void resume_after(std::int64_t step);
+
   [[nodiscard]] Communicator& communicator() const noexcept { return *communicator_; }
   /// This rank's contiguous block of `count` agents (global ids begin..end-1);
   /// all of them on one rank.
@@ -104,6 +108,8 @@ class Simulation {
   [[nodiscard]] const std::vector<std::unique_ptr<AgentTable>>& tables() const noexcept {
     return tables_;
   }
+  /// For restoring a checkpoint.
+  [[nodiscard]] Model* model() noexcept { return model_.get(); }
   [[nodiscard]] const AgentTable* find_table(std::string_view name) const noexcept;
   [[nodiscard]] const std::vector<Phase>& phases() const noexcept { return phases_; }
   [[nodiscard]] const Model* model() const noexcept { return model_.get(); }
@@ -120,6 +126,7 @@ class Simulation {
   std::int64_t steps_;
   Communicator* communicator_;
   std::int64_t current_step_ = 0;
+  std::int64_t resume_step_ = -1;  ///< -1: start at step 0
   std::vector<std::unique_ptr<AgentTable>> tables_;
   std::vector<Phase> phases_;
   std::vector<double> phase_seconds_;
