@@ -2,6 +2,7 @@
 // group, the old-age dependency ratio, mean age, and the year's events
 // (reported at steps 12, 24, ...; 0 in other steps).
 #include <array>
+#include <atomic>
 
 #include "cpsim/engine/parallel.hpp"
 #include "economy/metrics.hpp"
@@ -52,7 +53,7 @@ void EconomyMetrics::measure_demography(MetricRow& row) const {
   const auto age_0 = t[h.age_0], age_1 = t[h.age_1];
   const auto child_0 = t[h.child_age_0], child_1 = t[h.child_age_1];
   const auto elder_0 = t[h.elder_age_0], elder_1 = t[h.elder_age_1];
-  // Each household's members as (age, present) pairs.
+  // Visits the ages of household i's members.
   const auto each_member = [&](std::size_t i, auto&& visit) {
     if ((flags[i] & flag_vacant) != 0) return;
     if (workers[i] > 0) visit(age_0[i]);
@@ -62,20 +63,27 @@ void EconomyMetrics::measure_demography(MetricRow& row) const {
     if (elderly[i] > 0) visit(elder_0[i]);
     if (elderly[i] > 1) visit(elder_1[i]);
   };
+  // One pass: persons by age group and the sum of ages (integers, so the
+  // chunks' order does not matter).
+  std::array<std::int64_t, group_from.size() + 1> sums{};  // groups, then ages
+  parallel_for(t.size(), [&](std::size_t begin, std::size_t end) {
+    std::array<std::int64_t, group_from.size() + 1> local{};
+    for (std::size_t i = begin; i < end; ++i) {
+      each_member(i, [&](int age) {
+        ++local[age_group(age)];
+        local.back() += age;
+      });
+    }
+    for (std::size_t k = 0; k < local.size(); ++k) {
+      std::atomic_ref<std::int64_t>(sums[k]).fetch_add(local[k], std::memory_order_relaxed);
+    }
+  });
   std::array<std::int64_t, group_from.size()> by_group{};
   for (std::size_t g = 0; g < by_group.size(); ++g) {
-    by_group[g] = deterministic_sum<std::int64_t>(t.size(), [&](std::size_t i) {
-      std::int64_t count = 0;
-      each_member(i, [&](int age) { count += age_group(age) == g ? 1 : 0; });
-      return count;
-    });
+    by_group[g] = sums[g];
     row.set(population_by_age_, g, by_group[g]);
   }
-  const std::int64_t age_total = deterministic_sum<std::int64_t>(t.size(), [&](std::size_t i) {
-    std::int64_t sum = 0;
-    each_member(i, [&](int age) { sum += age; });
-    return sum;
-  });
+  const std::int64_t age_total = sums.back();
   const std::int64_t persons = by_group[0] + by_group[1] + by_group[2] + by_group[3];
   const std::int64_t working_age = by_group[1] + by_group[2];  // 15-64
   row.set(
