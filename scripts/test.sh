@@ -52,7 +52,7 @@ if [ $quick -eq 0 ]; then
     for log in "$fuzz_log"/*.rc; do
       [ -e "$log" ] || continue
       echo "-- ${log%.rc}" | sed "s|$fuzz_log/||"
-      tail -n 3 "${log%.rc}"
+      grep -E "stat::(number_of_executed_units|average_exec_per_sec|new_units_added)" "${log%.rc}" || true
       if [ "$(cat "$log")" != 0 ]; then rc=1; tail -n 40 "${log%.rc}"; fi
       rm -f "$log" "${log%.rc}"
     done
