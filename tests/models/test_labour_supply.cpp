@@ -215,6 +215,40 @@ TEST(LabourMigration, ArrivalsRiseWithTheExpectedIncomeGap) {
   }
 }
 
+TEST(LabourMigration, HousingCrowdingIsResidentsOverAGrowingCapacity) {
+  // The capacity is the set-up's residents, growing at housing_growth_annual
+  // a month at a time: crowding = population / (population_0 x e^(g t / 12)).
+  const CompletedRun run = run_busy(2, 14);
+  const auto population = run.series("population");
+  const auto crowding = run.series("housing_crowding");
+  for (std::size_t t = 0; t < crowding.size(); ++t) {
+    const double capacity = population.front() * std::exp(0.015 * static_cast<double>(t) / 12.0);
+    EXPECT_NEAR(crowding[t], population[t] / capacity, 1e-9) << t;
+  }
+}
+
+TEST(LabourMigration, RentLowersTheGapAndArrivalsWhenHousingLags) {
+  // Paired by seed: rent at 30 % of income, housing that shrinks 50 % a
+  // year. At set-up crowding is 1 and rent is at its set-up share, so the
+  // gap is the same; afterwards it is lower, and fewer arrive, at every seed.
+  for (const std::uint64_t seed : {1ULL, 2ULL, 3ULL, 4ULL}) {
+    const auto run = [&](const char* rent) {
+      return run_scenario(xihu_small(seed, 12,
+                                     {{"parameters.in_migration.rent_share", rent},
+                                      {"parameters.in_migration.housing_growth_annual", "-0.5"}}),
+                          2);
+    };
+    const CompletedRun free = run("0");
+    const CompletedRun rent = run("0.3");
+    EXPECT_EQ(free.series("expected_income_gap").front(),
+              rent.series("expected_income_gap").front());
+    EXPECT_LT(rent.series("expected_income_gap")[1], free.series("expected_income_gap")[1]);
+    EXPECT_LT(total(rent.series("arriving_persons")), total(free.series("arriving_persons")))
+        << "seed " << seed;
+    for (const double error : rent.series("money_error")) EXPECT_EQ(error, 0.0);
+  }
+}
+
 // ------------------------------------------------------- unemployment insurance
 TEST(UnemploymentInsurance, BenefitsAreTheFlatAmountForEachRecipient) {
   const CompletedRun run = run_scenario(xihu_small(20210701, 24), 2);

@@ -19,10 +19,10 @@ namespace cpsim::models::economy {
 // MigrationOutlook) changes these sizes: list it in EconomyState::fields
 // below (or say there why a restart does not need it), then update the
 // number. EconomyParameters is left out: its fields are scenario parameters.
-static_assert(sizeof(Economy) - sizeof(EconomyParameters) == 6808,
+static_assert(sizeof(Economy) - sizeof(EconomyParameters) == 6816,
               "Economy changed: list the new member in EconomyState::fields (checkpoint.cpp)");
 static_assert(sizeof(EntrantSkills) == 40 && sizeof(FiscalRuleState) == 24 &&
-                  sizeof(MigrationOutlook) == 24,
+                  sizeof(MigrationOutlook) == 32,
               "a state struct changed: list the new member in EconomyState::fields");
 // MonthTotals is saved whole, as 64-bit words (it holds only int64 fields).
 static_assert(std::is_trivially_copyable_v<MonthTotals> &&
@@ -78,6 +78,7 @@ struct EconomyState {
     Archive outlook = a.group("migration_outlook");
     outlook.field("job_finding", e.outlook_.job_finding);
     outlook.field("outside_wage_per_skill", e.outlook_.outside_wage_per_skill);
+    outlook.field("housing_capacity", e.outlook_.housing_capacity);
     outlook.field("arrivals", e.outlook_.arrivals);
 
     a.field("next_public_purchases", e.next_public_purchases_);

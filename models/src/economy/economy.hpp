@@ -100,11 +100,13 @@ struct Leaver {
 };
 
 /// What in-migrants expect (labour_migration.cpp): the smoothed job-finding
-/// probability and the outside wage per unit of skill, RMB/month.
+/// probability, the outside wage per unit of skill, RMB/month, and the
+/// residents the district's housing holds at set-up rents.
 struct MigrationOutlook {
   double job_finding = 0;
   double outside_wage_per_skill = 0;
-  std::uint64_t arrivals = 0;  ///< households arrived so far: the serial of the next one's id
+  double housing_capacity = 0;  ///< persons; grows at in_migration.housing_growth_annual
+  std::uint64_t arrivals = 0;   ///< households arrived so far: the serial of the next one's id
 };
 
 /// The labour-market entrants of the latest year (demography.cpp), held
@@ -208,6 +210,12 @@ class Economy {
   std::int64_t disposable_income(std::size_t i) const;
   /// Members of household i (persons).
   int members(std::size_t i) const;
+  std::int64_t resident_count() const;  ///< persons in non-vacant households
+  /// Residents over what the housing holds at set-up rents (labour_migration.cpp).
+  double housing_crowding() const;
+  /// Newcomers' expected district wage after rent over the outside wage,
+  /// minus 1: arrivals when positive (labour_migration.cpp, R14a).
+  double expected_income_gap() const;
   /// Wage of the worker in slot k of household i at employer firm f, RMB/month.
   double wage_of(std::size_t firm, double skill) const;
 

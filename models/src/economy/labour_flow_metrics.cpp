@@ -33,8 +33,13 @@ void EconomyMetrics::declare_labour_flow_metrics(MetricSet& m) {
                  "Job-finding probability that migrants expect (hires per seeker, smoothed)");
   outside_wage_gap_ = m.add_real(
       "expected_income_gap", "1",
-      "Expected district wage (job finding x mean wage per skill) over the outside wage, minus 1: "
-      "arrivals when positive, extra returns of the unemployed when negative");
+      "Expected district wage (job finding x mean wage per skill, less rent's rise) over the "
+      "outside wage, minus 1: arrivals when positive, extra returns of the unemployed when "
+      "negative");
+  housing_crowding_ = m.add_real(
+      "housing_crowding", "1",
+      "Residents over what the district's housing holds at set-up rents (in-migrants' rent "
+      "rises with it)");
   for (const auto metric : {unemployment_benefits_, social_contributions_}) {
     m.declare_undefined_at_step0(metric, month_not_lived);
   }
@@ -60,11 +65,8 @@ void EconomyMetrics::measure_labour_flows(MetricRow& row) const {
           }));
   const MigrationOutlook& outlook = e.migration_outlook();
   row.set(expected_job_finding_, outlook.job_finding);
-  row.set(
-      outside_wage_gap_,
-      outlook.outside_wage_per_skill > 0
-          ? outlook.job_finding * e.market_wage_per_skill() / outlook.outside_wage_per_skill - 1.0
-          : 0.0);
+  row.set(outside_wage_gap_, e.expected_income_gap());
+  row.set(housing_crowding_, e.housing_crowding());
 }
 
 }  // namespace cpsim::models::economy

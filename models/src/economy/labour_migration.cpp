@@ -3,9 +3,14 @@
 //
 // Expected income (Todaro 1969): a newcomer expects the job-finding
 // probability pi (last months' hires per seeker, smoothed) times the
-// district's mean wage per unit of skill w_d, against an outside wage per unit
-// of skill w_o (a share of the district's at set-up, growing at its own
-// trend). The relative gap is g = pi w_d / w_o - 1.
+// district's mean wage per unit of skill w_d, less rent, against an outside
+// wage per unit of skill w_o (a share of the district's at set-up, growing at
+// its own trend). Rent takes the share r of income at set-up and rises with
+// residents per unit of housing, x = residents / capacity, as x^e; the
+// capacity grows at its own trend (Brueckner and Zenou 1999: a land market
+// limits Harris-Todaro migration). The relative gap is
+//   g = pi w_d k / w_o - 1,  k = max(0, 1 - r x^e) / (1 - r),
+// so k = 1 while residents grow with housing.
 //  - Departures first: each migrant household (hukou outside the district)
 //    leaves with the monthly probability
 //      return_rate/12 + return_unemployed/12 x unemployed share of its
@@ -44,6 +49,32 @@ constexpr std::uint32_t arrivals_origin = 0x7ffffffeU;
 constexpr std::uint64_t count_subject = ~0ULL;
 
 }  // namespace
+
+std::int64_t Economy::resident_count() const {
+  const auto flags = (*households_)[h_.flags];
+  return deterministic_sum<std::int64_t>(flags.size(), [&](std::size_t i) {
+    return (flags[i] & flag_vacant) != 0 ? std::int64_t{0} : std::int64_t{members(i)};
+  });
+}
+
+double Economy::housing_crowding() const {
+  return outlook_.housing_capacity > 0
+             ? static_cast<double>(resident_count()) / outlook_.housing_capacity
+             : 1.0;
+}
+
+double Economy::expected_income_gap() const {
+  const InMigrationParameters& in = p_.in_migration;
+  if (outlook_.outside_wage_per_skill <= 0) return 0.0;
+  double after_rent = 1.0;
+  if (in.rent_share > 0) {
+    const double rent = in.rent_share * std::pow(housing_crowding(), in.rent_elasticity);
+    after_rent = std::max(0.0, 1.0 - rent) / (1.0 - in.rent_share);
+  }
+  return outlook_.job_finding * market_wage_per_skill() * after_rent /
+             outlook_.outside_wage_per_skill -
+         1.0;
+}
 
 void Economy::vacate_household(std::size_t i, FlowTally& tally) {
   AgentTable& t = *households_;
@@ -106,11 +137,9 @@ void Economy::move_migrants(const StepContext& context) {
   const std::size_t n = t.size();
   const auto step = static_cast<std::uint64_t>(context.step);
   outlook_.outside_wage_per_skill *= std::exp(in.outside_wage_growth / 12.0);
+  outlook_.housing_capacity *= std::exp(in.housing_growth_annual / 12.0);
   const double district_wage = market_wage_per_skill();
-  const double gap =
-      outlook_.outside_wage_per_skill > 0
-          ? outlook_.job_finding * district_wage / outlook_.outside_wage_per_skill - 1
-          : 0.0;
+  const double gap = expected_income_gap();
 
   // Departures, decided in parallel from the start-of-process state.
   const auto flags = t[h_.flags];

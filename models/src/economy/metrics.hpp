@@ -78,7 +78,7 @@ class EconomyMetrics {
   Metric<std::int64_t> arriving_households_, arriving_persons_, departing_households_,
       departing_persons_, households_, migrant_persons_, benefit_recipients_;
   Metric<double> unemployment_benefits_, social_contributions_, expected_job_finding_,
-      outside_wage_gap_;
+      outside_wage_gap_, housing_crowding_;
   Metric<std::int64_t> population_by_age_, births_, deaths_, retirements_, households_formed_,
       households_dissolved_, moved_to_care_;
   Metric<double> old_age_dependency_, mean_age_;

@@ -536,6 +536,21 @@ BoundSchema<EconomyParameters> bind_economy() {
           "Arriving workers are of working age below this age (uniform; assumption: the floating "
           "population is young, 2020 census)",
           15, 80, "years");
+  in.real("rent_share", &InMigrationParameters::rent_share, 0.0,
+          "Share of a renting household's income spent on rent at set-up, which newcomers deduct "
+          "from the district's expected wage (assumption: rent-to-income ratios of 25-35 % are "
+          "reported for large Chinese cities; 0, the baseline, leaves housing out of the decision: "
+          "docs/economy-rules.md R14a says why)",
+          0.0, 0.95, "1");
+  in.real("rent_elasticity", &InMigrationParameters::rent_elasticity, 1.5,
+          "Log change of rent per log change of residents per unit of housing: the inverse of the "
+          "price elasticity of housing demand, about 0.67 (Mayo 1981 surveys 0.5-0.8)",
+          0.0, 10.0, "1");
+  in.real("housing_growth_annual", &InMigrationParameters::housing_growth_annual, 0.015,
+          "Yearly log growth of the residents the district's housing holds at set-up rents "
+          "(assumption: Hangzhou's population grew 1.2-2.0 % a year in 2021-2023 with about flat "
+          "rents)",
+          -0.5, 0.5, "1/year");
   // population from a household table (household_table.cpp)
   auto table = s.section("household_table", &EconomyParameters::household_table);
   table.string("file", &HouseholdTableParameters::file, "",

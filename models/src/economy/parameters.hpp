@@ -249,6 +249,9 @@ struct InMigrationParameters {
   double oldest_arrival_age = 0;
   double second_worker_probability = 0;
   double child_probability = 0;
+  double rent_share = 0;             ///< of a renter's income at set-up
+  double rent_elasticity = 0;        ///< log rent per log (residents / housing)
+  double housing_growth_annual = 0;  ///< log growth of the housing stock
 };
 
 // ------------------------------------------- population from a household table

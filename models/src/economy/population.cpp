@@ -126,6 +126,7 @@ Economy::Economy(Simulation& simulation, const EconomyParameters& parameters)
   for (AgentTable* table : {households_, firms_, villages_}) table->set_replicated(true);
   match_initial_workers(setup);
   initialise_balances(setup);
+  outlook_.housing_capacity = static_cast<double>(resident_count());
 }
 
 void Economy::create_regions() {
