@@ -19,7 +19,7 @@ namespace cpsim::models::economy {
 // MigrationOutlook) changes these sizes: list it in EconomyState::fields
 // below (or say there why a restart does not need it), then update the
 // number. EconomyParameters is left out: its fields are scenario parameters.
-static_assert(sizeof(Economy) - sizeof(EconomyParameters) == 6816,
+static_assert(sizeof(Economy) - sizeof(EconomyParameters) == 6896,
               "Economy changed: list the new member in EconomyState::fields (checkpoint.cpp)");
 static_assert(sizeof(EntrantSkills) == 40 && sizeof(FiscalRuleState) == 24 &&
                   sizeof(MigrationOutlook) == 32,
@@ -66,6 +66,8 @@ struct EconomyState {
     }
     a.field("outside_demand", e.outside_demand_);
     a.field("outside_demand_calibrated", e.outside_demand_calibrated_);
+    a.field("price_level", e.price_level_);
+    a.field("price_change", e.price_change_);
     a.field("purchases_netted", e.purchases_netted_);
     a.field("equity_fund_total", e.equity_fund_total_);
     a.field("equity_fund_largest", e.equity_fund_largest_);

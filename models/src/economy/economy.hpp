@@ -196,6 +196,7 @@ class Economy {
   const VillageColumns& village_columns() const { return v_; }
   const Ledger& ledger() const { return ledger_; }
   const MonthTotals& month() const { return month_; }
+  const std::array<double, sector_count>& price_level() const { return price_level_; }
   const FiscalRuleState& fiscal_rule() const { return fiscal_rule_; }
   const MigrationOutlook& migration_outlook() const { return outlook_; }
   /// Employment-weighted mean wage index of firms (wage per unit of skill), RMB/month.
@@ -298,6 +299,10 @@ class Economy {
 
   std::array<std::vector<std::uint32_t>, sector_count> sector_firms_;
   std::array<double, sector_count> outside_demand_{};  ///< RMB/month, exports + visitors
+  /// Each sector's price over its set-up price, and its latest monthly log
+  /// change (productivity.cpp, R5).
+  std::array<double, sector_count> price_level_{1.0, 1.0, 1.0, 1.0, 1.0};
+  std::array<double, sector_count> price_change_{};
   bool outside_demand_calibrated_ = false;
   bool purchases_netted_ = false;
   double equity_fund_total_ = 0;         ///< sum of the holders' shares (about 1)

@@ -36,6 +36,11 @@ EconomyMetrics::EconomyMetrics(MetricSet& m, const Economy& economy) : economy_(
   services_share_ = m.add_real("services_share", "1",
                                "Services (digital, services, rural tourism) share of value added");
   digital_share_ = m.add_real("digital_share", "1", "Digital-economy share of value added");
+  real_gdp_ = m.add_real("real_gdp", "RMB/month", "Value added at set-up prices");
+  price_level_ = m.add_real("price_level", "1", "Price over its set-up level", {sector});
+  consumer_prices_ =
+      m.add_real("consumer_price_index", "1",
+                 "Households' spending this month over its value at set-up prices (Paasche)");
   employment_ = m.add_integer("employment", "persons", "Employed workers");
   labour_force_ = m.add_integer("labour_force", "persons", "Workers employed or seeking");
   population_ = m.add_integer("population", "persons", "Residents");
@@ -197,15 +202,23 @@ CalibrationSample EconomyMetrics::measure(const StepContext& /*context*/, Metric
   std::array<std::int64_t, sector_count> by_sector{};
   for (std::size_t f = 0; f < firms.size(); ++f) by_sector[sector[f]] += sales[f];
   by_sector[rural_tourism] += e.month().village_tourism_fees;
-  double gdp = 0, services = 0;
+  double gdp = 0, services = 0, real_gdp = 0, spending = 0, real_spending = 0;
+  const auto& price = e.price_level();
   for (std::size_t s = 0; s < sector_count; ++s) {
     const double v = static_cast<double>(by_sector[s]) / fen_per_rmb;
     row.set(gdp_by_sector_, s, v);
+    row.set(price_level_, s, price[s]);
     sample.gdp_by_sector[s] = v;
     gdp += v;
+    real_gdp += v / price[s];
     if (is_services_sector(s)) services += v;
+    const auto spent = static_cast<double>(e.month().household_spending[s]);
+    spending += spent;
+    real_spending += spent / price[s];
   }
   row.set(gdp_, gdp);
+  row.set(real_gdp_, real_gdp);
+  row.set(consumer_prices_, real_spending > 0 ? spending / real_spending : 1.0);
   row.set(services_share_, ratio(services, gdp));
   row.set(digital_share_, ratio(sample.gdp_by_sector[digital_economy], gdp));
 

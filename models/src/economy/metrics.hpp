@@ -53,7 +53,8 @@ class EconomyMetrics {
     Distribution income_distribution, income_ytd_distribution, wealth_distribution;
   };
   Workspace scratch_;
-  Metric<double> gdp_, gdp_by_sector_, services_share_, digital_share_;
+  Metric<double> gdp_, gdp_by_sector_, services_share_, digital_share_, real_gdp_, price_level_,
+      consumer_prices_;
   Metric<std::int64_t> employment_, labour_force_, population_;
   Metric<double> unemployment_rate_, mean_wage_;
   Metric<double> urban_income_, rural_income_, urban_income_annual_, rural_income_annual_, ratio_;

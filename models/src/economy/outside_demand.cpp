@@ -82,7 +82,8 @@ void Economy::buy_outside_demand(const StepContext& context) {
     } else {
       const double shock = p_.rest_of_world.export_noise_sigma *
                            stream.normal(s, static_cast<std::uint64_t>(context.step));
-      outside_demand_[s] *= std::exp(p_.sectors[s].export_growth / 12.0 + shock);
+      // The volume follows the export trend; its value moves with the price.
+      outside_demand_[s] *= std::exp(p_.sectors[s].export_growth / 12.0 + shock + price_change_[s]);
       // The first public purchases come in month 2, once a month's revenue is
       // known: take them out of the services gap closed in month 1, so that
       // total demand stays at the calibrated level.

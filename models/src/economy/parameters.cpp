@@ -152,6 +152,12 @@ BoundSchema<EconomyParameters> bind_economy() {
              "Share of productivity growth passed to the wage index (K+S, Dosi et al. 2010: 1, a "
              "stable labour share; docs/economy-rules.md R4)",
              0.0, 2.0, "1");
+  firms.real("price_cost_passthrough", &FirmParameters::price_cost_passthrough, 1.0,
+             "Share of a sector's unit labour cost change (the district's wage growth less the "
+             "sector's productivity trend) passed to its price: 1 is markup pricing (K+S, Dosi et "
+             "al. 2010; Caiani et al. 2016), so a slow sector's price rises (Baumol); 0 keeps "
+             "every price at 1 (docs/economy-rules.md R5)",
+             0.0, 1.0, "1");
   firms.real("wage_premium_elasticity", &FirmParameters::wage_premium_elasticity, 0.3,
              "Elasticity of a firm's wage index to its relative productivity (assumption)", 0.0,
              1.0, "1");
@@ -198,8 +204,11 @@ BoundSchema<EconomyParameters> bind_economy() {
                 "Wage per unit of skill at a firm of mean productivity", 0.0, 1e8, "RMB/month");
     sector.real("productivity_growth", &SectorParameters::productivity_growth,
                 d.productivity_growth, "Trend productivity growth (log)", -1.0, 1.0, "1/year");
-    sector.real("export_growth", &SectorParameters::export_growth, d.export_growth,
-                "Trend growth of outside demand (exports, visitors) (log)", -1.0, 1.0, "1/year");
+    sector.real(
+        "export_growth", &SectorParameters::export_growth, d.export_growth,
+        "Trend growth of the volume of outside demand (exports, visitors) (log); its value also "
+        "moves with the sector's price (R5)",
+        -1.0, 1.0, "1/year");
     sector.real("firm_share", &SectorParameters::firm_share, d.firm_share,
                 "Share of the firm count", 0.0, 1.0, "1");
     sector.real("consumption_share_urban", &SectorParameters::consumption_share_urban,
@@ -499,7 +508,8 @@ BoundSchema<EconomyParameters> bind_economy() {
           "(docs/economy-model.md)",
           0.01, 10.0, "1");
   in.real("outside_wage_growth", &InMigrationParameters::outside_wage_growth, 0.04,
-          "Yearly log growth of the outside wage, in real terms as the model has no prices: "
+          "Yearly log growth of the outside wage, in real terms (the district's CPI rises about "
+          "0.3 % a year, docs/economy-rules.md R5): "
           "migrant workers' mean monthly income 4,072 (2020) to 4,961 RMB (2024), +4.9 %/yr, less "
           "CPI inflation of about 0.8 %/yr (NBS Migrant Worker Monitoring Survey reports)",
           -0.5, 0.5, "1/year");

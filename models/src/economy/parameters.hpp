@@ -86,6 +86,7 @@ struct FirmParameters {
   double local_owner_share_large = 0;
   double expectation_weight = 0;
   double wage_productivity_passthrough = 0;
+  double price_cost_passthrough = 0;  ///< of a sector's unit labour cost change to its price
   double wage_premium_elasticity = 0;
   double wage_vacancy_response = 0;  ///< log wage change a month per unit of unfilled share
   double wage_surplus_response = 0;  ///< log wage cut a month per unit of surplus share

@@ -1,11 +1,10 @@
 // Productivity: each firm's value added per worker follows its sector's trend
-// plus an idiosyncratic monthly shock. The wage index follows the district's
-// productivity growth (Dosi, Fagiolo & Roventini's K+S rule, where wages track
-// average productivity), plus the firm's premium elasticity on its own
-// growth relative to the district, the set-up rule W ~ a^epsilon in changes
-// (docs/economy-rules.md R4). Tracking the district rather than the firm
-// keeps the labour share stable and lets slow sectors' wages keep up (Baumol)
-// so that they can still hire.
+// plus an idiosyncratic monthly shock, valued at the sector's price. The wage index follows the
+// district's productivity growth (Dosi, Fagiolo & Roventini's K+S rule, where wages track average
+// productivity), plus the firm's premium elasticity on its own growth relative to the district, the
+// set-up rule W ~ a^epsilon in changes (docs/economy-rules.md R4). Tracking the district rather
+// than the firm keeps the labour share stable and lets slow sectors' wages keep up (Baumol) so that
+// they can still hire.
 #include <cmath>
 #include <vector>
 
@@ -46,8 +45,20 @@ void Economy::update_productivity(const StepContext& context) {
           : 0.0;
   const double passthrough = p_.firms.wage_productivity_passthrough;
   const double premium = p_.firms.wage_premium_elasticity;
+  // Prices: a sector's unit labour cost changes by the district's wage growth
+  // less its own productivity trend, and its price by the passed-through
+  // share of that (markup pricing, R5). Value added per worker is in money,
+  // so it moves with the price.
+  const double wage_growth = std::log1p(passthrough * district);
+  for (std::size_t s = 0; s < sector_count; ++s) {
+    price_change_[s] =
+        p_.firms.price_cost_passthrough * (wage_growth - p_.sectors[s].productivity_growth / 12.0);
+    price_level_[s] *= std::exp(price_change_[s]);
+  }
   parallel_for(t.size(), [&](std::size_t b, std::size_t e) {
     for (std::size_t i = b; i < e; ++i) {
+      productivity[i] = static_cast<float>(static_cast<double>(productivity[i]) *
+                                           std::exp(price_change_[sector[i]]));
       wage_index[i] =
           static_cast<float>(static_cast<double>(wage_index[i]) *
                              (1.0 + passthrough * (district + premium * (change[i] - district))));
