@@ -263,7 +263,7 @@ TEST(RegionTable, RegionsMeanWageAndIncomeFollowItsIncomeLevel) {
         run.observer.rows.at(1).real_values(spec(*run.simulation, "income_per_capita_by_area"));
     return income[1] / income[0];
   };
-  for (const std::uint64_t seed : {1, 2, 3, 4, 5}) {
+  for (std::uint64_t seed = 1; seed <= 5; ++seed) {
     const auto with = run_economy(three_regions(rich, seed, 1), 1);
     const auto without = run_economy(three_regions(plain, seed, 1), 1);
     const double wage = wage_ratio(*with->simulation);
