@@ -12,6 +12,7 @@
 
 #include "cpsim/engine/parallel.hpp"
 #include "economy/economy.hpp"
+#include "economy/region_table.hpp"
 
 namespace cpsim::models::economy {
 namespace {
@@ -65,6 +66,79 @@ std::vector<std::int32_t> zipf_sizes(std::vector<double> raw, double total, doub
   return sizes;
 }
 
+/// Firms of one sector created together: sized as a Zipf group summing to
+/// `employment`, stratified within the group (create_firms).
+struct FirmGroup {
+  std::size_t sector = 0;
+  std::size_t count = 0;
+  double employment = 0;
+  std::int64_t region = -1;            ///< -1: drawn among the communities, villages in turn
+  std::uint64_t permutation_step = 0;  ///< of the size ranks' permutation
+  std::uint64_t block_subject = 0;     ///< added to the productivity blocks' subjects
+};
+
+/// With a region table's sector shares: one group per region and sector.
+/// Region r holds the jobs of its residence (the scenario's split between
+/// the communities' and the villages' sectors) in proportion to its
+/// residents, split among sectors by its value-added shares over the
+/// sectors' productivity (the scenario's shares where the row gives none);
+/// each group keeps its sector's firms per worker, at least one firm where
+/// its share is positive (region_table.hpp).
+std::vector<FirmGroup> regional_groups(const EconomyParameters& p, const RegionTable& table,
+                                       const std::array<double, sector_count>& productivity,
+                                       const std::array<double, sector_count>& employment,
+                                       const std::array<std::size_t, sector_count>& count) {
+  const std::size_t regions = table.residents.size();
+  std::array<double, 2> jobs{}, residents{};  // by rural
+  double all_jobs = 0;
+  std::size_t all_firms = 0;
+  for (std::size_t s = 0; s < sector_count; ++s) {
+    jobs[is_village_sector(s) ? 1 : 0] += employment[s];
+    all_jobs += employment[s];
+    all_firms += count[s];
+  }
+  for (std::size_t r = 0; r < regions; ++r) {
+    residents[table.rural[r]] += static_cast<double>(table.residents[r]);
+  }
+  std::vector<std::array<double, sector_count>> cell(regions, std::array<double, sector_count>{});
+  for (std::size_t r = 0; r < regions; ++r) {
+    const bool rural = table.rural[r] != 0;
+    std::array<double, sector_count> weight{};
+    double total = 0;
+    for (std::size_t s = 0; s < sector_count; ++s) {
+      if (is_village_sector(s) != rural) continue;
+      const double share =
+          table.has_shares[r] != 0 ? table.sector_shares[r][s] : p.sectors[s].value_added_share;
+      weight[s] = share / productivity[s];
+      total += weight[s];
+    }
+    const double region_jobs =
+        jobs[rural ? 1 : 0] * static_cast<double>(table.residents[r]) / residents[rural ? 1 : 0];
+    for (std::size_t s = 0; s < sector_count; ++s) {
+      cell[r][s] = total > 0 ? region_jobs * weight[s] / total : 0.0;
+    }
+  }
+  std::vector<FirmGroup> groups;
+  std::uint64_t first = 0;
+  for (std::size_t s = 0; s < sector_count; ++s) {
+    const double per_worker = employment[s] > 0 ? static_cast<double>(count[s]) / employment[s]
+                              : all_jobs > 0    ? static_cast<double>(all_firms) / all_jobs
+                                                : 0.0;
+    for (std::size_t r = 0; r < regions; ++r) {
+      const bool rural = table.rural[r] != 0;
+      const double share =
+          table.has_shares[r] != 0 ? table.sector_shares[r][s] : p.sectors[s].value_added_share;
+      if (is_village_sector(s) != rural || !(share > 0)) continue;
+      const auto most = std::max<std::int64_t>(1, std::llround(cell[r][s]));
+      const auto n = std::clamp<std::int64_t>(std::llround(per_worker * cell[r][s]), 1, most);
+      groups.push_back({s, static_cast<std::size_t>(n), cell[r][s], static_cast<std::int64_t>(r),
+                        2 * sector_count + 1 + 2 * (s * regions + r), first});
+      first += static_cast<std::uint64_t>(n);
+    }
+  }
+  return groups;
+}
+
 }  // namespace
 
 void Economy::create_firms(const StepContext& context) {
@@ -86,15 +160,30 @@ void Economy::create_firms(const StepContext& context) {
   const double total_firms = std::max(1.0, std::round(static_cast<double>(p_.population.residents) *
                                                       p_.firms.count_per_1000_residents / 1000.0));
   std::array<std::size_t, sector_count> count{};
-  std::size_t firm_total = 0;
+  std::array<double, sector_count> employment{};
   for (std::size_t s = 0; s < sector_count; ++s) {
     auto n = static_cast<std::size_t>(
         std::llround(total_firms * p_.sectors[s].firm_share / share_total));
     if (is_village_sector(s)) n = std::max(n, regions_.villages);
     if (p_.sectors[s].value_added_share > 0) n = std::max<std::size_t>(n, 1);
     count[s] = n;
-    firm_total += n;
+    employment[s] = static_cast<double>(labour_force) * (1.0 - p_.labour.initial_unemployment) *
+                    weight[s] / weight_total;
   }
+  // One group a sector, or with a region table's sector shares one a region
+  // and sector.
+  std::vector<FirmGroup> groups;
+  const RegionTable* table = p_.region_table.table.get();
+  if (table != nullptr && std::any_of(table->has_shares.begin(), table->has_shares.end(),
+                                      [](std::uint8_t given) { return given != 0; })) {
+    groups = regional_groups(p_, *table, effective_productivity, employment, count);
+  } else {
+    for (std::size_t s = 0; s < sector_count; ++s) {
+      groups.push_back({s, count[s], employment[s], -1, 2 * s + 1, 0});
+    }
+  }
+  std::size_t firm_total = 0;
+  for (const FirmGroup& group : groups) firm_total += group.count;
 
   firms_ = &simulation_.add_table("firms");
   AgentTable& t = *firms_;
@@ -136,9 +225,9 @@ void Economy::create_firms(const StepContext& context) {
   auto expected = t[f_.expected_sales];
   auto deposits = t[f_.deposits];
   std::size_t first = 0;
-  for (std::size_t s = 0; s < sector_count; ++s) {
-    const double employment = static_cast<double>(labour_force) *
-                              (1.0 - p_.labour.initial_unemployment) * weight[s] / weight_total;
+  for (const FirmGroup& group : groups) {
+    const std::size_t s = group.sector;
+    const std::size_t firms = group.count;
     // Zipf sizes: Pareto with density ~ x^-2, truncated at a share of the
     // sector. The smallest draws (raw size below the quantile of the sector's
     // household-business share) are household businesses.
@@ -152,33 +241,35 @@ void Economy::create_firms(const StepContext& context) {
     // first-year income ratio and sector shares; the seed now decides which
     // firm is which, not the economy's make-up.
     constexpr std::uint64_t block = 10;
-    const KeyedPermutation size_rank(count[s], stream, 2 * s + 1);
+    const KeyedPermutation size_rank(firms, stream, group.permutation_step);
     const auto stratum = [&](std::uint64_t rank) {
-      return (static_cast<double>(rank) + 0.5) / static_cast<double>(count[s]);
+      return (static_cast<double>(rank) + 0.5) / static_cast<double>(firms);
     };
     const auto productivity_quantile = [&](std::uint64_t rank, const RandomBlock& u) {
       const std::uint64_t start = rank - rank % block;
-      const std::uint64_t length = std::min<std::uint64_t>(block, count[s] - start);
-      const std::uint64_t shift = stream.index(start, 2 * s + 2, length);
+      const std::uint64_t length = std::min<std::uint64_t>(block, firms - start);
+      const std::uint64_t shift = stream.index(group.block_subject + start, 2 * s + 2, length);
       const std::uint64_t position = (rank - start + shift) % length;
       return (static_cast<double>(position) + to_unit_interval_open_zero(u[0])) /
              static_cast<double>(length);
     };
-    std::vector<double> size(count[s]);
-    std::vector<std::uint8_t> small(count[s], 0);
+    std::vector<double> size(firms);
+    std::vector<std::uint8_t> small(firms, 0);
     const double small_below =
         1.0 / (1.0 - std::min(p_.sectors[s].household_business_share, 0.999999));
-    for (std::size_t k = 0; k < count[s]; ++k) {
+    for (std::size_t k = 0; k < firms; ++k) {
       size[k] = 1.0 / stratum(size_rank(k));
       small[k] = !is_village_sector(s) && size[k] < small_below ? 1 : 0;
     }
     const std::vector<std::int32_t> sizes =
-        zipf_sizes(size, employment, p_.firms.size_cap_share, small,
+        zipf_sizes(size, group.employment, p_.firms.size_cap_share, small,
                    static_cast<double>(p_.firms.household_business_max_employees));
-    for (std::size_t k = 0; k < count[s]; ++k) {
+    for (std::size_t k = 0; k < firms; ++k) {
       const std::size_t i = first + k;
       sector[i] = static_cast<std::uint8_t>(s);
-      if (is_village_sector(s)) {
+      if (group.region >= 0) {
+        region[i] = static_cast<std::uint16_t>(group.region);
+      } else if (is_village_sector(s)) {
         region[i] = static_cast<std::uint16_t>(regions_.communities + k % regions_.villages);
       } else {
         region[i] = static_cast<std::uint16_t>(stream.index(i, 0, regions_.communities, 1));
@@ -201,7 +292,7 @@ void Economy::create_firms(const StepContext& context) {
                                     static_cast<double>(wage_index[i]) * demand[i] * fen_per_rmb);
       draw_owner(i, owners, i, 0, small[k] != 0);
     }
-    first += count[s];
+    first += firms;
   }
   firm_exiting_.assign(firm_total, 0);
   refresh_sector_lists();

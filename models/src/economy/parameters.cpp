@@ -573,6 +573,14 @@ BoundSchema<EconomyParameters> bind_economy() {
                  "Region table (CSV, or FILE.h5:/path: name, parent, residence, residents) the "
                  "regions, areas and their residents come from, relative to the scenario that "
                  "names it; \"\" uses the population counts (docs/scenarios.md)");
+  regions.real("reference_income_urban", &RegionTableParameters::reference_income_urban, 0.0,
+               "Per-capita disposable income the scenario's urban set-up stands for: an urban "
+               "region's `income` column is read relative to it (0: the table may give none)",
+               0.0, 1e7, "RMB/person/year");
+  regions.real("reference_income_rural", &RegionTableParameters::reference_income_rural, 0.0,
+               "Per-capita disposable income the scenario's rural set-up stands for: a rural "
+               "region's `income` column is read relative to it (0: the table may give none)",
+               0.0, 1e7, "RMB/person/year");
   return s;
 }
 

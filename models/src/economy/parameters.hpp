@@ -275,6 +275,10 @@ struct RegionTable;  // region_table.hpp
 /// table instead of the `population` counts (region_table.cpp).
 struct RegionTableParameters {
   std::string file;  ///< "" uses the population counts; else the table's path as written
+  /// Per-capita disposable income (RMB/person/year) the scenario's urban and
+  /// rural set-up stands for: a region's `income` is read relative to it.
+  double reference_income_urban = 0;
+  double reference_income_rural = 0;
   /// The table read and apportioned by read_parameters (null without a file).
   std::shared_ptr<const RegionTable> table;
 };

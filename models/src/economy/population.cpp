@@ -271,6 +271,12 @@ void Economy::create_households(const StepContext& context) {
   auto employer_1 = t[h_.employer_1];
   auto housing = t[h_.housing_wealth];
   auto deposits = t[h_.deposits];
+  const RegionTable* region_table = p_.region_table.table.get();
+  const auto skill_scale = [&](std::size_t r) {
+    return region_table != nullptr && !region_table->skill_scale.empty()
+               ? region_table->skill_scale[r]
+               : 1.0;
+  };
   parallel_for(
       regions_.size(),
       [&](std::size_t b, std::size_t e) {
@@ -307,9 +313,12 @@ void Economy::create_households(const StepContext& context) {
                        p_.households.migrant_share_urban + p_.households.rural_hukou_share_urban) {
               f = flag_rural_hukou;
             }
-            const double mean_skill = (f & flag_rural_resident) != 0 ? p_.skills.mean_rural
-                                      : (f & flag_migrant) != 0      ? p_.skills.mean_migrant
-                                                                     : p_.skills.mean_urban;
+            const double group_skill = (f & flag_rural_resident) != 0 ? p_.skills.mean_rural
+                                       : (f & flag_migrant) != 0      ? p_.skills.mean_migrant
+                                                                      : p_.skills.mean_urban;
+            // A region table's income level scales the region's drawn skills
+            // (region_table.hpp); x 1 leaves them bit for bit.
+            const double mean_skill = group_skill * skill_scale(r);
             const bool urban_hukou = (f & flag_rural_hukou) == 0;
             if (urban_hukou || to_unit_interval(u[1]) < p_.pension.employee_share_rural_hukou) {
               f = static_cast<std::uint8_t>(f | flag_employee_pension);
