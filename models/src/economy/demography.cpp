@@ -176,6 +176,7 @@ void Economy::age_population(const StepContext& context) {
   auto bits = t[h_.person_bits];
   auto education = t[h_.education_per_child];
   const auto flags = t[h_.flags];
+  const auto region = t[h_.region];
   const auto ids = t.ids();
   const RandomStream stream = context.stream("demography.ageing");
   const auto step = static_cast<std::uint64_t>(context.step);
@@ -252,9 +253,7 @@ void Economy::age_population(const StepContext& context) {
         if (age < entry_age) break;
         const bool female = (bits[i] & female_child(k)) != 0;
         remove_dependant(i, true, k);
-        const double mean = rural                            ? p_.skills.mean_rural
-                            : (flags[i] & flag_migrant) != 0 ? p_.skills.mean_migrant
-                                                             : p_.skills.mean_urban;
+        const double mean = mean_skill(flags[i], region[i]);
         const double parent = workers[i] >= 1 ? static_cast<double>(skill_0[i]) : 0.0;
         const RandomBlock z = stream.block(ids[i], step, 2 + static_cast<std::uint64_t>(draw));
         const float skill =

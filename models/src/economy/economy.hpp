@@ -211,6 +211,9 @@ class Economy {
   std::int64_t disposable_income(std::size_t i) const;
   /// Members of household i (persons).
   int members(std::size_t i) const;
+  /// Mean skill of a new worker with these flags in this region
+  /// (population.cpp): its group's, times the region's income scale.
+  double mean_skill(std::uint8_t flags, std::size_t region) const;
   std::int64_t resident_count() const;  ///< persons in non-vacant households
   /// Residents over what the housing holds at set-up rents (labour_migration.cpp).
   double housing_crowding() const;

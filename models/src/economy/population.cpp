@@ -129,6 +129,17 @@ Economy::Economy(Simulation& simulation, const EconomyParameters& parameters)
   outlook_.housing_capacity = static_cast<double>(resident_count());
 }
 
+double Economy::mean_skill(std::uint8_t flags, std::size_t region) const {
+  const double group = (flags & flag_rural_resident) != 0 ? p_.skills.mean_rural
+                       : (flags & flag_migrant) != 0      ? p_.skills.mean_migrant
+                                                          : p_.skills.mean_urban;
+  // A region table's income level scales its region's skills
+  // (region_table.hpp); x 1 leaves them bit for bit.
+  const RegionTable* table = p_.region_table.table.get();
+  return table != nullptr && !table->skill_scale.empty() ? group * table->skill_scale[region]
+                                                         : group;
+}
+
 void Economy::create_regions() {
   if (const RegionTable* table = p_.region_table.table.get()) {
     regions_.communities = table->communities;
@@ -271,12 +282,6 @@ void Economy::create_households(const StepContext& context) {
   auto employer_1 = t[h_.employer_1];
   auto housing = t[h_.housing_wealth];
   auto deposits = t[h_.deposits];
-  const RegionTable* region_table = p_.region_table.table.get();
-  const auto skill_scale = [&](std::size_t r) {
-    return region_table != nullptr && !region_table->skill_scale.empty()
-               ? region_table->skill_scale[r]
-               : 1.0;
-  };
   parallel_for(
       regions_.size(),
       [&](std::size_t b, std::size_t e) {
@@ -313,12 +318,7 @@ void Economy::create_households(const StepContext& context) {
                        p_.households.migrant_share_urban + p_.households.rural_hukou_share_urban) {
               f = flag_rural_hukou;
             }
-            const double group_skill = (f & flag_rural_resident) != 0 ? p_.skills.mean_rural
-                                       : (f & flag_migrant) != 0      ? p_.skills.mean_migrant
-                                                                      : p_.skills.mean_urban;
-            // A region table's income level scales the region's drawn skills
-            // (region_table.hpp); x 1 leaves them bit for bit.
-            const double mean_skill = group_skill * skill_scale(r);
+            const double mean = mean_skill(f, r);
             const bool urban_hukou = (f & flag_rural_hukou) == 0;
             if (urban_hukou || to_unit_interval(u[1]) < p_.pension.employee_share_rural_hukou) {
               f = static_cast<std::uint8_t>(f | flag_employee_pension);
@@ -332,10 +332,10 @@ void Economy::create_households(const StepContext& context) {
             const double z1 = RandomStream::box_muller(n[2], n[3]);
             skill_0[i] = row != nullptr && row->skill[0] > 0
                              ? row->skill[0]
-                             : draw_skill(mean_skill, p_.skills.sigma, z0);
+                             : draw_skill(mean, p_.skills.sigma, z0);
             skill_1[i] = row != nullptr && row->skill[1] > 0
                              ? row->skill[1]
-                             : draw_skill(mean_skill, p_.skills.sigma, z1);
+                             : draw_skill(mean, p_.skills.sigma, z1);
             if (row != nullptr) {
               housing[i] = row->housing_wealth;
               deposits[i] = row->deposits;  // initialise_balances keeps them
