@@ -87,7 +87,7 @@ class Distribution {
     std::vector<double> weight_buffer;
     std::vector<std::size_t> offsets;
     std::vector<std::uint64_t> block_differs;
-    std::vector<std::uint32_t> counts;  ///< assign_integers(): one per value in [min, max]
+    std::vector<std::uint32_t> counts;  ///< assign_integers(): four tallies per value in [min, max]
   };
   SortScratch scratch_;
   std::vector<double> values_;
