@@ -123,8 +123,10 @@ class BoltzmannModel final : public Model {
   // (exact; a rejected word is replaced by the same word of block
   // (w / 4, step, r)). K = 2 needs ranges whose product, at most n^4, stays
   // below 2^48 (a rejection then has probability below 2^-16): n <= 4,096.
-  // At K = 2 one block serves eight agents; a word per draw took four times
-  // the blocks, and then half the step's time.
+  // At K = 1 the product is below n^2 < 2^64 (n < 2^32, the schema's bound),
+  // and a rejection below n^2 / 2^64: under 2^-16 up to n = 2^24, and only
+  // costs another block beyond. At K = 2 one block serves eight agents; a
+  // word per draw took four times the blocks, and then half the step's time.
   static constexpr std::size_t pair_limit = 4096;
 
   template <std::size_t K>
