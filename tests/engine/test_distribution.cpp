@@ -173,7 +173,9 @@ TEST(Distribution, CountingPathEqualsTheRadixSortExactly) {
   // assign_integers() counts small-range integers; assign() of the same
   // doubles radix-sorts them. Both must give the same sorted values and the
   // same statistics to the last bit, for ranges that count and ranges that
-  // do not (the fallback), negative values, and units other than 1.
+  // do not (the fallback), negative values, and units other than 1; with
+  // unit 1 and small sums the counting path sums in integers (exact, so the
+  // same doubles), else in doubles as assign() does.
   const RandomStream s(13, "counting");
   struct Case {
     std::size_t n;
@@ -189,7 +191,9 @@ TEST(Distribution, CountingPathEqualsTheRadixSortExactly) {
                                    {3000, 0, 1000000, 1.0},
                                    {4096, 1000000000000, 2000, 1.0},
                                    {2000, -(std::int64_t{1} << 62), std::int64_t{1} << 62, 1.0},
-                                   {100000, 0, 100, 1.0 / 3.0}};
+                                   {100000, 0, 100, 1.0 / 3.0},
+                                   {200000, 0, 30, 1.0},
+                                   {3000, -2000000, 3500, 1.0}};
   Distribution counted;  // reused across cases, as a model reuses it
   for (std::size_t c = 0; c < cases.size(); ++c) {
     const Case& k = cases[c];

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <set>
 #include <vector>
 
@@ -70,6 +71,74 @@ TEST(RandomStream, NormalHasUnitVariance) {
   }
   EXPECT_NEAR(sum / n, 0.0, 0.015);
   EXPECT_NEAR(sum2 / n, 1.0, 0.02);
+}
+
+TEST(UniformBatch, DrawsAreTheDigitsOfLemiresDrawOnTheProduct) {
+  // candidate * P = 2^64 D + L with D = x0 r1 r2 + x1 r2 + x2: the draws are
+  // D's mixed-radix digits, kept exactly when L >= 2^64 mod P, else the next
+  // candidate decides.
+  __extension__ using uint128 = unsigned __int128;
+  const RandomStream s(17, "batch");
+  const std::array<std::uint64_t, 3> ranges{3, 7, 1000};
+  const std::uint64_t product = 21000;
+  const std::uint64_t threshold = (0 - product) % product;
+  int rejected = 0;
+  for (std::uint64_t i = 0; i < 20000; ++i) {
+    // Every 1,000th candidate is forced into the rejection region.
+    std::uint64_t first = s.word(i, 0);
+    if (i % 1000 == 0) first = 0;
+    const std::uint64_t second = s.word(i, 1);
+    int calls = 0;
+    const auto draws = uniform_batch(ranges, [&](std::uint64_t r) {
+      ++calls;
+      return r == 0 ? first : second;
+    });
+    const uint128 scaled = static_cast<uint128>(first) * product;
+    const bool keep = static_cast<std::uint64_t>(scaled) >= threshold;
+    const auto digits =
+        static_cast<std::uint64_t>((static_cast<uint128>(keep ? first : second) * product) >> 64);
+    ASSERT_EQ(draws[0] * 7000 + draws[1] * 1000 + draws[2], digits) << i;
+    ASSERT_LT(draws[0], 3U);
+    ASSERT_LT(draws[1], 7U);
+    ASSERT_LT(draws[2], 1000U);
+    ASSERT_EQ(calls, keep ? 1 : 2) << i;
+    rejected += keep ? 0 : 1;
+  }
+  EXPECT_EQ(rejected, 20);  // the forced ones; otherwise rejection has probability < 2^-49
+}
+
+TEST(UniformBatch, SingleRangeRejectsExactlyBelowTwoToThe64ModN) {
+  // 2^64 mod 3 = 1: only the candidate 0 is rejected (its low half is 0).
+  int calls = 0;
+  const auto draw = uniform_batch(std::array<std::uint64_t, 1>{3}, [&](std::uint64_t r) {
+    ++calls;
+    return r == 0 ? std::uint64_t{0} : std::uint64_t{1} << 63;
+  });
+  EXPECT_EQ(draw[0], 1U);  // 2^63 * 3 = 2^64 + 2^63
+  EXPECT_EQ(calls, 2);
+  EXPECT_EQ(uniform_batch(std::array<std::uint64_t, 1>{3},
+                          [](std::uint64_t) { return std::uint64_t{1}; })[0],
+            0U);  // low half 3 >= 1: kept
+  EXPECT_EQ(uniform_batch(std::array<std::uint64_t, 1>{1},
+                          [](std::uint64_t) { return ~std::uint64_t{0}; })[0],
+            0U);
+}
+
+TEST(UniformBatch, PairsAreJointlyUniformByChiSquare) {
+  const RandomStream s(19, "pairs");
+  constexpr std::uint64_t a = 4, b = 5;
+  constexpr int n = 100000;
+  std::vector<int> counts(a * b);
+  for (int i = 0; i < n; ++i) {
+    const auto d = uniform_batch(std::array<std::uint64_t, 2>{a, b}, [&](std::uint64_t r) {
+      return s.word(static_cast<std::uint64_t>(i), 0, r);
+    });
+    ++counts[d[0] * b + d[1]];
+  }
+  double chi2 = 0;
+  const double expected = static_cast<double>(n) / (a * b);
+  for (const int c : counts) chi2 += (c - expected) * (c - expected) / expected;
+  EXPECT_LT(chi2, 43.82);  // 99.9 % quantile of chi-square with 19 degrees of freedom
 }
 
 TEST(KeyedPermutation, IsABijectionForAwkwardSizes) {

@@ -5,7 +5,7 @@
 //    unit to a uniformly random agent (itself included) if its wealth is above
 //    0. Inherently sequential: each gift changes what later agents hold, so
 //    the sweep runs on one thread; its random numbers are drawn in parallel
-//    beforehand (they depend only on seed, position/agent and step).
+//    beforehand (they depend only on seed, position and step).
 //  - random_pair: a step is N micro-steps; each picks a random giver and a
 //    random receiver (possibly the same) and moves one unit if the giver has
 //    one. The chain is symmetric, so its stationary law is uniform over all
@@ -14,6 +14,7 @@
 //    start-of-step wealth, to a uniformly random agent; the received counts
 //    are drawn as the multinomial they are, in parallel (see synchronous()).
 
+#include <array>
 #include <memory>
 #include <numeric>
 #include <vector>
@@ -94,31 +95,72 @@ class BoltzmannModel final : public Model {
   // parallel; only the swaps and the gifts themselves run in sequence.
   void mesa_sweep(const StepContext& context) {
     const std::size_t n = agents_->size();
-    const RandomStream order_stream = context.stream("boltzmann.order");
-    const RandomStream gift_stream = context.stream("boltzmann.gift");
+    const RandomStream stream = context.stream("boltzmann.sweep");
     const auto step = static_cast<std::uint64_t>(context.step);
-    auto& swap_with = scratch_a_;
-    auto& target = scratch_b_;
-    parallel_for((n + 3) / 4, [&](std::size_t b0, std::size_t b1) {
+    if (n <= pair_limit) {
+      draw_sweep<2>(stream, step, n);
+    } else {
+      draw_sweep<1>(stream, step, n);
+    }
+    order_.resize(n);
+    std::iota(order_.begin(), order_.end(), 0U);
+    const auto& swap_with = scratch_a_;
+    const auto& target = scratch_b_;
+    for (std::size_t i = n; i-- > 1;) std::swap(order_[i], order_[swap_with[i]]);
+    // Branch-free: whether a giver has a unit is a coin flip at mean wealth
+    // 1, and a mispredicted branch per agent cost more than the gift itself.
+    auto wealth = (*agents_)[wealth_];
+    for (const std::uint32_t giver : order_) {
+      const std::int64_t gives = wealth[giver] > 0 ? 1 : 0;
+      wealth[giver] -= gives;
+      wealth[target[giver]] += gives;
+    }
+  }
+
+  // Position i draws its swap partner in [0, i] and its gift target in
+  // [0, n). The draws of K consecutive positions come from one 64-bit word,
+  // word w % 4 of Philox block w / 4 for word w = i / K, by uniform_batch
+  // (exact; a rejected word is replaced by the same word of block
+  // (w / 4, step, r)). K = 2 needs ranges whose product, at most n^4, stays
+  // below 2^48 (a rejection then has probability below 2^-16): n <= 4,096.
+  // At K = 1 the product is below n^2 < 2^64 (n < 2^32, the schema's bound),
+  // and a rejection below n^2 / 2^64: under 2^-16 up to n = 2^24, and only
+  // costs another block beyond. At K = 2 one block serves eight agents; a
+  // word per draw took four times the blocks, and then half the step's time.
+  static constexpr std::size_t pair_limit = 4096;
+
+  template <std::size_t K>
+  void draw_sweep(const RandomStream& stream, std::uint64_t step, std::size_t n) {
+    const std::size_t words = (n + K - 1) / K;
+    parallel_for((words + 3) / 4, [&](std::size_t b0, std::size_t b1) {
       for (std::size_t b = b0; b < b1; ++b) {
-        const RandomBlock order_words = order_stream.block(b, step);
-        const RandomBlock gift_words = gift_stream.block(b, step);
-        for (std::size_t k = 0; k < 4 && 4 * b + k < n; ++k) {
-          const std::size_t i = 4 * b + k;
-          swap_with[i] = static_cast<std::uint32_t>(to_index(order_words[k], i + 1));
-          target[i] = static_cast<std::uint32_t>(to_index(gift_words[k], n));
+        const RandomBlock block = stream.block(b, step);
+        for (std::size_t k = 0; k < 4 && (4 * b + k) * K < n; ++k) {
+          const auto candidate = [&](std::uint64_t r) {
+            return r == 0 ? block[k] : stream.block(b, step, r)[k];
+          };
+          const std::size_t first = (4 * b + k) * K;
+          if (first + K <= n) {
+            draw_positions<K>(first, n, candidate);
+          } else {
+            draw_positions<1>(first, n, candidate);  // the last, odd position
+          }
         }
       }
     });
-    order_.resize(n);
-    std::iota(order_.begin(), order_.end(), 0U);
-    for (std::size_t i = n; i-- > 1;) std::swap(order_[i], order_[swap_with[i]]);
-    auto wealth = (*agents_)[wealth_];
-    for (const std::uint32_t giver : order_) {
-      if (wealth[giver] > 0) {
-        --wealth[giver];
-        ++wealth[target[giver]];
-      }
+  }
+
+  template <std::size_t K, class Candidate>
+  void draw_positions(std::size_t first, std::size_t n, const Candidate& candidate) {
+    std::array<std::uint64_t, 2 * K> ranges{};
+    for (std::size_t a = 0; a < K; ++a) {
+      ranges[2 * a] = first + a + 1;
+      ranges[2 * a + 1] = n;
+    }
+    const auto draws = uniform_batch(ranges, candidate);
+    for (std::size_t a = 0; a < K; ++a) {
+      scratch_a_[first + a] = static_cast<std::uint32_t>(draws[2 * a]);
+      scratch_b_[first + a] = static_cast<std::uint32_t>(draws[2 * a + 1]);
     }
   }
 

@@ -79,6 +79,8 @@ class Distribution {
  private:
   void sort_by_value(std::span<const double> values, bool move_weights);
   void finish();
+  static bool sums_are_exact(std::size_t n, std::int64_t low, std::int64_t high);
+  void integer_sums(std::span<const std::uint32_t> counts, std::int64_t low);
 
   /// The radix sort's working arrays, kept for reuse by assign().
   struct SortScratch {
@@ -87,7 +89,7 @@ class Distribution {
     std::vector<double> weight_buffer;
     std::vector<std::size_t> offsets;
     std::vector<std::uint64_t> block_differs;
-    std::vector<std::uint32_t> counts;  ///< assign_integers(): one per value in [min, max]
+    std::vector<std::uint32_t> counts;  ///< assign_integers(): four tallies per value in [min, max]
   };
   SortScratch scratch_;
   std::vector<double> values_;
@@ -96,6 +98,9 @@ class Distribution {
   std::vector<double> cumulative_total_;   ///< of w * x, after each sorted entry
   double total_weight_ = 0;
   double total_ = 0;
+  /// gini()'s area, when assign_integers() summed it exactly (integer_sums).
+  double gini_area_ = 0;
+  bool gini_area_known_ = false;
 };
 
 /// Theil T index and its exact decomposition into groups:

@@ -49,6 +49,38 @@ constexpr std::uint64_t to_index(std::uint64_t word, std::uint64_t n) noexcept {
   return static_cast<std::uint64_t>((static_cast<uint128>(word) * n) >> 64);
 }
 
+/// K independent integers, draw j exactly uniform on [0, ranges[j]), from
+/// 64-bit uniform candidates: Lemire's batched method (Brackett-Rozinsky and
+/// Lemire, "Batched ranged random integer generation", Software: Practice
+/// and Experience 2025). Each draw is the high half of the previous low half
+/// (the candidate, first) times its range. That is the mixed-radix
+/// expansion of candidate * P, P the product of the ranges:
+/// candidate * P = 2^64 (x_0 r_1 ... r_{K-1} + ... + x_{K-1}) + L, so the
+/// draws are the digits of Lemire's multiply-shift draw on [0, P), made
+/// exactly uniform (no bias at all) by its rejection of L < 2^64 mod P.
+/// K = 1 is Lemire's method itself ("Fast random integer generation in an
+/// interval", ACM TOMACS 2019). `candidate(r)` returns the r-th candidate
+/// (r = 0, 1, ...): a keyed draw, so a rejection moves no other draw. A second
+/// candidate is needed with probability below P / 2^64, and the modulo is
+/// computed only when L < P. Requires every range >= 1 and P < 2^64.
+template <std::size_t K, class Candidate>
+constexpr std::array<std::uint64_t, K> uniform_batch(const std::array<std::uint64_t, K>& ranges,
+                                                     Candidate&& candidate) {
+  __extension__ using uint128 = unsigned __int128;  // GCC and Clang; silences -Wpedantic
+  std::uint64_t product = 1;
+  for (const std::uint64_t range : ranges) product *= range;
+  std::array<std::uint64_t, K> draws{};
+  for (std::uint64_t r = 0;; ++r) {
+    std::uint64_t low = candidate(r);
+    for (std::size_t j = 0; j < K; ++j) {
+      const uint128 scaled = static_cast<uint128>(low) * ranges[j];
+      draws[j] = static_cast<std::uint64_t>(scaled >> 64);
+      low = static_cast<std::uint64_t>(scaled);
+    }
+    if (low >= product || low >= (0 - product) % product) return draws;  // 2^64 mod P
+  }
+}
+
 /// One named random stream of one simulation. Cheap to copy; thread-safe
 /// because it holds no mutable state.
 class RandomStream {
