@@ -114,7 +114,10 @@ TEST_P(FullDisk, AFailedWriteGivesAClearErrorAndNoFile) {
 
 INSTANTIATE_TEST_SUITE_P(Codecs, FullDisk,
                          ::testing::Values("--set output.compression=0",
-                                           "--set output.codec=lz4 --set output.compression=1"));
+                                           "--set output.codec=lz4 --set output.compression=1"),
+                         [](const ::testing::TestParamInfo<const char*>& info) {
+                           return std::string(info.index == 0 ? "uncompressed" : "lz4");
+                         });
 
 /// output.codec lz4 where HDF5 cannot load the plugin (HDF5_PLUGIN_PATH
 /// names an empty folder): refused before the model is built, exit 3, one
