@@ -163,6 +163,7 @@ RunResult execute_run(const RunRequest& request) {
     // Refuse before allocating anything: a big model takes a while to build.
     if (world.is_root() && !request.output.empty()) {
       check_output_destination(request.output, request.overwrite);
+      check_compression(request.output.string(), scenario.output.compression);
     }
   });
   set_phase("building the model");

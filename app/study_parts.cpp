@@ -149,6 +149,7 @@ MergedStudy merge_study_parts(const MergeRequest& merge) {
   }
   request.output = output ? *output : here / (study.name + ".h5");
   check_output_destination(request.output, request.overwrite);
+  check_compression(request.output.string(), study.variants.front().scenario.output.compression);
 
   set_phase("building the study's first runs");
   const ModelInfo* model = registry.find(study.variants.front().scenario.model);

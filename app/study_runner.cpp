@@ -352,6 +352,8 @@ StudyOutcome execute_study(const StudyRequest& request) {
         }
         if (world.is_root() && !request.output.empty()) {
           check_output_destination(request.output, request.overwrite);
+          check_compression(request.output.string(),
+                            study.variants.front().scenario.output.compression);
         }
         // The largest run the model expects, before anything is built.
         const std::uint64_t per_run = model_run_bytes(study, *model);

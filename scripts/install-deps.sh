@@ -10,6 +10,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config git
   libtbb-dev libboost-program-options-dev libhdf5-dev libyaml-cpp-dev librandom123-dev
+  hdf5-filter-plugin  # the LZ4 filter for `output.codec: lz4` (docs/output-format.md)
   libgtest-dev libgmock-dev libbenchmark-dev libboost-math-dev libboost-random-dev
   nlohmann-json3-dev libnlopt-cxx-dev
   libopenmpi-dev openmpi-bin

@@ -112,8 +112,8 @@ class CalibrationWriter {
                     const std::string& units) {
     const std::string where = group_where + "/" + name;
     const auto n = static_cast<hsize_t>(values.size());
-    Hid dataset =
-        create_dataset(context_, group, name, where, H5Type<double>::file(), {n}, {n}, {}, 0);
+    Hid dataset = create_dataset(context_, group, name, where, H5Type<double>::file(), {n}, {n}, {},
+                                 Compression{});
     detail::write_all(context_, dataset.get(), where, H5Type<double>::memory(), values.data(),
                       values.size());
     attach(context_, dataset.get(), scale, 0, where);
@@ -131,7 +131,7 @@ class CalibrationWriter {
     H5Sget_simple_extent_dims(row_space.get(), &shape[0], nullptr);
     H5Sget_simple_extent_dims(column_space.get(), &shape[1], nullptr);
     Hid dataset = create_dataset(context_, group, name, where, H5Type<double>::file(),
-                                 {shape[0], shape[1]}, {shape[0], shape[1]}, {}, 0);
+                                 {shape[0], shape[1]}, {shape[0], shape[1]}, {}, Compression{});
     detail::write_all(context_, dataset.get(), where, H5Type<double>::memory(), values.data(),
                       values.size());
     attach(context_, dataset.get(), rows, 0, where);
@@ -205,7 +205,7 @@ class CalibrationWriter {
       seeds.push_back(replicate_seed(calibration_.seed, r));
     }
     Hid seed = detail::write_scale<std::uint64_t>(context_, group.get(), "seed", where + "/seed",
-                                                  seeds, 0, false);
+                                                  seeds, Compression{}, false);
     write_matrix(group.get(), where, "simulated", result_.samples.values, name.get(), seed.get(),
                  "each seed's moment at the estimate", "");
   }
@@ -217,8 +217,8 @@ class CalibrationWriter {
     for (std::size_t e = 0; e < result_.trace_objective.size(); ++e) {
       numbers.push_back(static_cast<std::int64_t>(e + 1));
     }
-    Hid evaluation = detail::write_scale<std::int64_t>(context_, group.get(), "evaluation",
-                                                       where + "/evaluation", numbers, 0, false);
+    Hid evaluation = detail::write_scale<std::int64_t>(
+        context_, group.get(), "evaluation", where + "/evaluation", numbers, Compression{}, false);
     Hid parameter =
         detail::write_string_dimension(context_, group.get(), where, "parameter", parameter_names_);
     write_vector(group.get(), where, "objective", result_.trace_objective, evaluation.get(),

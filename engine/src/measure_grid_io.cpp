@@ -20,13 +20,14 @@ void write_measure_grid(const FileContext& context, hid_t root, const std::strin
     write_scalar_attribute<double>(context, group.get(), where, key.c_str(), value);
   }
   Hid contrast = write_labelled_dimension(context, group.get(), where, "contrast", grid.contrasts);
-  Hid year = write_scale<std::int64_t>(context, group.get(), "year", where + "/year", grid.years, 0,
-                                       false);
+  Hid year = write_scale<std::int64_t>(context, group.get(), "year", where + "/year", grid.years,
+                                       Compression{}, false);
   write_units(context, year.get(), where + "/year", "1", "simulated year (1 = the first)");
   {
     const std::string step_where = where + "/year_step";
-    Hid steps = create_dataset(context, group.get(), "year_step", step_where, H5T_STD_I64LE,
-                               {grid.year_steps.size()}, {grid.year_steps.size()}, {}, 0);
+    Hid steps =
+        create_dataset(context, group.get(), "year_step", step_where, H5T_STD_I64LE,
+                       {grid.year_steps.size()}, {grid.year_steps.size()}, {}, Compression{});
     write_all(context, steps.get(), step_where, H5T_NATIVE_INT64, grid.year_steps.data(),
               grid.year_steps.size());
     attach(context, steps.get(), year.get(), 0, step_where);
@@ -51,7 +52,7 @@ void write_measure_grid(const FileContext& context, hid_t root, const std::strin
       names += " " + layout.dimensions[d].name;
     }
     Hid dataset = create_dataset(context, group.get(), measure.name, measure_where, H5T_IEEE_F64LE,
-                                 dims, dims, {}, 0);
+                                 dims, dims, {}, Compression{});
     std::vector<double> values;
     for (const MeasureSet& cell : grid.cells) {
       const Measure& mine = cell.measures.at(m);

@@ -70,7 +70,7 @@ struct RunWriter::Impl {
   std::filesystem::path partial_path;
   FileContext context;
   bool overwrite = false;
-  int compression = 0;
+  Compression compression;
 
   Hid file;
   Hid metrics_group;
@@ -107,12 +107,12 @@ struct RunWriter::Impl {
   std::vector<std::shared_ptr<AgentTable>> spare_tables;
   std::shared_ptr<AgentTable> copy_of(const AgentTable& table);
 
-  Impl(std::filesystem::path path, bool overwrite_existing, int level)
+  Impl(std::filesystem::path path, bool overwrite_existing, Compression filters)
       : final_path(std::move(path)),
         partial_path(final_path.string() + ".partial"),
         context(partial_path.string()),
         overwrite(overwrite_existing),
-        compression(level) {}
+        compression(filters) {}
 
   void create(const Provenance& provenance, const MetricSet& metric_set);
   void create_metrics(const MetricSet& metric_set);
@@ -129,11 +129,7 @@ struct RunWriter::Impl {
 };
 
 void RunWriter::Impl::create(const Provenance& provenance, const MetricSet& metric_set) {
-  const std::string final_name = final_path.string();
-  if (compression < 0 || compression > 9) {
-    throw OutputError(final_name + ": compression level must be 0..9, got " +
-                      std::to_string(compression));
-  }
+  check_compression(final_path.string(), compression);
   check_destination(final_path, overwrite);
   file = create_file(context, partial_path);
 
@@ -364,7 +360,7 @@ void RunWriter::Impl::abandon() noexcept {
 }
 
 RunWriter::RunWriter(std::filesystem::path path, const Provenance& provenance,
-                     const MetricSet& metrics, int compression, bool overwrite)
+                     const MetricSet& metrics, Compression compression, bool overwrite)
     : impl_(std::make_unique<Impl>(std::move(path), overwrite, compression)) {
   const detail::SilenceErrors silence;
   try {
@@ -554,8 +550,8 @@ void RunWriter::write_table(const ResultTable& table) {
 
   std::vector<std::int64_t> row_numbers(rows);
   for (std::size_t i = 0; i < rows; ++i) row_numbers[i] = static_cast<std::int64_t>(i);
-  Hid row =
-      write_scale<std::int64_t>(context, group.get(), "row", where + "/row", row_numbers, 0, false);
+  Hid row = write_scale<std::int64_t>(context, group.get(), "row", where + "/row", row_numbers,
+                                      Compression{}, false);
   write_units(context, row.get(), where + "/row", "1", "row number");
 
   for (const auto& column : table.columns) {
@@ -564,7 +560,7 @@ void RunWriter::write_table(const ResultTable& table) {
     if (const auto* numbers = std::get_if<std::vector<double>>(&column.values)) {
       const auto n = static_cast<hsize_t>(numbers->size());
       dataset = create_dataset(context, group.get(), column.name, column_where, H5T_IEEE_F64LE, {n},
-                               {n}, {}, 0);
+                               {n}, {}, Compression{});
       write_all(context, dataset.get(), column_where, H5T_NATIVE_DOUBLE, numbers->data(),
                 numbers->size());
     } else {
@@ -664,7 +660,8 @@ void RunWriter::copy_history(const std::filesystem::path& checkpoint) {
   const auto put = [&](const char* name, hid_t file_type, hid_t memory_type, const void* data,
                        std::vector<hsize_t> dims) {
     const std::string where = std::string("/history/") + name;
-    Hid dataset = create_dataset(target, history.get(), name, where, file_type, dims, dims, {}, 0);
+    Hid dataset = create_dataset(target, history.get(), name, where, file_type, dims, dims, {},
+                                 Compression{});
     std::size_t count = 1;
     for (const hsize_t n : dims) count *= static_cast<std::size_t>(n);
     write_all(target, dataset.get(), where, memory_type, data, count);

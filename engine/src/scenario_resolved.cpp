@@ -124,7 +124,9 @@ std::string emit_resolved(const Scenario& scenario, const ModelInfo& model) {
     emit_string(out, table);
   }
   out << YAML::EndSeq;
-  out << YAML::Key << "compression" << YAML::Value << scenario.output.compression;
+  out << YAML::Key << "compression" << YAML::Value << scenario.output.compression.level;
+  out << YAML::Key << "codec" << YAML::Value
+      << std::string(codec_name(scenario.output.compression.codec));
   out << YAML::EndMap;
   out << YAML::Key << "parameters" << YAML::Value;
   emit_section(out, model.schema, scenario.parameters, "");

@@ -68,7 +68,8 @@ ParamValue get_parameter(const ParamSpec& spec, const Node& node, const std::str
 }
 
 const std::vector<std::string>& output_keys() {
-  static const std::vector<std::string> keys = {"snapshot_every", "snapshot_tables", "compression"};
+  static const std::vector<std::string> keys = {"snapshot_every", "snapshot_tables", "compression",
+                                                "codec"};
   return keys;
 }
 
@@ -159,8 +160,14 @@ OutputOptions validate_output(const Node& node) {
         output.snapshot_tables.push_back(table);
       }
     } else if (entry.key == "compression") {
-      output.compression =
+      output.compression.level =
           static_cast<int>(yaml::get_integer(entry.value, path, Bounds{0.0, 9.0, false}));
+    } else if (entry.key == "codec") {
+      const Node& codec = entry.value;
+      if (!codec.is_scalar() || (codec.text != "deflate" && codec.text != "lz4")) {
+        fail(codec.location, path, "expected one of: deflate, lz4; found " + codec.describe());
+      }
+      output.compression.codec = codec.text == "lz4" ? Codec::Lz4 : Codec::Deflate;
     } else {
       fail(entry.key_location, path, "unknown key" + yaml::suggestion(entry.key, output_keys()));
     }

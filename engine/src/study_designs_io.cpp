@@ -14,7 +14,8 @@ void write_array(const FileContext& context, hid_t group, const std::string& gro
   const std::string where = group_where + "/" + name;
   std::vector<hsize_t> dims;
   for (const auto& axis : axes) dims.push_back(axis.second);
-  Hid dataset = create_dataset(context, group, name, where, H5T_IEEE_F64LE, dims, dims, {}, 0);
+  Hid dataset =
+      create_dataset(context, group, name, where, H5T_IEEE_F64LE, dims, dims, {}, Compression{});
   write_all(context, dataset.get(), where, H5T_NATIVE_DOUBLE, values.data(), values.size());
   for (unsigned axis = 0; axis < axes.size(); ++axis) {
     attach(context, dataset.get(), axes[axis].first, axis, where);
@@ -64,8 +65,9 @@ void write_sensitivity(const FileContext& context, hid_t root, const Study& stud
   Hid outcome = write_string_dimension(context, group.get(), where, "outcome", outcome_labels);
   std::vector<std::int64_t> points(design.point_count());
   for (std::size_t i = 0; i < points.size(); ++i) points[i] = static_cast<std::int64_t>(i);
-  Hid point = write_scale<std::int64_t>(context, group.get(), "point", where + "/point",
-                                        std::span<const std::int64_t>(points), 0, false);
+  Hid point =
+      write_scale<std::int64_t>(context, group.get(), "point", where + "/point",
+                                std::span<const std::int64_t>(points), Compression{}, false);
   write_units(context, point.get(), where + "/point", "1",
               "design point (the study's scenario of the same index)");
 
@@ -112,8 +114,9 @@ void write_parameter_draws(const FileContext& context, hid_t root, const Study& 
   const auto replicates = static_cast<std::size_t>(study.replicates);
   std::vector<std::int64_t> indices(replicates);
   for (std::size_t r = 0; r < replicates; ++r) indices[r] = static_cast<std::int64_t>(r);
-  Hid replicate = write_scale<std::int64_t>(context, group.get(), "replicate", where + "/replicate",
-                                            std::span<const std::int64_t>(indices), 0, false);
+  Hid replicate =
+      write_scale<std::int64_t>(context, group.get(), "replicate", where + "/replicate",
+                                std::span<const std::int64_t>(indices), Compression{}, false);
   write_units(context, replicate.get(), where + "/replicate", "1", "replicate");
   Hid parameter =
       write_string_dimension(context, group.get(), where, "parameter", paths(draws.parameters));

@@ -156,10 +156,10 @@ class StudyFileWriter {
     if (with_replicates) {
       const auto replicates = static_cast<std::size_t>(study_.replicates);
       axes.replicate = write_scale<std::int64_t>(context_, group, "replicate", where + "/replicate",
-                                                 iota(replicates), 0, false);
+                                                 iota(replicates), Compression{}, false);
       write_units(context_, axes.replicate.get(), where + "/replicate", "1", "replicate number");
       Hid seeds = create_dataset(context_, group, "seed", where + "/seed", H5T_STD_U64LE,
-                                 {replicates}, {replicates}, {}, 0);
+                                 {replicates}, {replicates}, {}, Compression{});
       write_all(context_, seeds.get(), where + "/seed", H5T_NATIVE_UINT64, results_.seeds.data(),
                 results_.seeds.size());
       attach(context_, seeds.get(), axes.replicate.get(), 0, where + "/seed");
@@ -167,7 +167,8 @@ class StudyFileWriter {
                   "random seed of the replicate (the same in every scenario)");
     }
     axes.step = write_scale<std::int64_t>(context_, group, "step", where + "/step",
-                                          iota(static_cast<std::size_t>(results_.rows)), 0, false);
+                                          iota(static_cast<std::size_t>(results_.rows)),
+                                          Compression{}, false);
     write_units(context_, axes.step.get(), where + "/step", "1",
                 "simulation step (0 = initial state)");
     for (const Dimension& dimension : results_.metrics.dimensions()) {
@@ -202,7 +203,8 @@ class StudyFileWriter {
       const auto per_step = static_cast<hsize_t>(std::max<std::size_t>(spec.size, 1));
       chunk[step_axis] = std::clamp<hsize_t>(kMetricChunkValues / per_step, 1, dims[step_axis]);
     }
-    const int compression = chunk.empty() ? 0 : study_.variants.front().scenario.output.compression;
+    const Compression compression =
+        chunk.empty() ? Compression{} : study_.variants.front().scenario.output.compression;
     Hid dataset = create_dataset(context_, group, spec.name, where, file_type, dims, dims, chunk,
                                  compression);
     unsigned axis = 0;
@@ -335,7 +337,7 @@ class StudyFileWriter {
     {
       const std::string where = "/comparison/n";
       Hid dataset = create_dataset(context_, group.get(), "n", where, H5T_STD_I64LE, {n.size()},
-                                   {n.size()}, {}, 0);
+                                   {n.size()}, {}, Compression{});
       write_all(context_, dataset.get(), where, H5T_NATIVE_INT64, n.data(), n.size());
       attach(context_, dataset.get(), axis.get(), 0, where);
       write_units(context_, dataset.get(), where, "1", "replicates paired in the contrast");

@@ -29,7 +29,8 @@ std::string run_name(std::size_t run) {
 template <class T>
 void write_array(const FileContext& context, hid_t group, const std::string& name,
                  const std::string& where, const std::vector<hsize_t>& dims, const T* data) {
-  Hid dataset = create_dataset(context, group, name, where, H5Type<T>::file(), dims, dims, {}, 0);
+  Hid dataset =
+      create_dataset(context, group, name, where, H5Type<T>::file(), dims, dims, {}, Compression{});
   std::size_t count = 1;
   for (const hsize_t n : dims) count *= n;
   write_all(context, dataset.get(), where, H5Type<T>::memory(), data, count);

@@ -146,7 +146,8 @@ TEST(Scenario, MinimalScenarioGetsEveryDefault) {
   EXPECT_EQ(s.steps, 7);
   EXPECT_EQ(s.output.snapshot_every, 0);
   EXPECT_TRUE(s.output.snapshot_tables.empty());
-  EXPECT_EQ(s.output.compression, 4);
+  EXPECT_EQ(s.output.compression.level, 4);
+  EXPECT_EQ(s.output.compression.codec, Codec::Deflate);
 
   const ParamSchema& schema = test_registry().find("test")->schema;
   EXPECT_EQ(s.parameters.values().size(), schema.specs().size());
@@ -172,6 +173,7 @@ output:
   snapshot_every: 10
   snapshot_tables: [agents, firms]
   compression: 9
+  codec: lz4
 parameters:
   agents: 0x10
   lambda: 3
@@ -192,7 +194,8 @@ parameters:
   EXPECT_EQ(s.steps, 250);
   EXPECT_EQ(s.output.snapshot_every, 10);
   EXPECT_EQ(s.output.snapshot_tables, (std::vector<std::string>{"agents", "firms"}));
-  EXPECT_EQ(s.output.compression, 9);
+  EXPECT_EQ(s.output.compression.level, 9);
+  EXPECT_EQ(s.output.compression.codec, Codec::Lz4);
   const Parameters& p = s.parameters;
   EXPECT_EQ(p.integer("agents"), 16);
   EXPECT_EQ(p.real("lambda"), 3.0);
@@ -205,7 +208,7 @@ parameters:
   EXPECT_EQ(p.real("market.price"), 25.0);
   EXPECT_EQ(p.integer("market.rounds"), 3);  // default inside a given section
   EXPECT_EQ(p.integer("market.matching.k"), 7);
-  EXPECT_EQ(p.where("market.matching.k").str(), file.string() + ":21:10");
+  EXPECT_EQ(p.where("market.matching.k").str(), file.string() + ":22:10");
   EXPECT_EQ(p.where("market.rounds").str(), "(default)");
 }
 
@@ -213,7 +216,7 @@ TEST(Scenario, EmptySectionsMeanDefaults) {
   TempDir dir;
   const fs::path file = dir.write("s.yaml", "model: test\nsteps: 1\noutput:\nparameters:\n");
   const Scenario s = load(file);
-  EXPECT_EQ(s.output.compression, 4);
+  EXPECT_EQ(s.output.compression.level, 4);
   EXPECT_EQ(s.parameters.integer("agents"), 100);
 }
 
@@ -279,7 +282,7 @@ parameters:
   EXPECT_EQ(s.seed, 5U);
   EXPECT_EQ(s.steps, 50);
   EXPECT_EQ(s.output.snapshot_every, 10);
-  EXPECT_EQ(s.output.compression, 6);
+  EXPECT_EQ(s.output.compression.level, 6);
   const Parameters& p = s.parameters;
   EXPECT_EQ(p.integer("agents"), 10);
   EXPECT_EQ(p.real_list("rates"), std::vector<double>{0.5});
@@ -547,6 +550,7 @@ TEST(Scenario, ResolvedYamlRoundTrips) {
 description: "a: tricky # line"
 output:
   snapshot_tables: [agents, "true"]
+  codec: lz4
 parameters:
   lambda: 0.1
   label: "true"
@@ -578,7 +582,8 @@ parameters:
   EXPECT_EQ(second.steps, first.steps);
   EXPECT_EQ(second.output.snapshot_every, first.output.snapshot_every);
   EXPECT_EQ(second.output.snapshot_tables, first.output.snapshot_tables);
-  EXPECT_EQ(second.output.compression, first.output.compression);
+  EXPECT_EQ(second.output.compression.level, first.output.compression.level);
+  EXPECT_EQ(second.output.compression.codec, Codec::Lz4);
   EXPECT_EQ(second.parameters.values(), first.parameters.values());
   EXPECT_EQ(second.parameters.string("label"), "true");
   EXPECT_EQ(second.resolved_yaml, first.resolved_yaml);

@@ -5,7 +5,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <thread>
 
@@ -79,22 +81,60 @@ TEST(Kill, SigkillNeverLeavesAFileUnderTheFinalName) {
   EXPECT_FALSE(std::filesystem::exists(out));
 }
 
-TEST(FullDisk, AFailedWriteGivesAClearErrorAndNoFile) {
-  const TempDir dir;
-  const auto out = dir.file("big.h5");
-  // 200 KiB file-size limit; snapshots of 100,000 agents need more.
-  const std::string command = "sh -c 'ulimit -f 200; " + std::string(CPSIM_BINARY) + " run " +
-                              source_dir + "/scenarios/boltzmann-synchronous.yaml -q -o " + out +
-                              " --steps 20 --set output.snapshot_every=1 --set "
-                              "output.compression=0 2>&1; echo \"exit=$?\"'";
+/// Runs `shell` under sh -c and returns its output with "exit=N" appended.
+std::string shell_output(const std::string& shell) {
+  const std::string command = "sh -c '" + shell + " 2>&1; echo \"exit=$?\"'";
   FILE* pipe = popen(command.c_str(), "r");
-  ASSERT_NE(pipe, nullptr);
+  if (pipe == nullptr) return "popen failed";
   std::string output;
   char buffer[4096];
   while (std::fgets(buffer, sizeof buffer, pipe) != nullptr) output += buffer;
   pclose(pipe);
+  return output;
+}
+
+/// A write refused on the writer thread (the file size limit) stops the run
+/// with exit 3, one line naming the file, and no file; for either codec.
+class FullDisk : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(FullDisk, AFailedWriteGivesAClearErrorAndNoFile) {
+  const TempDir dir;
+  const auto out = dir.file("big.h5");
+  // 200 KiB file-size limit; snapshots of 100,000 agents need more.
+  const std::string output =
+      shell_output("ulimit -f 200; " + std::string(CPSIM_BINARY) + " run " + source_dir +
+                   "/scenarios/boltzmann-synchronous.yaml -q -o " + out +
+                   " --steps 20 --set output.snapshot_every=1 " + GetParam());
   EXPECT_NE(output.find("exit=3"), std::string::npos) << output;
-  EXPECT_NE(output.find(out), std::string::npos) << output;  // names the file
+  EXPECT_NE(output.find(out), std::string::npos) << output;                // names the file
+  EXPECT_EQ(std::count(output.begin(), output.end(), '\n'), 2) << output;  // one line, exit=
+  EXPECT_FALSE(std::filesystem::exists(out));
+  EXPECT_FALSE(std::filesystem::exists(out + ".partial"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Codecs, FullDisk,
+                         ::testing::Values("--set output.compression=0",
+                                           "--set output.codec=lz4 --set output.compression=1"),
+                         [](const ::testing::TestParamInfo<const char*>& info) {
+                           return std::string(info.index == 0 ? "uncompressed" : "lz4");
+                         });
+
+/// output.codec lz4 where HDF5 cannot load the plugin (HDF5_PLUGIN_PATH
+/// names an empty folder): refused before the model is built, exit 3, one
+/// line that says what to install, and no file.
+TEST(Lz4Codec, WithoutThePluginTheRunIsRefusedWithExit3) {
+  const TempDir dir;
+  const auto out = dir.file("lz4.h5");
+  std::filesystem::create_directory(dir.file("no-plugins"));
+  const std::string output = shell_output(
+      "HDF5_PLUGIN_PATH=" + dir.file("no-plugins") + " " + std::string(CPSIM_BINARY) + " run " +
+      source_dir + "/scenarios/boltzmann.yaml -q -o " + out + " --steps 3 --set output.codec=lz4");
+  EXPECT_NE(output.find("exit=3"), std::string::npos) << output;
+  EXPECT_NE(output.find(out + ": output.codec lz4 needs HDF5's LZ4 filter plugin"),
+            std::string::npos)
+      << output;
+  EXPECT_NE(output.find("hdf5-filter-plugin"), std::string::npos) << output;
+  EXPECT_EQ(std::count(output.begin(), output.end(), '\n'), 2) << output;
   EXPECT_FALSE(std::filesystem::exists(out));
   EXPECT_FALSE(std::filesystem::exists(out + ".partial"));
 }

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "cpsim/engine/build_info.hpp"
+#include "cpsim/engine/compression.hpp"
 #include "cpsim/engine/errors.hpp"
 #include "cpsim/engine/output.hpp"
 #include "hdf5.hpp"
@@ -74,11 +75,11 @@ inline void write_units(const FileContext& context, hid_t object, const std::str
 // ------------------------------------------------------------------ datasets
 
 /// Creates a dataset; `chunk` empty means contiguous storage. Filters
-/// (shuffle + deflate) only apply to chunked datasets and level > 0.
+/// (shuffle, then deflate or LZ4) only apply to chunked datasets and level > 0.
 inline Hid create_dataset(const FileContext& context, hid_t location, const std::string& name,
                           const std::string& where, hid_t file_type,
                           const std::vector<hsize_t>& dims, const std::vector<hsize_t>& max_dims,
-                          const std::vector<hsize_t>& chunk, int compression) {
+                          const std::vector<hsize_t>& chunk, Compression compression) {
   const std::string what = "cannot create dataset " + where;
   Hid space =
       context.own(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), max_dims.data()),
@@ -87,9 +88,19 @@ inline Hid create_dataset(const FileContext& context, hid_t location, const std:
   if (!chunk.empty()) {
     context.check(H5Pset_chunk(properties.get(), static_cast<int>(chunk.size()), chunk.data()),
                   what);
-    if (compression > 0) {
+    if (compression.level > 0) {
       context.check(H5Pset_shuffle(properties.get()), what);
-      context.check(H5Pset_deflate(properties.get(), static_cast<unsigned>(compression)), what);
+      if (compression.codec == Codec::Lz4) {
+        // One parameter, the LZ4 block size: 0 takes the filter's default
+        // (a chunk is one block); h5py's hdf5plugin.LZ4() writes the same.
+        const unsigned block_size = 0;
+        context.check(H5Pset_filter(properties.get(), static_cast<H5Z_filter_t>(kLz4FilterId),
+                                    H5Z_FLAG_MANDATORY, 1, &block_size),
+                      what);
+      } else {
+        context.check(H5Pset_deflate(properties.get(), static_cast<unsigned>(compression.level)),
+                      what);
+      }
     }
   }
   return context.own(H5Dcreate2(location, name.c_str(), file_type, space.get(), H5P_DEFAULT,
@@ -117,13 +128,13 @@ inline void read_all(const FileContext& context, hid_t dataset, const std::strin
 /// `chunked` (snapshots) or contiguous (fixed dimensions).
 template <class T>
 inline Hid write_scale(const FileContext& context, hid_t location, const std::string& name,
-                       const std::string& where, std::span<const T> values, int compression,
+                       const std::string& where, std::span<const T> values, Compression compression,
                        bool chunked) {
   const auto n = static_cast<hsize_t>(values.size());
   std::vector<hsize_t> chunk;
   if (chunked && n > 0) chunk = {std::min(n, kSnapshotChunk)};
   Hid dataset = create_dataset(context, location, name, where, H5Type<T>::file(), {n}, {n}, chunk,
-                               chunked ? compression : 0);
+                               chunked ? compression : Compression{});
   write_all(context, dataset.get(), where, H5Type<T>::memory(), values.data(), values.size());
   context.check(H5DSset_scale(dataset.get(), name.c_str()),
                 "cannot make " + where + " a dimension scale");
@@ -141,7 +152,8 @@ inline Hid write_strings(const FileContext& context, hid_t location, const std::
                          const std::string& where, const std::vector<std::string>& values) {
   const auto n = static_cast<hsize_t>(values.size());
   Hid type = detail::utf8_string_type(context);
-  Hid dataset = create_dataset(context, location, name, where, type.get(), {n}, {n}, {}, 0);
+  Hid dataset =
+      create_dataset(context, location, name, where, type.get(), {n}, {n}, {}, Compression{});
   std::vector<const char*> pointers;
   pointers.reserve(values.size());
   for (const auto& value : values) pointers.push_back(value.c_str());
@@ -171,7 +183,8 @@ inline Hid write_labelled_dimension(const FileContext& context, hid_t group,
   for (std::size_t i = 0; i < coordinates.size(); ++i) {
     coordinates[i] = static_cast<std::int64_t>(i);
   }
-  Hid scale = write_scale<std::int64_t>(context, group, name, where, coordinates, 0, false);
+  Hid scale =
+      write_scale<std::int64_t>(context, group, name, where, coordinates, Compression{}, false);
   write_units(context, scale.get(), where, "1", "index along dimension " + name);
   write_labels_on(context, group, where, name, labels, scale.get(), "label of each " + name);
   return scale;

@@ -83,6 +83,9 @@ class SerialWorker {
       std::function<void()> job = std::move(jobs_.front());
       jobs_.pop_front();
       busy_ = true;
+      // Room in the queue: a submit() waiting for it goes on now, not only
+      // once this job has run.
+      changed_.notify_all();
       lock.unlock();
       std::exception_ptr failure;
       try {

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "cpsim/engine/agent_table.hpp"
+#include "cpsim/engine/compression.hpp"
 #include "cpsim/engine/metrics.hpp"
 #include "cpsim/engine/result_table.hpp"
 
@@ -42,10 +43,11 @@ struct Provenance {
 class RunWriter {
  public:
   /// Opens `path`.partial for writing. Refuses (OutputError) if `path`
-  /// exists and `overwrite` is false. Creates /metrics with the given
-  /// metric and dimension definitions.
+  /// exists and `overwrite` is false, or a compression check_compression
+  /// refuses. Creates /metrics with the given metric and dimension
+  /// definitions.
   RunWriter(std::filesystem::path path, const Provenance& provenance, const MetricSet& metrics,
-            int compression, bool overwrite);
+            Compression compression, bool overwrite);
   RunWriter(const RunWriter&) = delete;
   RunWriter& operator=(const RunWriter&) = delete;
   /// Without finish(): closes and deletes the .partial file.

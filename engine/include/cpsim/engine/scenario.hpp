@@ -15,7 +15,8 @@
 //   output:
 //     snapshot_every: 10        # steps between agent snapshots; 0 = none
 //     snapshot_tables: [agents] # default: all tables
-//     compression: 4            # deflate level 0..9
+//     compression: 4            # level 0..9 (0: none)
+//     codec: deflate            # or lz4 (compression.hpp)
 //   parameters: {...}           # the model's schema
 //   start_date: 2021-01         # optional calendar month of step 1 (YYYY-MM)
 //   policies:                   # instances of the model's policy modules
@@ -31,6 +32,7 @@
 #include <string>
 #include <vector>
 
+#include "cpsim/engine/compression.hpp"
 #include "cpsim/engine/parameters.hpp"
 #include "cpsim/engine/yaml_document.hpp"  // did_you_mean
 
@@ -45,8 +47,8 @@ inline constexpr std::int64_t kMaxSteps = 100'000'000;
 
 struct OutputOptions {
   std::int64_t snapshot_every = 0;
-  std::vector<std::string> snapshot_tables;  ///< empty: every table
-  int compression = 4;
+  std::vector<std::string> snapshot_tables;    ///< empty: every table
+  Compression compression{4, Codec::Deflate};  ///< `compression` (level) and `codec`
 };
 
 struct Scenario {
