@@ -130,15 +130,35 @@ bool starts_with_section(std::string_view path, std::string_view section) {
 
 ParamSpec& ParamSchema::add(ParamSpec spec) {
   check_spec(spec);
-  for (const ParamSpec& other : specs_) {
-    if (other.path == spec.path) {
-      throw std::logic_error("parameter '" + spec.path + "' declared twice");
-    }
-    if (starts_with_section(other.path, spec.path) || starts_with_section(spec.path, other.path)) {
-      throw std::logic_error("parameter '" + spec.path + "' and '" + other.path +
-                             "': a path cannot be both a parameter and a section");
+  if (index_.contains(spec.path)) {
+    throw std::logic_error("parameter '" + spec.path + "' declared twice");
+  }
+  // A path cannot be a parameter and a section: neither the path itself
+  // nor any of its leading sections may be the other.
+  bool clash = is_section(spec.path);
+  for (std::size_t dot = spec.path.find('.'); !clash && dot != std::string::npos;
+       dot = spec.path.find('.', dot + 1)) {
+    clash = index_.contains(std::string_view(spec.path).substr(0, dot));
+  }
+  if (clash) {
+    for (const ParamSpec& other : specs_) {
+      if (starts_with_section(other.path, spec.path) ||
+          starts_with_section(spec.path, other.path)) {
+        throw std::logic_error("parameter '" + spec.path + "' and '" + other.path +
+                               "': a path cannot be both a parameter and a section");
+      }
     }
   }
+  std::size_t start = 0;
+  for (std::size_t dot = spec.path.find('.'); true; dot = spec.path.find('.', start)) {
+    const std::string section = start == 0 ? std::string() : spec.path.substr(0, start - 1);
+    std::string key = spec.path.substr(start, dot == std::string::npos ? dot : dot - start);
+    std::vector<std::string>& keys = sections_[section];
+    if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(std::move(key));
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  index_.emplace(spec.path, specs_.size());
   specs_.push_back(std::move(spec));
   return specs_.back();
 }
@@ -207,38 +227,18 @@ ParamSpec& ParamSchema::integer_list(std::string path, std::vector<std::int64_t>
 }
 
 const ParamSpec* ParamSchema::find(std::string_view path) const {
-  for (const ParamSpec& spec : specs_) {
-    if (spec.path == path) {
-      return &spec;
-    }
-  }
-  return nullptr;
+  const auto found = index_.find(path);
+  return found == index_.end() ? nullptr : &specs_[found->second];
 }
 
 bool ParamSchema::is_section(std::string_view path) const {
-  if (path.empty()) {
-    return true;
-  }
-  return std::any_of(specs_.begin(), specs_.end(),
-                     [&](const ParamSpec& spec) { return starts_with_section(spec.path, path); });
+  return path.empty() || sections_.contains(path);
 }
 
-std::vector<std::string> ParamSchema::children(std::string_view section) const {
-  std::vector<std::string> names;
-  for (const ParamSpec& spec : specs_) {
-    std::string_view rest = spec.path;
-    if (!section.empty()) {
-      if (!starts_with_section(rest, section)) {
-        continue;
-      }
-      rest.remove_prefix(section.size() + 1);
-    }
-    std::string name(rest.substr(0, rest.find('.')));
-    if (std::find(names.begin(), names.end(), name) == names.end()) {
-      names.push_back(std::move(name));
-    }
-  }
-  return names;
+const std::vector<std::string>& ParamSchema::children(std::string_view section) const {
+  static const std::vector<std::string> none;
+  const auto found = sections_.find(section);
+  return found == sections_.end() ? none : found->second;
 }
 
 // ---------------------------------------------------------------------------

@@ -111,7 +111,7 @@ void validate_section(const Node& map, const ParamSchema& schema, const std::str
     if (const ParamSpec* spec = schema.find(full)) {
       parameters.set(full, get_parameter(*spec, entry.value, path), entry.value.location.source());
     } else if (schema.is_section(full)) {
-      const std::vector<std::string> keys = schema.children(full);
+      const std::vector<std::string>& keys = schema.children(full);
       if (const Node* child =
               map_or_null(entry.value, path, "a map with keys " + join_list(keys, ", "))) {
         validate_section(*child, schema, full, parameters, prefix);

@@ -55,9 +55,11 @@ struct ScenarioEntry {
   fs::path file;
   std::vector<Override> overrides;       ///< as the variant lists them
   std::vector<LocatedOverride> located;  ///< the same, as loaded
-  /// The file, read once for all its variants (when the first is loaded).
-  std::optional<scenario_parts::ScenarioSource> source;
 };
+
+/// The scenario files a study names, each read once for all the variants
+/// of every entry that names it (when the first is loaded).
+using Sources = std::map<fs::path, scenario_parts::ScenarioSource>;
 
 struct SweepEntry {
   const Node* parameter = nullptr;
@@ -79,11 +81,14 @@ std::string short_parameter(const std::string& path) {
 /// Loads a variant's scenario. An error of one of the study's overrides is
 /// located in the study already; any other is reported at the variant's
 /// entry, quoting the scenario's own error.
-Scenario load_variant(ScenarioEntry& entry, std::span<const LocatedOverride> overrides,
-                      const ModelRegistry& models) {
+Scenario load_variant(const ScenarioEntry& entry, std::span<const LocatedOverride> overrides,
+                      Sources& sources, const ModelRegistry& models) {
   try {
-    if (!entry.source) entry.source = scenario_parts::read_scenario_source(entry.file);
-    return scenario_parts::load_scenario(*entry.source, overrides, models);
+    auto source = sources.find(entry.file);
+    if (source == sources.end()) {
+      source = sources.emplace(entry.file, scenario_parts::read_scenario_source(entry.file)).first;
+    }
+    return scenario_parts::load_scenario(source->second, overrides, models);
   } catch (const yaml::OverrideError&) {
     throw;
   } catch (const ScenarioError& e) {
@@ -244,7 +249,7 @@ Study study_from_document(const Node& root, const fs::path& file, const ModelReg
   if (scenarios.entries.empty()) scenarios.fail("expected at least one scenario");
   std::vector<ScenarioEntry> entries;
   for (const Entry& item : scenarios.entries) {
-    ScenarioEntry scenario{&item, {}, {}, {}, {}};
+    ScenarioEntry scenario{&item, {}, {}, {}};
     const Node& body = item.value.expect_map();
     body.check_keys({"file", "set"});
     if (const Node* scenario_path = body.find("file")) {
@@ -387,8 +392,9 @@ Study study_from_document(const Node& root, const fs::path& file, const ModelReg
   }
 
   // --- load every variant now: a bad override fails before anything runs
+  Sources sources;
   for (std::size_t e = 0; e < entries.size(); ++e) {
-    ScenarioEntry& entry = entries[e];
+    const ScenarioEntry& entry = entries[e];
     for (const std::size_t v : variants_of[e]) {
       StudyVariant& variant = study.variants[v];
       std::vector<LocatedOverride>& overrides = located[v];
@@ -397,7 +403,7 @@ Study study_from_document(const Node& root, const fs::path& file, const ModelReg
         overrides.push_back(
             scenario_parts::from_document("steps", steps.key_location, "steps", steps.value));
       }
-      variant.scenario = load_variant(entry, overrides, models);
+      variant.scenario = load_variant(entry, overrides, sources, models);
       const Scenario& first = study.variants.front().scenario;
       const std::string path = "scenarios." + entry.entry->key;
       if (variant.scenario.model != first.model) {

@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -12,6 +15,8 @@
 #include "cpsim/engine/confidence_interval.hpp"
 #include "cpsim/engine/errors.hpp"
 #include "cpsim/engine/model.hpp"
+#include "cpsim/engine/scenario.hpp"
+#include "cpsim/engine/sensitivity.hpp"
 #include "cpsim/engine/study.hpp"
 #include "cpsim/engine/study_results.hpp"
 #include "registry.hpp"
@@ -147,6 +152,60 @@ class StudyFiles : public ::testing::Test {
   ModelRegistry registry_ = app::make_registry();
   fs::path dir_;
 };
+
+TEST_F(StudyFiles, DesignPointsCarryTheirValuesAsOverridesThatReadBackExactly) {
+  fs::copy_file(fs::path(CPSIM_SOURCE_DIR) / "scenarios" / "ishigami.yaml", dir_ / "ishigami.yaml");
+  const fs::path file = write("s.yaml", R"(name: design
+seed: 3
+replicates: 1
+scenario: ishigami.yaml
+scenarios:
+  ishigami: {set: {parameters.a: 6}}
+sensitivity:
+  method: sobol
+  samples: 8
+  parameters:
+    parameters.x1: [-3.141592653589793, 3.141592653589793]
+    parameters.x3: [-1, 0.1]
+  outcomes: [y]
+)");
+  const Study study = load_study(file, registry_);
+  ASSERT_TRUE(study.sensitivity);
+  const SensitivityDesign& design = *study.sensitivity;
+  ASSERT_EQ(study.variants.size(), 8U * (2 + 2));
+  for (std::size_t i = 0; i < study.variants.size(); ++i) {
+    const StudyVariant& point = study.variants[i];
+    EXPECT_EQ(point.name, "ishigami[point=" + std::to_string(i) + "]");
+    ASSERT_EQ(point.overrides.size(), 3U);
+    EXPECT_EQ(point.overrides[0].path, "parameters.a");  // the variant's own first
+    for (std::size_t p = 0; p < 2; ++p) {
+      const double value = design.points[i * 2 + p];
+      const std::string& text = point.overrides[1 + p].value;
+      EXPECT_EQ(point.overrides[1 + p].path, design.parameters[p].path);
+      EXPECT_EQ(std::strtod(text.c_str(), nullptr), value) << text;
+      std::array<char, 32> printed{};
+      std::snprintf(printed.data(), printed.size(), "%.17g", value);
+      EXPECT_EQ(text, printed.data());
+    }
+  }
+}
+
+TEST_F(StudyFiles, EntriesNamingOneFileGetItsVariantsEach) {
+  // The file is read once for both entries; each applies its own overrides.
+  const fs::path file = write("s.yaml", R"(replicates: 2
+scenarios:
+  low: {file: kinetic.yaml, set: {parameters.lambda: 0.25}}
+  high: {file: kinetic.yaml, set: {parameters.lambda: 0.75}}
+  plain: {file: ./kinetic.yaml}
+)");
+  const Study study = load_study(file, registry_);
+  ASSERT_EQ(study.variants.size(), 3U);
+  EXPECT_EQ(study.variants[0].scenario.parameters.real("lambda"), 0.25);
+  EXPECT_EQ(study.variants[1].scenario.parameters.real("lambda"), 0.75);
+  const Scenario alone = load_scenario(dir_ / "kinetic.yaml", {}, registry_);
+  EXPECT_EQ(study.variants[2].scenario.parameters.real("lambda"), alone.parameters.real("lambda"));
+  EXPECT_EQ(study.variants[2].scenario.resolved_yaml, alone.resolved_yaml);
+}
 
 TEST_F(StudyFiles, SweepMakesOneVariantPerValueWithItsOverrides) {
   const fs::path file = write("s.yaml", R"(name: sweep

@@ -61,14 +61,20 @@ class ParamSchema {
                           std::optional<double> max = std::nullopt, std::string unit = "");
 
   [[nodiscard]] const ParamSpec* find(std::string_view path) const;
-  /// True if some parameter path starts with `path` + ".".
+  /// True if some parameter path starts with `path` + "." ("" is the top level).
   [[nodiscard]] bool is_section(std::string_view path) const;
-  /// Names of the keys directly under a section ("" for the top level).
-  [[nodiscard]] std::vector<std::string> children(std::string_view section) const;
+  /// Names of the keys directly under a section ("" for the top level), in
+  /// the order they were first declared; empty for no section.
+  [[nodiscard]] const std::vector<std::string>& children(std::string_view section) const;
   [[nodiscard]] const std::vector<ParamSpec>& specs() const noexcept { return specs_; }
 
  private:
   std::vector<ParamSpec> specs_;
+  // Indexes kept by add(): every scenario load looks each key up, and a
+  // large schema (the district economy's, hundreds of paths) made linear
+  // scans the most of loading a study's scenarios.
+  std::map<std::string, std::size_t, std::less<>> index_;                  ///< path -> specs_ index
+  std::map<std::string, std::vector<std::string>, std::less<>> sections_;  ///< section -> keys
 };
 
 /// Where a value came from, for errors found after loading.
