@@ -216,10 +216,10 @@ class Economy {
   double mean_skill(std::uint8_t flags, std::size_t region) const;
   std::int64_t resident_count() const;  ///< persons in non-vacant households
   /// Residents over what the housing holds at set-up rents (labour_migration.cpp).
-  double housing_crowding() const;
+  double housing_crowding(std::int64_t residents) const;
   /// Newcomers' expected district wage after rent over the outside wage,
-  /// minus 1: arrivals when positive (labour_migration.cpp, R14a).
-  double expected_income_gap() const;
+  /// minus 1, at this crowding: arrivals when positive (labour_migration.cpp, R14a).
+  double expected_income_gap(double crowding) const;
   /// Wage of the worker in slot k of household i at employer firm f, RMB/month.
   double wage_of(std::size_t firm, double skill) const;
 

@@ -45,7 +45,7 @@ void EconomyMetrics::declare_labour_flow_metrics(MetricSet& m) {
   }
 }
 
-void EconomyMetrics::measure_labour_flows(MetricRow& row) const {
+void EconomyMetrics::measure_labour_flows(MetricRow& row, std::int64_t population) const {
   const Economy& e = economy_;
   const MonthTotals& month = e.month();
   row.set(arriving_households_, month.arriving_households);
@@ -65,8 +65,9 @@ void EconomyMetrics::measure_labour_flows(MetricRow& row) const {
           }));
   const MigrationOutlook& outlook = e.migration_outlook();
   row.set(expected_job_finding_, outlook.job_finding);
-  row.set(outside_wage_gap_, e.expected_income_gap());
-  row.set(housing_crowding_, e.housing_crowding());
+  const double crowding = e.housing_crowding(population);
+  row.set(outside_wage_gap_, e.expected_income_gap(crowding));
+  row.set(housing_crowding_, crowding);
 }
 
 }  // namespace cpsim::models::economy

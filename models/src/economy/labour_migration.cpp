@@ -57,18 +57,17 @@ std::int64_t Economy::resident_count() const {
   });
 }
 
-double Economy::housing_crowding() const {
-  return outlook_.housing_capacity > 0
-             ? static_cast<double>(resident_count()) / outlook_.housing_capacity
-             : 1.0;
+double Economy::housing_crowding(std::int64_t residents) const {
+  return outlook_.housing_capacity > 0 ? static_cast<double>(residents) / outlook_.housing_capacity
+                                       : 1.0;
 }
 
-double Economy::expected_income_gap() const {
+double Economy::expected_income_gap(double crowding) const {
   const InMigrationParameters& in = p_.in_migration;
   if (outlook_.outside_wage_per_skill <= 0) return 0.0;
   double after_rent = 1.0;
   if (in.rent_share > 0) {
-    const double rent = in.rent_share * std::pow(housing_crowding(), in.rent_elasticity);
+    const double rent = in.rent_share * std::pow(crowding, in.rent_elasticity);
     after_rent = std::max(0.0, 1.0 - rent) / (1.0 - in.rent_share);
   }
   return outlook_.job_finding * market_wage_per_skill() * after_rent /
@@ -139,7 +138,9 @@ void Economy::move_migrants(const StepContext& context) {
   outlook_.outside_wage_per_skill *= std::exp(in.outside_wage_growth / 12.0);
   outlook_.housing_capacity *= std::exp(in.housing_growth_annual / 12.0);
   const double district_wage = market_wage_per_skill();
-  const double gap = expected_income_gap();
+  // Residents are counted only when rent enters the decision.
+  const double gap =
+      expected_income_gap(in.rent_share > 0 ? housing_crowding(resident_count()) : 1.0);
 
   // Departures, decided in parallel from the start-of-process state.
   const auto flags = t[h_.flags];

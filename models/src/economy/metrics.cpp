@@ -357,7 +357,7 @@ CalibrationSample EconomyMetrics::measure(const StepContext& /*context*/, Metric
   row.set(money_error_, total - e.initial_money());
   measure_skills(row);
   measure_fiscal(row, sample);
-  measure_labour_flows(row);
+  measure_labour_flows(row, group_persons[0] + group_persons[1]);
   measure_demography(row);
   return sample;
 }

@@ -39,7 +39,8 @@ class EconomyMetrics {
   void measure_fiscal(MetricRow& row, const CalibrationSample& sample) const;
   // labour_flow_metrics.cpp: migration across the boundary, unemployment insurance
   void declare_labour_flow_metrics(MetricSet& metrics);
-  void measure_labour_flows(MetricRow& row) const;
+  /// Also crowding and the income gap, from the population counted by measure.
+  void measure_labour_flows(MetricRow& row, std::int64_t population) const;
   // demography_metrics.cpp: age structure and the year's demographic events
   void declare_demography_metrics(MetricSet& metrics);
   void measure_demography(MetricRow& row) const;
